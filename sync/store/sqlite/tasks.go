@@ -1,0 +1,273 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// chunk bounds the number of bound parameters in one IN (...) list.
+const chunk = 500
+
+const taskColumns = `key, id, project_key, summary, status, status_category, assignee_account_id,
+	due_date, original_estimate, remaining_estimate, time_spent, labels, issue_type, parent_key,
+	created_at, updated_at, resolved_at, deleted`
+
+// The WHERE on DO UPDATE drops stale records; both SQLite and PostgreSQL
+// accept this form.
+const upsertTask = `INSERT INTO tasks (` + taskColumns + `)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET
+	id = excluded.id, project_key = excluded.project_key, summary = excluded.summary,
+	status = excluded.status, status_category = excluded.status_category,
+	assignee_account_id = excluded.assignee_account_id, due_date = excluded.due_date,
+	original_estimate = excluded.original_estimate, remaining_estimate = excluded.remaining_estimate,
+	time_spent = excluded.time_spent, labels = excluded.labels, issue_type = excluded.issue_type,
+	parent_key = excluded.parent_key, created_at = excluded.created_at,
+	updated_at = excluded.updated_at, resolved_at = excluded.resolved_at, deleted = excluded.deleted
+WHERE tasks.updated_at IS NULL OR excluded.updated_at IS NULL OR excluded.updated_at >= tasks.updated_at`
+
+// UpsertTasks implements store.Tasks.
+func (q queries) UpsertTasks(ctx context.Context, tasks []connectors.Task) error {
+	for _, t := range tasks {
+		if t.Key == "" {
+			return fmt.Errorf("upserting tasks: task with empty key: %w", store.ErrInvalid)
+		}
+		if t.DueDate != "" {
+			if _, err := time.Parse(time.DateOnly, t.DueDate); err != nil {
+				return fmt.Errorf("upserting task %s: due date %q: %w", t.Key, t.DueDate, store.ErrInvalid)
+			}
+		}
+	}
+	return batch(ctx, q, upsertTask, tasks, func(st *sql.Stmt, t connectors.Task) error {
+		labels := t.Labels
+		if labels == nil {
+			labels = []string{}
+		}
+		lb, err := json.Marshal(labels)
+		if err != nil {
+			return fmt.Errorf("encoding labels of %s: %w", t.Key, err)
+		}
+		if _, err := st.ExecContext(ctx,
+			t.Key, t.ID, t.ProjectKey, t.Summary, t.Status, string(t.StatusCategory), t.AssigneeAccountID,
+			nullString(t.DueDate), nullInt(t.OriginalEstimate), nullInt(t.RemainingEstimate), nullInt(t.TimeSpent),
+			string(lb), t.IssueType, t.ParentKey,
+			ms(t.Created), ms(t.Updated), ms(t.Resolved), boolInt(t.Deleted),
+		); err != nil {
+			return fmt.Errorf("upserting task %s: %w", t.Key, err)
+		}
+		return nil
+	})
+}
+
+func scanTask(sc interface{ Scan(...any) error }) (connectors.Task, error) {
+	var (
+		t                          connectors.Task
+		cat, labels                string
+		due                        sql.NullString
+		orig, rem, spent           sql.NullInt64
+		created, updated, resolved sql.NullInt64
+		deleted                    int
+	)
+	if err := sc.Scan(&t.Key, &t.ID, &t.ProjectKey, &t.Summary, &t.Status, &cat, &t.AssigneeAccountID,
+		&due, &orig, &rem, &spent, &labels, &t.IssueType, &t.ParentKey,
+		&created, &updated, &resolved, &deleted); err != nil {
+		return t, err
+	}
+	t.StatusCategory = connectors.StatusCategory(cat)
+	t.DueDate = due.String
+	t.OriginalEstimate, t.RemainingEstimate, t.TimeSpent = fromNullInt(orig), fromNullInt(rem), fromNullInt(spent)
+	if err := json.Unmarshal([]byte(labels), &t.Labels); err != nil {
+		return t, fmt.Errorf("decoding labels of %s: %w", t.Key, err)
+	}
+	if len(t.Labels) == 0 {
+		t.Labels = nil
+	}
+	t.Created, t.Updated, t.Resolved = fromMS(created), fromMS(updated), fromMS(resolved)
+	t.Deleted = deleted != 0
+	return t, nil
+}
+
+// GetTask implements store.Tasks.
+func (q queries) GetTask(ctx context.Context, key string) (connectors.Task, error) {
+	t, err := scanTask(q.db.QueryRowContext(ctx, `SELECT `+taskColumns+` FROM tasks WHERE key = ?`, key))
+	if err != nil {
+		return t, notFound(err, "task "+key)
+	}
+	return t, nil
+}
+
+// ListTasks implements store.Tasks.
+func (q queries) ListTasks(ctx context.Context, f store.TaskFilter) ([]connectors.Task, error) {
+	var w where
+	w.in("project_key", f.ProjectKeys)
+	if f.OpenOnly {
+		w.add("status_category <> ?", string(connectors.StatusCategoryDone))
+	}
+	if f.AssigneeAccountID != "" {
+		w.add("assignee_account_id = ?", f.AssigneeAccountID)
+	}
+	if f.DueBefore != "" {
+		w.add("due_date IS NOT NULL AND due_date < ?", f.DueBefore)
+	}
+	if !f.IncludeDeleted {
+		w.add("deleted = 0")
+	}
+	rows, err := q.db.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks`+w.String()+` ORDER BY key`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []connectors.Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, fmt.Errorf("listing tasks: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing tasks: %w", err)
+	}
+	return out, nil
+}
+
+// MarkTasksDeleted implements store.Tasks.
+func (q queries) MarkTasksDeleted(ctx context.Context, keys []string) error {
+	return q.inTx(ctx, func(q queries) error {
+		return eachChunk(keys, func(part []any) error {
+			if _, err := q.db.ExecContext(ctx, `UPDATE tasks SET deleted = 1 WHERE key IN (`+placeholders(len(part))+`)`, part...); err != nil {
+				return fmt.Errorf("marking tasks deleted: %w", err)
+			}
+			return nil
+		})
+	})
+}
+
+// eachChunk calls fn with successive slices of at most chunk values.
+func eachChunk(vals []string, fn func(part []any) error) error {
+	for start := 0; start < len(vals); start += chunk {
+		end := min(start+chunk, len(vals))
+		part := make([]any, 0, end-start)
+		for _, v := range vals[start:end] {
+			part = append(part, v)
+		}
+		if err := fn(part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// projectOf returns "ACME" for "ACME-12"; Jira keys are PROJECT-NUMBER.
+func projectOf(issueKey string) string {
+	if i := strings.LastIndexByte(issueKey, '-'); i > 0 {
+		return issueKey[:i]
+	}
+	return issueKey
+}
+
+const upsertWorklog = `INSERT INTO worklogs (id, issue_key, project_key, author_account_id, started_at, seconds, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+	issue_key = excluded.issue_key, project_key = excluded.project_key,
+	author_account_id = excluded.author_account_id, started_at = excluded.started_at,
+	seconds = excluded.seconds, updated_at = excluded.updated_at`
+
+// UpsertWorklogs implements store.Worklogs.
+func (q queries) UpsertWorklogs(ctx context.Context, logs []connectors.Worklog) error {
+	for _, l := range logs {
+		if l.ID == "" || l.IssueKey == "" || l.Started.IsZero() {
+			return fmt.Errorf("upserting worklogs: worklog %q needs id, issue key and start: %w", l.ID, store.ErrInvalid)
+		}
+	}
+	return batch(ctx, q, upsertWorklog, logs, func(st *sql.Stmt, l connectors.Worklog) error {
+		if _, err := st.ExecContext(ctx, l.ID, l.IssueKey, projectOf(l.IssueKey),
+			l.AuthorAccountID, l.Started.UnixMilli(), l.Seconds, ms(l.Updated)); err != nil {
+			return fmt.Errorf("upserting worklog %s: %w", l.ID, err)
+		}
+		return nil
+	})
+}
+
+// DeleteWorklogs implements store.Worklogs.
+func (q queries) DeleteWorklogs(ctx context.Context, ids []string) error {
+	return q.inTx(ctx, func(q queries) error {
+		return eachChunk(ids, func(part []any) error {
+			if _, err := q.db.ExecContext(ctx, `DELETE FROM worklogs WHERE id IN (`+placeholders(len(part))+`)`, part...); err != nil {
+				return fmt.Errorf("deleting worklogs: %w", err)
+			}
+			return nil
+		})
+	})
+}
+
+// SumWorklogs implements store.Worklogs. Grouping by day happens here, not in
+// SQL, because the day depends on a time zone and time zone arithmetic is
+// not portable across databases.
+func (q queries) SumWorklogs(ctx context.Context, wq store.WorklogQuery) ([]store.WorklogSum, error) {
+	if wq.From.IsZero() || wq.To.IsZero() || !wq.From.Before(wq.To) {
+		return nil, fmt.Errorf("summing worklogs: need From before To: %w", store.ErrInvalid)
+	}
+	loc := wq.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	var w where
+	w.add("started_at >= ? AND started_at < ?", wq.From.UnixMilli(), wq.To.UnixMilli())
+	w.in("project_key", wq.ProjectKeys)
+	w.in("issue_key", wq.IssueKeys)
+	w.in("author_account_id", wq.AuthorAccountIDs)
+	rows, err := q.db.QueryContext(ctx, `SELECT issue_key, author_account_id, started_at, seconds FROM worklogs`+w.String(), w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("summing worklogs: %w", err)
+	}
+	defer rows.Close()
+	sums := map[store.WorklogSum]int64{}
+	for rows.Next() {
+		var (
+			g       store.WorklogSum
+			started int64
+			secs    int64
+		)
+		if err := rows.Scan(&g.IssueKey, &g.AuthorAccountID, &started, &secs); err != nil {
+			return nil, fmt.Errorf("summing worklogs: %w", err)
+		}
+		if !wq.ByIssue {
+			g.IssueKey = ""
+		}
+		if !wq.ByAuthor {
+			g.AuthorAccountID = ""
+		}
+		if wq.ByDay {
+			g.Day = time.UnixMilli(started).In(loc).Format(time.DateOnly)
+		}
+		sums[g] += secs
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("summing worklogs: %w", err)
+	}
+	out := make([]store.WorklogSum, 0, len(sums))
+	for g, s := range sums {
+		g.Seconds = s
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Day != b.Day {
+			return a.Day < b.Day
+		}
+		if a.IssueKey != b.IssueKey {
+			return a.IssueKey < b.IssueKey
+		}
+		return a.AuthorAccountID < b.AuthorAccountID
+	})
+	return out, nil
+}
