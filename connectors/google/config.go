@@ -1,0 +1,153 @@
+// Package google holds the credentials and endpoints Liaison uses for
+// Google's APIs: Google Ads (metrics), Search Console (metrics), Sheets
+// (reports and invoice data) and Drive (sharing the sheets).
+package google
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"github.com/liaisonhq/liaison/configs/field"
+	"github.com/liaisonhq/liaison/configs/secret"
+)
+
+// Default endpoints, from Google's discovery documents and the Ads REST docs.
+const (
+	DefaultTokenURL             = "https://oauth2.googleapis.com/token"
+	DefaultAdsBaseURL           = "https://googleads.googleapis.com/"
+	DefaultAdsAPIVersion        = "v22"
+	DefaultSearchConsoleBaseURL = "https://searchconsole.googleapis.com/"
+	DefaultSheetsBaseURL        = "https://sheets.googleapis.com/"
+	DefaultDriveBaseURL         = "https://www.googleapis.com/drive/v3/"
+)
+
+var adsVersionRE = regexp.MustCompile(`^v[0-9]+$`)
+
+// Config is the connections.google block. Credentials are either a service
+// account key or an OAuth refresh token; an absent or empty block means
+// Google is not configured, which is not an error.
+type Config struct {
+	// ServiceAccount is a service account JSON key (use ${ENV} or service_account_file).
+	ServiceAccount secret.Secret `yaml:"service_account,omitempty"`
+	// ServiceAccountFile is a file holding the service account JSON key, relative to the config file's directory.
+	ServiceAccountFile string `yaml:"service_account_file,omitempty"`
+	// OAuth is an installed-app OAuth client with a refresh token, instead of a service account.
+	OAuth OAuth `yaml:"oauth,omitempty"`
+	// TokenURL is the OAuth token endpoint; default "https://oauth2.googleapis.com/token".
+	TokenURL string `yaml:"token_url,omitempty" jsonschema:"format=uri"`
+	// Ads configures the Google Ads API.
+	Ads AdsConfig `yaml:"ads,omitempty"`
+	// SearchConsoleBaseURL is the Search Console API root; default "https://searchconsole.googleapis.com/".
+	SearchConsoleBaseURL string `yaml:"search_console_base_url,omitempty" jsonschema:"format=uri"`
+	// SheetsBaseURL is the Sheets API root; default "https://sheets.googleapis.com/".
+	SheetsBaseURL string `yaml:"sheets_base_url,omitempty" jsonschema:"format=uri"`
+	// DriveBaseURL is the Drive API root; default "https://www.googleapis.com/drive/v3/".
+	DriveBaseURL string `yaml:"drive_base_url,omitempty" jsonschema:"format=uri"`
+}
+
+// OAuth is an OAuth client and the refresh token it was granted.
+type OAuth struct {
+	// ClientID is the OAuth client id.
+	ClientID string `yaml:"client_id,omitempty"`
+	// ClientSecret is the OAuth client secret.
+	ClientSecret secret.Secret `yaml:"client_secret,omitempty"`
+	// ClientSecretFile is a file holding the client secret.
+	ClientSecretFile string `yaml:"client_secret_file,omitempty"`
+	// RefreshToken is the long-lived refresh token.
+	RefreshToken secret.Secret `yaml:"refresh_token,omitempty"`
+	// RefreshTokenFile is a file holding the refresh token.
+	RefreshTokenFile string `yaml:"refresh_token_file,omitempty"`
+}
+
+// AdsConfig configures the Google Ads REST API.
+type AdsConfig struct {
+	// DeveloperToken is the agency's Ads API developer token (sent as developer-token).
+	DeveloperToken secret.Secret `yaml:"developer_token,omitempty"`
+	// DeveloperTokenFile is a file holding the developer token.
+	DeveloperTokenFile string `yaml:"developer_token_file,omitempty"`
+	// APIVersion is the API version in request paths; Google sunsets versions yearly. Default "v22".
+	APIVersion string `yaml:"api_version,omitempty"`
+	// BaseURL is the Ads API root; default "https://googleads.googleapis.com/".
+	BaseURL string `yaml:"base_url,omitempty" jsonschema:"format=uri"`
+}
+
+// DefaultConfig returns the defaults a google block is decoded over.
+func DefaultConfig() Config {
+	return Config{
+		TokenURL:             DefaultTokenURL,
+		Ads:                  AdsConfig{APIVersion: DefaultAdsAPIVersion, BaseURL: DefaultAdsBaseURL},
+		SearchConsoleBaseURL: DefaultSearchConsoleBaseURL,
+		SheetsBaseURL:        DefaultSheetsBaseURL,
+		DriveBaseURL:         DefaultDriveBaseURL,
+	}
+}
+
+func (o OAuth) given() bool {
+	return o.ClientID != "" || o.ClientSecret.IsSet() || o.ClientSecretFile != "" ||
+		o.RefreshToken.IsSet() || o.RefreshTokenFile != ""
+}
+
+// Configured reports whether credentials (a service account or OAuth) are given.
+func (c Config) Configured() bool {
+	return c.ServiceAccount.IsSet() || c.ServiceAccountFile != "" || c.OAuth.given()
+}
+
+// AdsConfigured reports whether the Ads API can be used: Google credentials
+// plus a developer token.
+func (c Config) AdsConfigured() bool {
+	return c.Configured() && c.Ads.DeveloperToken.IsSet()
+}
+
+// Validate checks the block without contacting Google. The service account
+// key is checked for shape only and never quoted.
+func (c Config) Validate() error {
+	var l field.List
+	for _, u := range []struct{ key, val string }{
+		{"token_url", c.TokenURL},
+		{"ads.base_url", c.Ads.BaseURL},
+		{"search_console_base_url", c.SearchConsoleBaseURL},
+		{"sheets_base_url", c.SheetsBaseURL},
+		{"drive_base_url", c.DriveBaseURL},
+	} {
+		if err := field.CheckBaseURL(u.val); err != nil {
+			l.Add(u.key, "%v", err)
+		}
+	}
+	if !adsVersionRE.MatchString(c.Ads.APIVersion) {
+		l.Add("ads.api_version", "must look like v22, not %q", c.Ads.APIVersion)
+	}
+	if !c.Configured() {
+		if c.Ads.DeveloperToken.IsSet() {
+			l.Add("ads.developer_token", "needs Google credentials: service_account or oauth")
+		}
+		return l.Err()
+	}
+	if c.ServiceAccount.IsSet() && c.OAuth.given() {
+		l.Add("oauth", "give either service_account or oauth, not both")
+	}
+	if c.ServiceAccount.IsSet() {
+		var key struct {
+			Type        string `json:"type"`
+			ClientEmail string `json:"client_email"`
+			PrivateKey  string `json:"private_key"`
+		}
+		if err := json.Unmarshal([]byte(c.ServiceAccount.Reveal()), &key); err != nil {
+			l.Add("service_account", "is not a JSON service account key")
+		} else if key.Type != "service_account" || key.ClientEmail == "" || !strings.Contains(key.PrivateKey, "PRIVATE KEY") {
+			l.Add("service_account", "is not a service account key (needs type service_account, client_email and private_key)")
+		}
+	}
+	if c.OAuth.given() {
+		if c.OAuth.ClientID == "" {
+			l.Add("oauth.client_id", "is required")
+		}
+		if !c.OAuth.ClientSecret.IsSet() {
+			l.Add("oauth.client_secret", "is required (or client_secret_file)")
+		}
+		if !c.OAuth.RefreshToken.IsSet() {
+			l.Add("oauth.refresh_token", "is required (or refresh_token_file)")
+		}
+	}
+	return l.Err()
+}

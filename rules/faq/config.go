@@ -1,0 +1,35 @@
+// Package faq is the rule that matches client questions against the
+// agency's answer base (faq.yaml) and privately suggests the answer to the
+// account manager; unmatched frequent questions go to the head weekly as
+// candidates for the base.
+package faq
+
+import "github.com/liaisonhq/liaison/configs/field"
+
+// Config is the rules.faq block.
+type Config struct {
+	// Enabled turns the rule on (it also needs agency.faq).
+	Enabled bool `yaml:"enabled"`
+	// Threshold is the minimum match score in (0, 1] for a suggestion.
+	Threshold float64 `yaml:"threshold" jsonschema:"exclusiveMinimum=0,maximum=1"`
+	// CandidateMinCount is how often an unmatched question must recur in a week to be proposed for the base.
+	CandidateMinCount int `yaml:"candidate_min_count" jsonschema:"minimum=1"`
+}
+
+// DefaultConfig returns the defaults; the threshold is a placeholder until
+// the matcher is tuned on real questions.
+func DefaultConfig() Config {
+	return Config{Enabled: true, Threshold: 0.35, CandidateMinCount: 3}
+}
+
+// Validate reports every invalid setting.
+func (c Config) Validate() error {
+	var l field.List
+	if !(c.Threshold > 0 && c.Threshold <= 1) {
+		l.Add("threshold", "must be in (0, 1], not %g", c.Threshold)
+	}
+	if c.CandidateMinCount < 1 {
+		l.Add("candidate_min_count", "must be at least 1, not %d", c.CandidateMinCount)
+	}
+	return l.Err()
+}
