@@ -1,0 +1,265 @@
+// Command liaison is the account department's daemon: it watches Jira, Slack
+// and Google for an agency, applies the agency's rules and tells account
+// managers what needs them. See README.md.
+//
+// This file holds only what a command needs: subcommands, flags, signals and
+// logging. Everything else lives in the packages it calls.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	// CA roots and time zones travel inside the binary, so that it runs in an
+	// empty container (distroless/scratch) with nothing but its config.
+	_ "golang.org/x/crypto/x509roots/fallback"
+	_ "time/tzdata"
+
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/sync/daemon"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = ""
+
+const defaultConfigPath = "/etc/liaison/agency.yaml"
+
+// Exit codes: 2 means "your input is wrong" (usage or config), 1 anything else.
+const (
+	exitOK     = 0
+	exitFailed = 1
+	exitUsage  = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: liaison <command> [flags]
+
+commands:
+  run           run the daemon (-config FILE)
+  check-config  validate a config and list every problem (-config FILE)
+  healthcheck   probe a running daemon's /healthz (for container HEALTHCHECK)
+  version       print the version
+
+Run 'liaison <command> -h' for a command's flags.
+`)
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "run":
+		return cmdRun(rest, stderr)
+	case "check-config":
+		return cmdCheckConfig(rest, stdout, stderr)
+	case "healthcheck":
+		return cmdHealthcheck(rest, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "liaison", buildVersion())
+		return exitOK
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "liaison: unknown command %q\n\n", cmd)
+		usage(stderr)
+		return exitUsage
+	}
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		if info.Main.Version != "" && info.Main.Version != "(devel)" {
+			return info.Main.Version
+		}
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return "dev-" + rev
+}
+
+func configFlag(fs *flag.FlagSet) *string {
+	def := defaultConfigPath
+	if env := os.Getenv("LIAISON_CONFIG"); env != "" {
+		def = env
+	}
+	return fs.String("config", def, "agency config `file` (env LIAISON_CONFIG)")
+}
+
+func cmdCheckConfig(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := configFlag(fs)
+	printCfg := fs.Bool("print", false, "print the effective config with secrets redacted")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	cfg, err := configs.Load(*path)
+	if err != nil {
+		var probs configs.Problems
+		if errors.As(err, &probs) {
+			for _, p := range probs {
+				fmt.Fprintln(stdout, p.String())
+			}
+			fmt.Fprintf(stderr, "%s: %d problem(s)\n", *path, len(probs))
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "liaison: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "%s: ok (%d people, %d clients)\n", *path, len(cfg.People), len(cfg.Clients))
+	for _, why := range cfg.Unconfigured() {
+		fmt.Fprintf(stdout, "note: %s\n", why)
+	}
+	if *printCfg {
+		out, err := cfg.RedactedYAML()
+		if err != nil {
+			fmt.Fprintf(stderr, "liaison: %v\n", err)
+			return exitFailed
+		}
+		_, _ = stdout.Write(out)
+	}
+	return exitOK
+}
+
+func cmdRun(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := configFlag(fs)
+	dataDir := fs.String("data-dir", os.Getenv("LIAISON_DATA_DIR"), "state `dir` (overrides store.data_dir; env LIAISON_DATA_DIR)")
+	listen := fs.String("listen", "", "HTTP `address` for /healthz, /readyz, /metrics (overrides server.listen)")
+	logFormat := fs.String("log-format", "", "text or json (overrides log.format)")
+	logLevel := fs.String("log-level", "", "debug, info, warn or error (overrides log.level)")
+	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "bound on a graceful shutdown")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+
+	cfg, err := configs.Load(*path)
+	if err != nil {
+		var probs configs.Problems
+		if errors.As(err, &probs) {
+			for _, p := range probs {
+				fmt.Fprintln(stderr, p.String())
+			}
+		}
+		newLogger(stderr, *logFormat, *logLevel).Error("config is invalid; not starting", "file", *path, "err", err)
+		return exitUsage
+	}
+	format, level := cfg.Log.Format, cfg.Log.Level
+	if *logFormat != "" {
+		format = *logFormat
+	}
+	if *logLevel != "" {
+		level = *logLevel
+	}
+	log := newLogger(stderr, format, level)
+	d, err := daemon.New(daemon.Options{
+		ConfigPath:      *path,
+		Config:          cfg,
+		DataDir:         *dataDir,
+		Listen:          *listen,
+		ShutdownTimeout: *shutdown,
+		Logger:          log,
+		Version:         buildVersion(),
+	})
+	if err != nil {
+		log.Error("not starting", "err", err)
+		return exitFailed
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-hup:
+				log.Info("SIGHUP: reloading config", "file", *path)
+				_ = d.Reload() // a rejected config is logged; the old one keeps running
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	if err := d.Run(ctx); err != nil {
+		log.Error("liaison stopped with an error", "err", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+func newLogger(w io.Writer, format, level string) *slog.Logger {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil || level == "" {
+		lv = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func cmdHealthcheck(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "http://127.0.0.1:9090/healthz", "health `URL` to probe")
+	timeout := fs.Duration("timeout", 3*time.Second, "probe timeout")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	client := &http.Client{Timeout: *timeout}
+	resp, err := client.Get(*url)
+	if err != nil {
+		fmt.Fprintf(stderr, "liaison: healthcheck: %v\n", err)
+		return exitFailed
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "liaison: healthcheck: %s answered %s\n", *url, resp.Status)
+		return exitFailed
+	}
+	return exitOK
+}
