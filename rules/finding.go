@@ -104,9 +104,15 @@ func (f Finding) Open() bool { return f.ResolvedAt.IsZero() }
 // hashing so that ("a:b", "c") and ("a", "b:c") cannot collide; the rule name
 // stays readable at the front for logs and audit.
 func Key(rule, clientID string, subject Subject, kind string) string {
-	h := sha256.New()
-	for _, part := range []string{rule, clientID, subject.Kind, subject.ID, kind} {
-		fmt.Fprintf(h, "%d:%s;", len(part), part)
+	// Built by hand rather than with fmt: rules call Key for every finding
+	// of every run, and fmt was a seventh of the deadline rule's time.
+	buf := make([]byte, 0, 128)
+	for _, part := range [...]string{rule, clientID, subject.Kind, subject.ID, kind} {
+		buf = strconv.AppendInt(buf, int64(len(part)), 10)
+		buf = append(buf, ':')
+		buf = append(buf, part...)
+		buf = append(buf, ';')
 	}
-	return rule + ":" + hex.EncodeToString(h.Sum(nil)[:16])
+	sum := sha256.Sum256(buf)
+	return rule + ":" + hex.EncodeToString(sum[:16])
 }
