@@ -1,0 +1,391 @@
+package jira
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// Scope is one agency client and the Jira projects that hold its work.
+type Scope struct {
+	ClientID string
+	Projects []string // project keys, e.g. "ACME"
+}
+
+// SyncerOptions configure a Syncer. Zero values take the defaults noted.
+type SyncerOptions struct {
+	// Scopes are the clients whose projects are pulled; a project may appear
+	// under one client only.
+	Scopes []Scope
+	// People maps Jira account ids to configured person ids. An assignee
+	// missing from it is reported once per process; nil disables the report.
+	People map[string]string
+	// ConsistencyLag is how long Jira's search index may take to show a
+	// change; each pass re-reads that much of the past. Default 1 minute.
+	ConsistencyLag time.Duration
+	// MaxJQLLength splits the one query for all clients when it would be
+	// longer; default DefaultMaxJQLLength.
+	MaxJQLLength int
+	// Logger defaults to the Client's.
+	Logger *slog.Logger
+}
+
+// Syncer pulls the clients' issues and worklogs from a Client into a store.
+// Its methods serialize with each other; each saves its cursor only after
+// what it brought is stored, so a failed run resumes where the last
+// successful page left off.
+type Syncer struct {
+	c        *Client
+	st       store.Store
+	log      *slog.Logger
+	lag      time.Duration
+	maxJQL   int
+	projects []string          // every scoped project, sorted
+	clientOf map[string]string // project → client id
+	people   map[string]string
+
+	mu       sync.Mutex
+	reported map[string]bool // unknown assignees already reported
+}
+
+// Stats describe one incremental issue pass.
+type Stats struct {
+	Queries  int // JQL queries run (more than one only for long project lists or new projects)
+	Requests int // search requests (pages)
+	Fetched  int // issues returned by Jira
+	Changed  int // issues that were new or differed from the store
+}
+
+// NewSyncer checks the scopes and returns a Syncer over c and st.
+func NewSyncer(c *Client, st store.Store, opts SyncerOptions) (*Syncer, error) {
+	if c == nil || st == nil {
+		return nil, errors.New("jira: syncer needs a client and a store")
+	}
+	if opts.ConsistencyLag <= 0 {
+		opts.ConsistencyLag = time.Minute
+	}
+	if opts.MaxJQLLength <= 0 {
+		opts.MaxJQLLength = DefaultMaxJQLLength
+	}
+	if opts.Logger == nil {
+		opts.Logger = c.log
+	}
+	s := &Syncer{c: c, st: st, log: opts.Logger, lag: opts.ConsistencyLag, maxJQL: opts.MaxJQLLength,
+		clientOf: map[string]string{}, people: opts.People, reported: map[string]bool{}}
+	for _, sc := range opts.Scopes {
+		for _, p := range sc.Projects {
+			p = strings.ToUpper(strings.TrimSpace(p))
+			if p == "" {
+				return nil, fmt.Errorf("jira: client %s: empty project key", sc.ClientID)
+			}
+			if other, dup := s.clientOf[p]; dup && other != sc.ClientID {
+				return nil, fmt.Errorf("jira: project %s belongs to both clients %s and %s", p, other, sc.ClientID)
+			}
+			if _, dup := s.clientOf[p]; !dup {
+				s.projects = append(s.projects, p)
+			}
+			s.clientOf[p] = sc.ClientID
+		}
+	}
+	sort.Strings(s.projects)
+	return s, nil
+}
+
+// clientsOf names the clients owning projects, for error messages.
+func (s *Syncer) clientsOf(projects []string) []string {
+	var out []string
+	for _, p := range projects {
+		if id := s.clientOf[p]; !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SyncIssues pulls every issue changed since the last pass in one query for
+// all clients (split only when the JQL would be too long, or when projects
+// were added since), stores the changes page by page and advances the
+// cursor with each stored page. Errors of one query do not stop the others;
+// they are joined.
+func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var stats Stats
+	if len(s.projects) == 0 {
+		return stats, nil
+	}
+	start := s.c.clock.Now()
+	// Anything changed before safe is visible to search by now, so a pass
+	// that completes may move the cursor up to safe and no further.
+	safe := start.Add(-s.lag)
+	cur, err := loadIssuesCursor(ctx, s.st)
+	if err != nil {
+		return stats, fmt.Errorf("jira: %w", err)
+	}
+	for p := range cur.Projects {
+		if _, ok := s.clientOf[p]; !ok {
+			delete(cur.Projects, p) // out of scope: a later return means a full pull
+		}
+	}
+	// Projects whose cursors fall in the same minute share a query; after
+	// the first pass that is all of them.
+	groups := map[time.Time][]string{}
+	var order []time.Time
+	for _, p := range s.projects {
+		k := cur.Projects[p].Truncate(time.Minute)
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], p)
+	}
+	slices.SortFunc(order, func(a, b time.Time) int { return a.Compare(b) })
+	var loc *time.Location
+	var errs []error
+	for _, k := range order {
+		since := cur.oldest(groups[k])
+		if !since.IsZero() && loc == nil {
+			// JQL dates are read in the API user's zone; only incremental
+			// queries need it.
+			if loc, err = s.c.Location(ctx); err != nil {
+				var ae *APIError
+				if errors.As(err, &ae) {
+					ae.Clients = s.clientsOf(s.projects)
+				}
+				return stats, err
+			}
+		}
+		build := func(ps []string) string { return issuesJQL(ps, since, loc) }
+		for _, part := range splitByLength(groups[k], s.maxJQL, build) {
+			stats.Queries++
+			if err := s.syncQuery(ctx, &stats, &cur, part, build(part), safe); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if oldest := cur.oldest(s.projects); !oldest.IsZero() {
+		s.c.m.cursorLag.WithLabelValues(SourceIssues).Set(s.c.clock.Now().Sub(oldest).Seconds())
+	}
+	return stats, errors.Join(errs...)
+}
+
+// syncQuery pages through one query, storing each page with a cursor that
+// covers it in one transaction.
+func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor, part []string, jql string, safe time.Time) error {
+	rc := reqContext{clients: s.clientsOf(part)}
+	q := searchQuery{jql: jql, fields: taskFields, maxResults: pageSizeFields, reconcile: s.c.recentWrites()}
+	return s.c.searchPages(ctx, "searching issues", rc, q, func(p searchPage) error {
+		stats.Requests++
+		stats.Fetched += len(p.Issues)
+		tasks := make([]connectors.Task, 0, len(p.Issues))
+		var newest time.Time
+		for _, is := range p.Issues {
+			t := toTask(is)
+			tasks = append(tasks, t)
+			if t.Updated.After(newest) {
+				newest = t.Updated
+			}
+		}
+		next := cur.clone()
+		if !newest.IsZero() {
+			// Results come oldest change first: everything before this
+			// page's newest change that search could show has been shown.
+			next.advance(part, minTime(newest, safe))
+		}
+		if p.IsLast || p.NextPageToken == "" {
+			next.advance(part, safe)
+		}
+		var changed []connectors.Task
+		err := s.st.WithTx(ctx, func(tx store.Tx) error {
+			var err error
+			if changed, err = upsertChanged(ctx, tx, tasks); err != nil {
+				return err
+			}
+			return next.put(ctx, tx)
+		})
+		if err != nil {
+			return &opError{op: "storing issues", clients: rc.clients, jql: jql, err: err}
+		}
+		*cur = next
+		stats.Changed += len(changed)
+		s.c.m.issuesSynced.WithLabelValues("changed").Add(float64(len(changed)))
+		s.c.m.issuesSynced.WithLabelValues("unchanged").Add(float64(len(tasks) - len(changed)))
+		s.reportUnknownAssignees(changed)
+		return nil
+	})
+}
+
+// upsertChanged stores the tasks that are new or differ from the stored
+// ones and returns them; a task older than the stored one is stale (search is
+// eventually consistent) and skipped.
+func upsertChanged(ctx context.Context, tx store.Tx, tasks []connectors.Task) ([]connectors.Task, error) {
+	var changed []connectors.Task
+	seen := map[string]int{}
+	for _, t := range tasks {
+		if i, dup := seen[t.Key]; dup {
+			if !t.Updated.Before(changed[i].Updated) {
+				changed[i] = t
+			}
+			continue
+		}
+		old, err := tx.GetTask(ctx, t.Key)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return nil, fmt.Errorf("reading task %s: %w", t.Key, err)
+		case old.Updated.After(t.Updated), sameTask(old, t):
+			continue
+		}
+		seen[t.Key] = len(changed)
+		changed = append(changed, t)
+	}
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	if err := tx.UpsertTasks(ctx, changed); err != nil {
+		return nil, err
+	}
+	return changed, nil
+}
+
+func sameTask(a, b connectors.Task) bool {
+	return a.Key == b.Key && a.ID == b.ID && a.ProjectKey == b.ProjectKey && a.Summary == b.Summary &&
+		a.Status == b.Status && a.StatusCategory == b.StatusCategory && a.AssigneeAccountID == b.AssigneeAccountID &&
+		a.DueDate == b.DueDate && eqSecs(a.OriginalEstimate, b.OriginalEstimate) &&
+		eqSecs(a.RemainingEstimate, b.RemainingEstimate) && eqSecs(a.TimeSpent, b.TimeSpent) &&
+		slices.Equal(a.Labels, b.Labels) && a.IssueType == b.IssueType && a.ParentKey == b.ParentKey &&
+		a.Created.Equal(b.Created) && a.Updated.Equal(b.Updated) && a.Resolved.Equal(b.Resolved) && a.Deleted == b.Deleted
+}
+
+func eqSecs(a, b *int64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// reportUnknownAssignees warns once per account id about assignees that map
+// to no configured person: alerts for their tasks would reach nobody.
+func (s *Syncer) reportUnknownAssignees(tasks []connectors.Task) {
+	if s.people == nil {
+		return
+	}
+	for _, t := range tasks {
+		id := t.AssigneeAccountID
+		if id == "" || s.reported[id] {
+			continue
+		}
+		if _, ok := s.people[id]; ok {
+			continue
+		}
+		s.reported[id] = true
+		s.c.m.unknownAssignees.Inc()
+		s.log.Warn("jira assignee is not a configured person; add jira_account_id to the person",
+			"account_id", id, "issue", t.Key, "client", s.clientOf[t.ProjectKey])
+	}
+}
+
+// ReconcileStats describe one reconciliation pass.
+type ReconcileStats struct {
+	Keys            int // issue keys Jira listed in the clients' projects
+	MarkedDeleted   int // stored tasks no longer there (deleted or moved)
+	WorklogsDeleted int // worklog ids from the deleted feed
+}
+
+// Reconcile is the slow pass (run every few hours): it lists every issue key
+// of the clients' projects and marks stored tasks that are missing as
+// deleted (deleted issues, and the old keys of moved ones), then applies the
+// deleted-worklogs feed. A task changed within the consistency lag is left
+// alone, since search may not show it yet.
+func (s *Syncer) Reconcile(ctx context.Context) (ReconcileStats, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var stats ReconcileStats
+	safe := s.c.clock.Now().Add(-s.lag)
+	var errs []error
+	for _, part := range splitByLength(s.projects, s.maxJQL, keysJQL) {
+		n, marked, err := s.reconcileProjects(ctx, part, safe)
+		stats.Keys += n
+		stats.MarkedDeleted += marked
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	n, err := s.syncDeletedWorklogs(ctx)
+	stats.WorklogsDeleted = n
+	if err != nil {
+		errs = append(errs, err)
+	}
+	return stats, errors.Join(errs...)
+}
+
+func (s *Syncer) reconcileProjects(ctx context.Context, part []string, safe time.Time) (keys, marked int, err error) {
+	rc := reqContext{clients: s.clientsOf(part)}
+	jql := keysJQL(part)
+	seen := map[string]bool{}
+	err = s.c.searchPages(ctx, "listing issue keys", rc, searchQuery{jql: jql, fields: []string{"key"}, maxResults: pageSizeKeys},
+		func(p searchPage) error {
+			for _, is := range p.Issues {
+				seen[is.Key] = true
+			}
+			return nil
+		})
+	if err != nil {
+		// An incomplete listing would mark live tasks deleted.
+		return 0, 0, err
+	}
+	stored, err := s.st.ListTasks(ctx, store.TaskFilter{ProjectKeys: part})
+	if err != nil {
+		return len(seen), 0, &opError{op: "reconciling issues", clients: rc.clients, err: fmt.Errorf("listing stored tasks: %w", err)}
+	}
+	var missing []string
+	for _, t := range stored {
+		if !seen[t.Key] && t.Updated.Before(safe) {
+			missing = append(missing, t.Key)
+		}
+	}
+	if len(missing) == 0 {
+		return len(seen), 0, nil
+	}
+	if err := s.st.MarkTasksDeleted(ctx, missing); err != nil {
+		return len(seen), 0, &opError{op: "reconciling issues", clients: rc.clients, err: fmt.Errorf("marking tasks deleted: %w", err)}
+	}
+	s.c.m.tasksDeleted.Add(float64(len(missing)))
+	s.log.Info("jira tasks gone upstream marked deleted", "count", len(missing), "clients", strings.Join(rc.clients, ","))
+	return len(seen), len(missing), nil
+}
+
+// ScopesOf returns the scopes of the clients that have Jira projects, in
+// the order given, from the clients' jira_projects.
+func ScopesOf(clients []connectors.Client) []Scope {
+	var out []Scope
+	for _, c := range clients {
+		if len(c.JiraProjects) > 0 {
+			out = append(out, Scope{ClientID: c.ID, Projects: append([]string(nil), c.JiraProjects...)})
+		}
+	}
+	return out
+}
+
+// PeopleOf maps the people's Jira account ids to their person ids, for
+// SyncerOptions.People.
+func PeopleOf(people []connectors.Person) map[string]string {
+	out := map[string]string{}
+	for _, p := range people {
+		if p.JiraAccountID != "" {
+			out[p.JiraAccountID] = p.ID
+		}
+	}
+	return out
+}
