@@ -324,9 +324,8 @@ func (s *Server) writeAPI(w http.ResponseWriter, req *request, body map[string]a
 	if aerr == nil || aerr.status == 0 {
 		w.Header().Set("X-Accepted-OAuth-Scopes", methods()[req.method].scope)
 	}
-	w.WriteHeader(status)
-	_, _ = w.Write(raw)
-
+	// Recorded before the answer leaves, so that a client holding the
+	// answer always finds its call in Calls and CallCount.
 	call := Call{Method: req.method, HTTPMethod: req.httpMethod, ContentType: req.contentType,
 		Args: req.args, JSON: req.isJSON, TokenSource: req.tokenSource, Status: status, Response: raw, At: s.clk.Now()}
 	if aerr != nil {
@@ -336,6 +335,9 @@ func (s *Server) writeAPI(w http.ResponseWriter, req *request, body map[string]a
 	s.calls = append(s.calls, call)
 	s.counts[req.method]++
 	s.mu.Unlock()
+
+	w.WriteHeader(status)
+	_, _ = w.Write(raw)
 }
 
 // DeactivateToken makes every later call with tok answer account_inactive.

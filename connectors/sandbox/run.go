@@ -1,0 +1,112 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/liaisonhq/liaison/clock"
+)
+
+// UsageError is a mistake in the command line or the seed file: the
+// command should exit with its usage status (2) rather than a failure.
+type UsageError struct{ Err error }
+
+// Error returns the underlying message, which already names the file and line.
+func (e *UsageError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error (SeedErrors for a bad seed).
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Run is `liaison sandbox`: it parses args (the flags after the command
+// name), starts the sandbox on the wall clock, writes the config and the
+// recording when asked, replays the scenario's messages and serves until
+// ctx ends. It prints the base URL and what to do next on stdout.
+//
+//	liaison sandbox [-addr 127.0.0.1:8089] [-seed FILE] [-record FILE]
+//	                [-write-config FILE] [-data-dir DIR] [-listen :9090]
+//	                [-events-url URL]
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8089", "address to listen on (host:port; port 0 picks a free one)")
+	seed := fs.String("seed", "", "scenario YAML file (default: the built-in sample agency)")
+	record := fs.String("record", "", "append every HTTP exchange to FILE as JSON lines, secrets removed")
+	writeConfig := fs.String("write-config", "", "write an agency config pointing at the sandbox to FILE")
+	dataDir := fs.String("data-dir", "./liaison-sandbox-data", "store.data_dir of the written config")
+	listen := fs.String("listen", ":9090", "server.listen of the written config")
+	eventsURL := fs.String("events-url", "", "deliver Slack events over HTTP (Events API) to this URL instead of Socket Mode")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &UsageError{Err: err}
+	}
+	if fs.NArg() > 0 {
+		return &UsageError{Err: fmt.Errorf("sandbox: unexpected argument %q", fs.Arg(0))}
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+
+	sc := SampleScenario()
+	if *seed != "" {
+		data, err := os.ReadFile(*seed)
+		if err != nil {
+			return &UsageError{Err: fmt.Errorf("reading seed: %w", err)}
+		}
+		if sc, err = ParseScenario(*seed, data); err != nil {
+			return &UsageError{Err: err}
+		}
+	}
+	opts := Options{Clock: clock.Real{}, Logger: logger, Seed: sc, SlackEventsURL: *eventsURL}
+	mode := "socket"
+	if *eventsURL != "" {
+		mode = "events"
+	}
+	if *record != "" {
+		f, err := os.OpenFile(*record, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("opening recording: %w", err)
+		}
+		defer f.Close()
+		opts.Record = f
+	}
+	sb, err := New(opts)
+	if err != nil {
+		var se SeedErrors
+		if errors.As(err, &se) {
+			return &UsageError{Err: err}
+		}
+		return err
+	}
+	defer sb.Close()
+	base, err := sb.Start(*addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "liaison sandbox: %s (%d people, %d clients, %d issues, %d messages to replay)\n",
+		base, len(sc.People), len(sc.Clients), len(sc.Issues), len(sc.Messages))
+	fmt.Fprintf(stdout, "  inspect: %s/_sandbox/slack/messages  %s/_sandbox/jira/issues\n", base, base)
+	if *writeConfig != "" {
+		cfg, err := sb.Config(base, ConfigOptions{DataDir: *dataDir, Listen: *listen, SlackMode: mode})
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*writeConfig, cfg, 0o600); err != nil {
+			return fmt.Errorf("writing config: %w", err)
+		}
+		abs, _ := filepath.Abs(*writeConfig)
+		fmt.Fprintf(stdout, "  config:  %s\n  run:     liaison run -config %s\n", abs, abs)
+	}
+	if err := sb.Replay(ctx); err != nil && ctx.Err() == nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
