@@ -9,6 +9,8 @@
 package configs
 
 import (
+	"time"
+
 	"github.com/liaisonhq/liaison/configs/secret"
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/connectors/google"
@@ -110,6 +112,39 @@ type Client struct {
 	connectors.Client `yaml:",inline"`
 	// Rules override the top-level rules for this client; unspecified keys inherit.
 	Rules RuleOverrides `yaml:"rules,omitempty"`
+	// Routes pick recipients for this client's findings; they are tried before delivery.routes.
+	Routes []deliver.Route `yaml:"routes,omitempty"`
+}
+
+// The delivery router reads the configuration through deliver.Directory
+// (it cannot import this package, which imports it).
+var _ deliver.Directory = (*Config)(nil)
+
+// DeliveryConfig returns the delivery block; part of deliver.Directory.
+func (c *Config) DeliveryConfig() deliver.Config { return c.Delivery }
+
+// DeliveryClient returns a client and its own routes, or nil; part of
+// deliver.Directory.
+func (c *Config) DeliveryClient(id string) (*connectors.Client, []deliver.Route) {
+	cl := c.Client(id)
+	if cl == nil {
+		return nil, nil
+	}
+	return &cl.Client, cl.Routes
+}
+
+// DeliveryPeople returns everyone, in file order; part of deliver.Directory.
+func (c *Config) DeliveryPeople() []connectors.Person { return c.People }
+
+// AgencyLocale returns the agency's language and time zone (UTC if the zone
+// does not load, which validation has already reported); part of
+// deliver.Directory.
+func (c *Config) AgencyLocale() (connectors.Language, *time.Location) {
+	loc, err := time.LoadLocation(c.Agency.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return c.Agency.Language, loc
 }
 
 // Rules holds every rule's settings.

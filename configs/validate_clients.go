@@ -3,12 +3,14 @@ package configs
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/liaisonhq/liaison/configs/field"
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules/hours"
+	"github.com/liaisonhq/liaison/sync/deliver"
 )
 
 var (
@@ -94,6 +96,27 @@ func (l *loader) validateClients(agencyLoc *time.Location) {
 		l.validateBilling(path+".billing", &c.Billing)
 		if ws, ok := l.windows(path+".exceptions", c.Exceptions, loc); ok && cfg.d.clients[c.ID] == c {
 			cfg.d.windows[c.ID] = ws
+		}
+		l.validateClientRoutes(path, c.Routes)
+	}
+}
+
+// validateClientRoutes checks a client's routes as delivery.routes are
+// checked, reporting only the routes' own problems.
+func (l *loader) validateClientRoutes(path string, routes []deliver.Route) {
+	if len(routes) == 0 {
+		return
+	}
+	dc := deliver.DefaultConfig()
+	dc.Routes = routes
+	for _, fe := range field.Flatten(dc.Validate()) {
+		if strings.HasPrefix(fe.Path, "routes") {
+			l.add(field.Join(path, fe.Path), "%s", fe.Msg)
+		}
+	}
+	for i, r := range routes {
+		if r.Rule != "" && !slices.Contains(RuleNames(), r.Rule) {
+			l.add(field.Index(path+".routes", i)+".rule", "no rule named %q (rules are %v)", r.Rule, RuleNames())
 		}
 	}
 }

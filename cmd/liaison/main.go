@@ -26,6 +26,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors/sandbox"
 	"github.com/liaisonhq/liaison/sync/daemon"
 )
 
@@ -51,6 +52,7 @@ func usage(w io.Writer) {
 commands:
   run           run the daemon (-config FILE)
   check-config  validate a config and list every problem (-config FILE)
+  sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config)
   healthcheck   probe a running daemon's /healthz (for container HEALTHCHECK)
   version       print the version
 
@@ -71,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdCheckConfig(rest, stdout, stderr)
 	case "healthcheck":
 		return cmdHealthcheck(rest, stderr)
+	case "sandbox":
+		return cmdSandbox(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "liaison", buildVersion())
 		return exitOK
@@ -228,6 +232,20 @@ func cmdRun(args []string, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+func cmdSandbox(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	err := sandbox.Run(ctx, args, stdout, stderr, newLogger(stderr, "text", "info"))
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "liaison sandbox: %v\n", err)
+	if errors.As(err, new(*sandbox.UsageError)) {
+		return exitUsage
+	}
+	return exitFailed
 }
 
 func newLogger(w io.Writer, format, level string) *slog.Logger {

@@ -51,6 +51,8 @@ type Route struct {
 	EscalateTo []string `yaml:"escalate_to,omitempty"`
 	// EscalateAfter is how much of the first recipient's working time passes before escalation.
 	EscalateAfter time.Duration `yaml:"escalate_after,omitempty"`
+	// BypassWorkingHours delivers this route's critical findings at once, even outside the recipients' working hours; other severities still wait.
+	BypassWorkingHours bool `yaml:"bypass_working_hours,omitempty"`
 }
 
 // DefaultConfig returns the defaults: Alertmanager-like grouping, a daily
@@ -95,6 +97,9 @@ func (c Config) Validate() error {
 			}
 		} else if r.EscalateAfter != 0 {
 			l.Add(p+".escalate_after", "has no effect without escalate_to")
+		}
+		if r.BypassWorkingHours && r.Severity != "" && !strings.EqualFold(r.Severity, rules.SeverityCritical.String()) {
+			l.Add(p+".bypass_working_hours", "applies to critical findings only, and this route matches %s", r.Severity)
 		}
 	}
 	return l.Err()

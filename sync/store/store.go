@@ -46,6 +46,7 @@ type Tx interface {
 	Findings
 	Outbox
 	Silences
+	Notifications
 	Reports
 	Audit
 }

@@ -1,0 +1,121 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// DefaultQueueSize bounds the events acknowledged but not yet handled.
+const DefaultQueueSize = 1024
+
+// job is one acknowledged delivery waiting for the Handler.
+type job struct {
+	key     string
+	event   *Event
+	actions []Action
+}
+
+// receiver is what Socket Mode and the HTTP Events API share: dedupe,
+// conversion into Events and Actions, and one worker that calls the
+// Handler in arrival order.
+type receiver struct {
+	h    Handler
+	log  *slog.Logger
+	seen *dedupe
+	self Identity
+	q    chan job
+}
+
+// eventJob dedupes and converts an events_api delivery. ok is false for
+// repeats and for events Liaison does not use.
+func (r *receiver) eventJob(api slackevents.EventsAPIEvent, retry int) (job, bool) {
+	cb, isCB := api.Data.(*slackevents.EventsAPICallbackEvent)
+	if api.Type != slackevents.CallbackEvent || !isCB {
+		if api.Type == slackevents.AppRateLimited {
+			r.log.Warn("slack stopped sending events for a minute: app rate limited", "team", api.TeamID)
+		}
+		return job{}, false
+	}
+	if !r.seen.firstTime(cb.EventID) {
+		r.log.Debug("slack event already handled", "event_id", cb.EventID, "retry", retry)
+		return job{}, false
+	}
+	e, ok, err := convertEvent(cb, api.InnerEvent, r.self)
+	if err != nil {
+		r.log.Error("slack event unreadable, dropped", "event_id", cb.EventID, "type", api.InnerEvent.Type, "err", err)
+		return job{}, false
+	}
+	if !ok {
+		r.log.Debug("slack event ignored", "event_id", cb.EventID, "type", api.InnerEvent.Type)
+		return job{}, false
+	}
+	return job{key: cb.EventID, event: &e}, true
+}
+
+// actionJob dedupes and converts an interaction; only block_actions are
+// used.
+func (r *receiver) actionJob(cb slack.InteractionCallback) (job, bool) {
+	acts := convertActions(cb)
+	if len(acts) == 0 {
+		r.log.Debug("slack interaction ignored", "type", cb.Type)
+		return job{}, false
+	}
+	key := actionKey(cb)
+	if !r.seen.firstTime(key) {
+		r.log.Debug("slack interaction already handled", "action_id", acts[0].ActionID)
+		return job{}, false
+	}
+	return job{key: key, actions: acts}, true
+}
+
+// handle calls the Handler; failures are logged, never silent.
+func (r *receiver) handle(ctx context.Context, j job) {
+	if j.event != nil {
+		e := j.event
+		if err := r.h.HandleEvent(ctx, *e); err != nil {
+			r.log.Error("handling slack event failed", "event_id", e.EventID, "kind", e.Kind, "channel", e.Channel,
+				"ts", e.TS, "err", err)
+		}
+	}
+	for _, a := range j.actions {
+		if err := r.h.HandleAction(ctx, a); err != nil {
+			r.log.Error("handling slack action failed", "action_id", a.ActionID, "user", a.UserID,
+				"channel", a.ChannelID, "message_ts", a.MessageTS, "err", err)
+		}
+	}
+}
+
+// describe names a job in logs.
+func (j job) describe() []any {
+	if j.event != nil {
+		return []any{"event_id", j.event.EventID, "kind", j.event.Kind, "channel", j.event.Channel, "ts", j.event.TS}
+	}
+	if len(j.actions) > 0 {
+		return []any{"action_id", j.actions[0].ActionID, "channel", j.actions[0].ChannelID, "message_ts", j.actions[0].MessageTS}
+	}
+	return nil
+}
+
+// usedEventTypes are the inner event types convertEvent reads.
+var usedEventTypes = map[string]bool{"message": true, "app_mention": true, "reaction_added": true,
+	"member_joined_channel": true}
+
+// eventProbe is the little of an Events API body needed to log or skip it
+// when slack-go cannot decode it.
+type eventProbe struct {
+	Type    string `json:"type"`
+	EventID string `json:"event_id"`
+	Event   struct {
+		Type string `json:"type"`
+	} `json:"event"`
+}
+
+func probeEvent(body []byte) eventProbe {
+	var p eventProbe
+	_ = json.Unmarshal(body, &p)
+	return p
+}

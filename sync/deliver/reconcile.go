@@ -1,0 +1,109 @@
+package deliver
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/liaisonhq/liaison/rules"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// ReconcileResult counts what one Reconcile did.
+type ReconcileResult struct {
+	New, Changed, Reopened, Unchanged int
+	// Resolved counts open findings of the rule (in scope) not emitted.
+	Resolved int
+	// Planned counts notifications planned (recipients and escalations).
+	Planned int
+	// Unrouted counts findings no recipient could be found for.
+	Unrouted int
+}
+
+// Reconcile is the rule runner's entry point. In one transaction it records
+// every finding rule emitted at now, resolves the rule's open findings that
+// it did not emit (only those of clients, when clients is not empty: the
+// clients the run evaluated), and plans the notifications all of this calls
+// for. A crash therefore never leaves a finding recorded without its
+// notifications, or the reverse.
+func (d *Deliverer) Reconcile(ctx context.Context, rule string, clients []string, findings []rules.Finding, now time.Time) (ReconcileResult, error) {
+	var res ReconcileResult
+	if rule == "" {
+		return res, fmt.Errorf("reconciling: empty rule name: %w", store.ErrInvalid)
+	}
+	emitted := make(map[string]bool, len(findings))
+	for _, f := range findings {
+		if f.Rule != rule || f.Key == "" {
+			return res, fmt.Errorf("reconciling %s: finding %q of rule %q: %w", rule, f.Key, f.Rule, store.ErrInvalid)
+		}
+		emitted[f.Key] = true
+	}
+	inScope := func(client string) bool { return len(clients) == 0 || contains(clients, client) }
+	dir := d.dir()
+	err := d.st.WithTx(ctx, func(tx store.Tx) error {
+		res = ReconcileResult{}
+		p := newPlanner(ctx, tx, dir, now)
+		for _, f := range findings {
+			if f.LastSeen.IsZero() {
+				f.LastSeen = now
+			}
+			change, err := tx.UpsertFinding(ctx, f)
+			if err != nil {
+				return err
+			}
+			if f.FirstSeen.IsZero() {
+				f.FirstSeen = f.LastSeen
+			}
+			var reason string
+			switch change {
+			case store.FindingNew:
+				res.New++
+				reason = reasonNew
+			case store.FindingReopened:
+				res.Reopened++
+				reason = reasonReopened
+				if err := tx.ClearAck(ctx, f.Key); err != nil {
+					return err
+				}
+			case store.FindingChanged:
+				res.Changed++
+				reason = reasonChanged
+			default:
+				res.Unchanged++
+				continue
+			}
+			t := routeFinding(dir, f)
+			if len(t.recipients) == 0 {
+				res.Unrouted++
+				d.log.Warn("finding has no recipient", "rule", f.Rule, "client", f.ClientID, "key", f.Key)
+				continue
+			}
+			n, err := p.schedule(f, t, reason, change != store.FindingChanged)
+			if err != nil {
+				return fmt.Errorf("planning notifications of %s: %w", f.Key, err)
+			}
+			res.Planned += n
+		}
+		open, err := tx.ListOpenFindings(ctx, store.FindingFilter{Rule: rule})
+		if err != nil {
+			return err
+		}
+		for _, f := range open {
+			if emitted[f.Key] || !inScope(f.ClientID) {
+				continue
+			}
+			if _, err := tx.ResolveFinding(ctx, f.Key, now); err != nil {
+				return err
+			}
+			if err := p.resolve(f.Key); err != nil {
+				return fmt.Errorf("resolving notifications of %s: %w", f.Key, err)
+			}
+			res.Resolved++
+		}
+		return nil
+	})
+	if err != nil {
+		return ReconcileResult{}, fmt.Errorf("reconciling %s findings: %w", rule, err)
+	}
+	return res, nil
+}

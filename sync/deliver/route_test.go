@@ -1,0 +1,72 @@
+package deliver
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules"
+)
+
+func TestRouteFinding(t *testing.T) {
+	dir := Agency(t)
+	dir.People = append(dir.People, connectors.Person{ID: "fiona", Role: connectors.RoleFinance, SlackUserID: "U0FIONA001"})
+	dir.Cfg.Routes = []Route{
+		{Rule: "workload", Recipients: []string{"head"}},
+		{Rule: "deadline", Severity: "critical", Recipients: []string{"account_manager", "assignee"},
+			EscalateTo: []string{"head", "account_manager"}, EscalateAfter: 16 * time.Hour, BypassWorkingHours: true},
+		{Rule: "invoices", Recipients: []string{"finance", "channel:C0FINANCE1"}},
+		{Recipients: []string{"account_manager"}},
+	}
+	dir.Clients["beta"] = &connectors.Client{ID: "beta", Name: "Beta", AccountManager: "anna", Head: "sergey"}
+	dir.Routes["beta"] = []Route{{Rule: "deadline", Recipients: []string{"specialists", "head"}}}
+	dir.Clients["beta"].Specialists = []string{"pavel"}
+
+	crit := MakeFinding("deadline", "acme", "ACME-1", rules.SeverityCritical)
+	noAssignee := crit
+	noAssignee.Fields = map[string]string{}
+	for _, tc := range []struct {
+		name     string
+		f        rules.Finding
+		want     []string
+		escalate []string
+		bypass   bool
+	}{
+		{"critical deadline: AM and assignee, head later", crit, []string{"anna", "sergey"}, []string{"helen"}, true},
+		{"assignee unknown is skipped", noAssignee, []string{"anna"}, []string{"helen"}, true},
+		{"warning falls through to the catch-all", MakeFinding("deadline", "acme", "ACME-2", rules.SeverityWarning), []string{"anna"}, nil, false},
+		{"workload goes to the agency's one head", MakeFinding("workload", "", "anna", rules.SeverityWarning), []string{"helen"}, nil, false},
+		{"finance and a channel", MakeFinding("invoices", "acme", "2026-10", rules.SeverityInfo), []string{"fiona", "channel:C0FINANCE1"}, nil, false},
+		{"client routes first, client head", MakeFinding("deadline", "beta", "BETA-1", rules.SeverityCritical), []string{"pavel", "sergey"}, nil, false},
+		{"client without own match uses global", MakeFinding("response", "beta", "BETA-2", rules.SeverityWarning), []string{"anna"}, nil, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := routeFinding(dir, tc.f)
+			if !slices.Equal(got.recipients, tc.want) || !slices.Equal(got.escalate, tc.escalate) || got.bypass != tc.bypass {
+				t.Errorf("route = %v escalate %v bypass %v; want %v escalate %v bypass %v",
+					got.recipients, got.escalate, got.bypass, tc.want, tc.escalate, tc.bypass)
+			}
+		})
+	}
+}
+
+func TestNoRoutesMeansAccountManager(t *testing.T) {
+	dir := Agency(t)
+	got := routeFinding(dir, MakeFinding("redirect", "acme", "C1/1.2", rules.SeverityWarning))
+	if !slices.Equal(got.recipients, []string{"anna"}) {
+		t.Errorf("recipients = %v, want the AM", got.recipients)
+	}
+}
+
+func TestConfigValidateBypass(t *testing.T) {
+	c := DefaultConfig()
+	c.Routes = []Route{{Severity: "warning", Recipients: []string{"head"}, BypassWorkingHours: true}}
+	if err := c.Validate(); err == nil {
+		t.Error("bypass_working_hours on a warning route accepted")
+	}
+	c.Routes[0].Severity = "critical"
+	if err := c.Validate(); err != nil {
+		t.Errorf("critical bypass route refused: %v", err)
+	}
+}

@@ -1,0 +1,69 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules/deadline"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// RunDeadline evaluates the deadline rule over the stored tasks of every
+// client's projects.
+func (e *Engine) RunDeadline(ctx context.Context) error {
+	cfg := e.cfg()
+	now := e.clock.Now()
+	var projects []string
+	for _, c := range cfg.Clients {
+		projects = append(projects, c.JiraProjects...)
+	}
+	if len(projects) == 0 {
+		return nil
+	}
+	tasks, err := e.st.ListTasks(ctx, store.TaskFilter{ProjectKeys: projects, OpenOnly: true})
+	if err != nil {
+		return fmt.Errorf("loading tasks: %w", err)
+	}
+	findings := deadline.Evaluate(DeadlineInput(cfg, tasks), now)
+	res, err := e.rec.Reconcile(ctx, deadline.RuleName, clientIDs(cfg), findings, now)
+	if err != nil {
+		return fmt.Errorf("recording %d findings: %w", len(findings), err)
+	}
+	e.log.Debug("rule evaluated", "rule", deadline.RuleName, "tasks", len(tasks), "findings", len(findings),
+		"new", res.New, "resolved", res.Resolved, "planned", res.Planned, "unrouted", res.Unrouted)
+	return nil
+}
+
+// DeadlineInput builds the deadline rule's input from the config in force.
+func DeadlineInput(cfg *configs.Config, tasks []connectors.Task) deadline.Input {
+	in := deadline.Input{
+		Tasks:       tasks,
+		Assignees:   assignees(cfg),
+		JiraBaseURL: cfg.Connections.Jira.BaseURL,
+	}
+	for _, c := range cfg.Clients {
+		in.Clients = append(in.Clients, deadline.Client{
+			ID:         c.ID,
+			Name:       c.Name,
+			Location:   cfg.ClientLocation(c.ID),
+			Projects:   c.JiraProjects,
+			AM:         c.AccountManager,
+			AMCalendar: cfg.Calendar(c.AccountManager),
+			Config:     cfg.ClientRules(c.ID).Deadline,
+		})
+	}
+	return in
+}
+
+// assignees maps Jira account ids to person ids.
+func assignees(cfg *configs.Config) map[string]string {
+	m := make(map[string]string, len(cfg.People))
+	for _, p := range cfg.People {
+		if p.JiraAccountID != "" {
+			m[p.JiraAccountID] = p.ID
+		}
+	}
+	return m
+}

@@ -1,0 +1,78 @@
+// Package engine runs the agency's rules over the synced state: it builds
+// each rule's input from the config in force and the store, calls the rule
+// (a pure function of input and now), and hands the findings to delivery,
+// which records them and what must be sent in one transaction.
+//
+// The engine reads the clock once per run and passes that instant down, so a
+// run is reproducible from (state, config, now).
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/rules"
+	"github.com/liaisonhq/liaison/sync/deliver"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// Reconciler records a rule's findings: new ones are enqueued for delivery,
+// open ones of that rule (within scope) that the rule no longer emits are
+// resolved. sync/deliver implements it.
+type Reconciler interface {
+	Reconcile(ctx context.Context, rule string, scope []string, findings []rules.Finding, now time.Time) (deliver.ReconcileResult, error)
+}
+
+// Engine evaluates rules. It is safe for concurrent use; each method is one
+// run of one rule.
+type Engine struct {
+	cfg   func() *configs.Config
+	st    store.Store
+	rec   Reconciler
+	clock clock.Clock
+	log   *slog.Logger
+}
+
+// New returns an Engine reading the config in force through cfg (so reloads
+// take effect on the next run).
+func New(cfg func() *configs.Config, st store.Store, rec Reconciler, clk clock.Clock, log *slog.Logger) *Engine {
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log}
+}
+
+// RunAll evaluates every rule that has what it needs, collecting errors so
+// that one failing rule never stops the others.
+func (e *Engine) RunAll(ctx context.Context) error {
+	var errs []error
+	for _, r := range []struct {
+		name string
+		run  func(context.Context) error
+	}{
+		{"deadline", e.RunDeadline},
+	} {
+		if err := r.run(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("rule %s: %w", r.name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// clientIDs lists the config's clients, the scope of a rule run over all of
+// them: findings of clients outside it are left alone.
+func clientIDs(cfg *configs.Config) []string {
+	ids := make([]string, 0, len(cfg.Clients))
+	for _, c := range cfg.Clients {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
