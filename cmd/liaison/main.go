@@ -52,6 +52,8 @@ func usage(w io.Writer) {
 commands:
   run           run the daemon (-config FILE)
   check-config  validate a config and list every problem (-config FILE)
+  sync --once   one cycle: pull, evaluate rules, deliver what is due; then exit
+  silence       add, list or expire silences (add|list|expire)
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config)
   healthcheck   probe a running daemon's /healthz (for container HEALTHCHECK)
   version       print the version
@@ -73,6 +75,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdCheckConfig(rest, stdout, stderr)
 	case "healthcheck":
 		return cmdHealthcheck(rest, stderr)
+	case "sync":
+		return cmdSync(rest, stdout, stderr)
+	case "silence":
+		return cmdSilence(rest, stdout, stderr)
 	case "sandbox":
 		return cmdSandbox(rest, stdout, stderr)
 	case "version", "-version", "--version":
@@ -173,28 +179,16 @@ func cmdRun(args []string, stderr io.Writer) int {
 	logFormat := fs.String("log-format", "", "text or json (overrides log.format)")
 	logLevel := fs.String("log-level", "", "debug, info, warn or error (overrides log.level)")
 	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "bound on a graceful shutdown")
+	dryRun := fs.Bool("dry-run", false, "log what would be written to Slack and Jira instead of writing it")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
 
-	cfg, err := configs.Load(*path)
-	if err != nil {
-		var probs configs.Problems
-		if errors.As(err, &probs) {
-			for _, p := range probs {
-				fmt.Fprintln(stderr, p.String())
-			}
-		}
-		newLogger(stderr, *logFormat, *logLevel).Error("config is invalid; not starting", "file", *path, "err", err)
-		return exitUsage
+	cfg, code := loadConfig(*path, stderr)
+	if cfg == nil {
+		return code
 	}
-	format, level := cfg.Log.Format, cfg.Log.Level
-	if *logFormat != "" {
-		format = *logFormat
-	}
-	if *logLevel != "" {
-		level = *logLevel
-	}
+	format, level := pick(*logFormat, cfg.Log.Format), pick(*logLevel, cfg.Log.Level)
 	log := newLogger(stderr, format, level)
 	d, err := daemon.New(daemon.Options{
 		ConfigPath:      *path,
@@ -204,6 +198,7 @@ func cmdRun(args []string, stderr io.Writer) int {
 		ShutdownTimeout: *shutdown,
 		Logger:          log,
 		Version:         buildVersion(),
+		DryRun:          *dryRun,
 	})
 	if err != nil {
 		log.Error("not starting", "err", err)
@@ -246,6 +241,26 @@ func cmdSandbox(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitFailed
+}
+
+// loadConfig loads the config for a command that needs a valid one. On a
+// problem it prints every problem (or the reason) and returns nil with the
+// exit code to use.
+func loadConfig(path string, stderr io.Writer) (*configs.Config, int) {
+	cfg, err := configs.Load(path)
+	if err == nil {
+		return cfg, exitOK
+	}
+	var probs configs.Problems
+	if errors.As(err, &probs) {
+		for _, p := range probs {
+			fmt.Fprintln(stderr, p.String())
+		}
+		fmt.Fprintf(stderr, "liaison: %s is invalid (%d problems); not starting\n", path, len(probs))
+		return nil, exitUsage
+	}
+	fmt.Fprintf(stderr, "liaison: %v\n", err)
+	return nil, exitUsage
 }
 
 func newLogger(w io.Writer, format, level string) *slog.Logger {

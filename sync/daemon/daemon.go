@@ -42,6 +42,10 @@ type Options struct {
 	Clock clock.Clock
 	// Version is reported in liaison_build_info.
 	Version string
+	// DryRun logs every write to Slack and Jira instead of sending it.
+	DryRun bool
+	// Owner names this replica in outbox leases; default "liaison".
+	Owner string
 	// LoadOptions are passed to configs.Load (tests inject the environment).
 	LoadOptions []configs.Option
 }
@@ -155,18 +159,39 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}
 	}()
 
-	eng, err := d.startJobs(ctx, st)
+	app, err := NewApp(d.Config, st, AppOptions{
+		Logger: d.log, Clock: d.clock, Registerer: d.reg, DryRun: d.opts.DryRun, Owner: d.opts.Owner,
+	})
+	if err != nil {
+		return err
+	}
+	eng, err := d.startJobs(ctx, st, app.Tasks())
 	if err != nil {
 		return err
 	}
 
-	srv, err := listen(listenAddr, d.newMux(d.reg))
+	mux := d.newMux(d.reg)
+	stopReceivers := app.Mount(mux, func() {
+		if err := eng.RunNow(context.WithoutCancel(ctx), "jira.pull"); err != nil {
+			d.log.Error("queueing a jira pull after a webhook", "err", err)
+		}
+	})
+	srv, err := listen(listenAddr, mux)
 	if err != nil {
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.opts.ShutdownTimeout)
 		defer cancel()
 		_ = eng.Stop(stopCtx)
+		stopReceivers(stopCtx)
 		return err
 	}
+	slackCtx, stopSlack := context.WithCancel(ctx)
+	slackDone := make(chan struct{})
+	go func() {
+		defer close(slackDone)
+		if err := app.RunSlack(slackCtx); err != nil {
+			d.log.Error("slack events stopped; alerts are still sent", "err", err)
+		}
+	}()
 	d.addrCh <- srv.addr()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.serve() }()
@@ -197,6 +222,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 	var errs []error
 	if err := srv.shutdown(stopCtx); err != nil {
 		errs = append(errs, err)
+	}
+	stopSlack()
+	stopReceivers(stopCtx)
+	select {
+	case <-slackDone:
+	case <-stopCtx.Done():
 	}
 	if err := eng.Stop(stopCtx); err != nil {
 		errs = append(errs, fmt.Errorf("stopping job engine: %w", err))

@@ -26,7 +26,7 @@ func openStore(ctx context.Context, cfg *configs.Config, dataDir string, d *Daem
 
 // startJobs starts the job engine on the store's database and registers the
 // periodic work of every configured connector and rule.
-func (d *Daemon) startJobs(ctx context.Context, st *sqlite.Store) (*jobs.Engine, error) {
+func (d *Daemon) startJobs(ctx context.Context, st *sqlite.Store, tasks []jobs.Task) (*jobs.Engine, error) {
 	eng, err := jobs.New(ctx, st.DB(), jobs.Options{
 		Logger:     d.log.With("component", "jobs"),
 		Registerer: d.reg,
@@ -35,7 +35,7 @@ func (d *Daemon) startJobs(ctx context.Context, st *sqlite.Store) (*jobs.Engine,
 	if err != nil {
 		return nil, fmt.Errorf("creating job engine: %w", err)
 	}
-	for _, t := range d.tasks() {
+	for _, t := range tasks {
 		if err := eng.Register(t); err != nil {
 			return nil, fmt.Errorf("registering task %s: %w", t.Name, err)
 		}
@@ -44,12 +44,6 @@ func (d *Daemon) startJobs(ctx context.Context, st *sqlite.Store) (*jobs.Engine,
 		return nil, fmt.Errorf("starting job engine: %w", err)
 	}
 	return eng, nil
-}
-
-// tasks lists the periodic work for the config in force. Connectors and rules
-// add theirs here as they land; a connector that is not configured adds none.
-func (d *Daemon) tasks() []jobs.Task {
-	return nil
 }
 
 type connectorState struct {

@@ -1,0 +1,245 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/connectors/jira"
+	slackconn "github.com/liaisonhq/liaison/connectors/slack"
+	"github.com/liaisonhq/liaison/sync/deliver"
+	"github.com/liaisonhq/liaison/sync/engine"
+	"github.com/liaisonhq/liaison/sync/jobs"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// AppOptions are what an App is built with besides its config and store.
+type AppOptions struct {
+	Logger     *slog.Logger
+	Clock      clock.Clock
+	Registerer prometheus.Registerer
+	// DryRun logs every write to Slack and Jira instead of sending it.
+	DryRun bool
+	// HTTPClient, when set, carries every upstream call (tests and the demo
+	// use it); by default each connector builds its retrying client.
+	HTTPClient *http.Client
+	// Owner names this process in outbox leases; replicas need distinct ones.
+	Owner string
+	// Once is set for a single cycle (`sync --once`): the cycle's findings
+	// are the whole burst, so they are grouped without waiting group_wait.
+	Once bool
+}
+
+// App is Liaison assembled from a config: the configured connectors, the
+// rule engine and delivery, over one store. The daemon schedules its
+// methods as jobs; `liaison sync --once` and the demo call them in order.
+//
+// Connectors whose connection is not configured are nil and their work is
+// skipped. Connection settings are read once, at build: changing them needs
+// a restart. Everything else (people, clients, rules, routes) is read through
+// the config getter on every run, so reloads apply at once.
+type App struct {
+	cfg   func() *configs.Config
+	st    store.Store
+	log   *slog.Logger
+	clock clock.Clock
+
+	jira    *jira.Client
+	slack   *slackconn.Client
+	deliver *deliver.Deliverer
+	engine  *engine.Engine
+}
+
+// NewApp builds the App. It contacts no upstream.
+func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	a := &App{cfg: cfg, st: st, log: opts.Logger, clock: opts.Clock}
+	c := cfg()
+	if c.Connections.Jira.Configured() && !unconfigured(c, "jira") {
+		jc, err := jira.New(c.Connections.Jira, jira.Options{
+			HTTPClient: opts.HTTPClient, Logger: opts.Logger.With("connector", "jira"),
+			Clock: opts.Clock, Registerer: opts.Registerer, DryRun: opts.DryRun,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("jira connector: %w", err)
+		}
+		a.jira = jc
+	}
+	var sl deliver.Slack = noSlack{}
+	if c.Connections.Slack.Configured() && !unconfigured(c, "slack") {
+		sc, err := slackconn.New(c.Connections.Slack, slackconn.Options{
+			HTTPClient: opts.HTTPClient, Logger: opts.Logger.With("connector", "slack"), Clock: opts.Clock,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("slack connector: %w", err)
+		}
+		a.slack = sc
+		sl = sc
+	}
+	owner := opts.Owner
+	if owner == "" {
+		owner = "liaison"
+	}
+	dir := func() deliver.Directory { return cfg() }
+	if opts.Once {
+		dir = func() deliver.Directory { return onceDirectory{cfg()} }
+	}
+	d, err := deliver.New(st, sl, dir, opts.Clock,
+		opts.Logger.With("component", "deliver"), opts.Registerer,
+		deliver.Options{DryRun: opts.DryRun, Owner: owner})
+	if err != nil {
+		return nil, err
+	}
+	a.deliver = d
+	a.engine = engine.New(cfg, st, d, opts.Clock, opts.Logger.With("component", "rules"))
+	return a, nil
+}
+
+func unconfigured(c *configs.Config, name string) bool {
+	for _, u := range c.Unconfigured() {
+		if len(u) > len(name) && u[:len(name)+1] == name+":" {
+			return true
+		}
+	}
+	return false
+}
+
+// Deliverer exposes delivery for the silence commands and tests.
+func (a *App) Deliverer() *deliver.Deliverer { return a.deliver }
+
+// syncer is rebuilt per run from the config in force, so that clients and
+// projects added by a reload are pulled at once.
+func (a *App) syncer() (*jira.Syncer, error) {
+	c := a.cfg()
+	clients := make([]connectors.Client, 0, len(c.Clients))
+	people := make([]connectors.Person, 0, len(c.People))
+	for _, cl := range c.Clients {
+		clients = append(clients, cl.Client)
+	}
+	people = append(people, c.People...)
+	return jira.NewSyncer(a.jira, a.st, jira.SyncerOptions{
+		Scopes: jira.ScopesOf(clients), People: jira.PeopleOf(people),
+		Logger: a.log.With("connector", "jira"),
+	})
+}
+
+// PullJira fetches changed issues, then changed worklogs.
+func (a *App) PullJira(ctx context.Context) error {
+	if a.jira == nil {
+		return nil
+	}
+	s, err := a.syncer()
+	if err != nil {
+		return err
+	}
+	st, err := s.SyncIssues(ctx)
+	if err != nil {
+		return fmt.Errorf("pulling jira issues: %w", err)
+	}
+	wl, err := s.SyncWorklogs(ctx)
+	if err != nil {
+		return fmt.Errorf("pulling jira worklogs: %w", err)
+	}
+	a.log.Debug("jira pulled", "issues_fetched", st.Fetched, "issues_changed", st.Changed, "worklogs", fmt.Sprintf("%+v", wl))
+	return nil
+}
+
+// ReconcileJira is the slow pass that finds deleted and moved issues.
+func (a *App) ReconcileJira(ctx context.Context) error {
+	if a.jira == nil {
+		return nil
+	}
+	s, err := a.syncer()
+	if err != nil {
+		return err
+	}
+	if _, err := s.Reconcile(ctx); err != nil {
+		return fmt.Errorf("reconciling jira: %w", err)
+	}
+	return nil
+}
+
+// RunRules evaluates every rule over the store.
+func (a *App) RunRules(ctx context.Context) error { return a.engine.RunAll(ctx) }
+
+// Deliver groups what is due into messages and sends them. Without Slack,
+// messages are planned and kept in the outbox until Slack is configured.
+func (a *App) Deliver(ctx context.Context) error {
+	if a.slack == nil {
+		return a.deliver.Flush(ctx)
+	}
+	return a.deliver.Tick(ctx)
+}
+
+// SyncOnce is one full cycle: pull everything, evaluate the rules, deliver
+// what is due now. One failing step does not stop the others; their errors
+// are joined.
+func (a *App) SyncOnce(ctx context.Context) error {
+	var errs []error
+	for _, step := range []struct {
+		name string
+		run  func(context.Context) error
+	}{
+		{"jira", a.PullJira},
+		{"rules", a.RunRules},
+		{"deliver", a.Deliver},
+	} {
+		if err := step.run(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", step.name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Tasks are the App's periodic jobs.
+func (a *App) Tasks() []jobs.Task {
+	var ts []jobs.Task
+	if a.jira != nil {
+		ts = append(ts,
+			jobs.Task{Name: "jira.pull", Every: 2 * time.Minute, Timeout: 10 * time.Minute, Run: a.PullJira},
+			jobs.Task{Name: "jira.reconcile", Every: 6 * time.Hour, Timeout: 30 * time.Minute, Run: a.ReconcileJira},
+		)
+	}
+	ts = append(ts,
+		jobs.Task{Name: "rules", Every: time.Minute, Timeout: 5 * time.Minute, Run: a.RunRules},
+		jobs.Task{Name: "deliver", Every: 10 * time.Second, Timeout: 5 * time.Minute, MaxAttempts: 1, Run: a.Deliver},
+	)
+	return ts
+}
+
+// onceDirectory is the config for a single cycle: no group_wait, since no
+// later alert of the burst can arrive before the process exits.
+type onceDirectory struct{ *configs.Config }
+
+func (o onceDirectory) DeliveryConfig() deliver.Config {
+	c := o.Config.DeliveryConfig()
+	c.GroupWait = 0
+	return c
+}
+
+// noSlack stands in for Slack when it is not configured; Deliver never
+// sends through it.
+type noSlack struct{}
+
+var errNoSlack = errors.New("slack is not configured")
+
+func (noSlack) PostMessage(context.Context, deliver.Message) (string, error) { return "", errNoSlack }
+func (noSlack) UpdateMessage(context.Context, string, deliver.Message) error { return errNoSlack }
+func (noSlack) PostEphemeral(context.Context, string, deliver.Message) error { return errNoSlack }
+func (noSlack) OpenDM(context.Context, string) (string, error)               { return "", errNoSlack }
+func (noSlack) FindByMetadata(context.Context, string, string, string, time.Time, int) (string, bool, error) {
+	return "", false, errNoSlack
+}

@@ -1,0 +1,101 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/liaisonhq/liaison/connectors"
+	slackconn "github.com/liaisonhq/liaison/connectors/slack"
+	"github.com/liaisonhq/liaison/sync/deliver"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+var _ slackconn.Handler = (*App)(nil)
+
+// HandleEvent stores what Slack says happened in the clients' channels, so
+// that rules see it. Returning after the store write is what makes an
+// acknowledged event safe: a crash after this point loses nothing.
+func (a *App) HandleEvent(ctx context.Context, e slackconn.Event) error {
+	clientID := a.clientOfChannel(e.Channel)
+	if clientID == "" {
+		return nil
+	}
+	switch e.Kind {
+	case slackconn.KindMessage, slackconn.KindMessageChanged:
+		m := e.Record()
+		m.ClientID = clientID
+		if err := a.st.UpsertMessages(ctx, []connectors.Message{m}); err != nil {
+			return fmt.Errorf("storing message %s/%s: %w", e.Channel, e.TS, err)
+		}
+	case slackconn.KindMessageDeleted:
+		if err := a.st.MarkMessageDeleted(ctx, e.Channel, e.TS); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("marking message %s/%s deleted: %w", e.Channel, e.TS, err)
+		}
+	}
+	return nil
+}
+
+// HandleAction passes alert buttons to delivery.
+func (a *App) HandleAction(ctx context.Context, act slackconn.Action) error {
+	err := a.deliver.HandleAction(ctx, deliver.Action{
+		ActionID: act.ActionID, Value: act.Value, UserID: act.UserID,
+		ChannelID: act.ChannelID, MessageTS: act.MessageTS,
+	})
+	if errors.Is(err, deliver.ErrUnknownAction) {
+		a.log.Debug("ignoring an action that is not ours", "action_id", act.ActionID)
+		return nil
+	}
+	return err
+}
+
+func (a *App) clientOfChannel(channel string) string {
+	for _, c := range a.cfg().Clients {
+		for _, ch := range c.SlackChannels {
+			if ch == channel {
+				return c.ID
+			}
+		}
+	}
+	return ""
+}
+
+// RunSlack receives Slack events over Socket Mode until ctx is done, when
+// Slack is configured in socket mode; otherwise it returns at once.
+func (a *App) RunSlack(ctx context.Context) error {
+	if a.slack == nil || a.cfg().Connections.Slack.Mode != slackconn.ModeSocket {
+		return nil
+	}
+	sm, err := slackconn.NewSocketMode(a.slack, slackconn.SocketOptions{Logger: a.log.With("connector", "slack"), Clock: a.clock})
+	if err != nil {
+		return fmt.Errorf("slack socket mode: %w", err)
+	}
+	return sm.Run(ctx, a)
+}
+
+// Mount adds the local silence API and the push endpoints the config asks
+// for: Slack's Events API in events mode and Jira's webhook when it has a
+// secret. onJiraChange asks for an immediate pull. It returns a function
+// that stops the receivers.
+func (a *App) Mount(mux *http.ServeMux, onJiraChange func()) (stop func(context.Context)) {
+	var stops []func(context.Context)
+	a.mountAPI(mux)
+	c := a.cfg()
+	if a.slack != nil && c.Connections.Slack.Mode == slackconn.ModeEvents {
+		rcv := slackconn.EventsHandler(c.Connections.Slack.SigningSecret, a, slackconn.EventsOptions{
+			Logger: a.log.With("connector", "slack"), Clock: a.clock,
+		})
+		mux.Handle("POST /slack/events", rcv)
+		mux.Handle("POST /slack/interactive", rcv)
+		stops = append(stops, func(ctx context.Context) { _ = rcv.Close(ctx) })
+	}
+	if a.jira != nil && c.Connections.Jira.WebhookSecret.IsSet() {
+		mux.Handle("POST /jira/webhook", a.jira.WebhookHandler(c.Connections.Jira.WebhookSecret.Reveal(), onJiraChange))
+	}
+	return func(ctx context.Context) {
+		for _, s := range stops {
+			s(ctx)
+		}
+	}
+}
