@@ -30,6 +30,7 @@ type payload struct {
 	Post      string        `json:"post,omitempty"`    // update, thread: the post concerned
 	Finding   string        `json:"finding,omitempty"` // thread: the finding the note is about
 	Note      string        `json:"note,omitempty"`    // thread: which note
+	Reply     *Reply        `json:"reply,omitempty"`   // reply, ephemeral: the message itself
 }
 
 type payloadItem struct {

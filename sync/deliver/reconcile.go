@@ -27,6 +27,18 @@ type ReconcileResult struct {
 // for. A crash therefore never leaves a finding recorded without its
 // notifications, or the reverse.
 func (d *Deliverer) Reconcile(ctx context.Context, rule string, clients []string, findings []rules.Finding, now time.Time) (ReconcileResult, error) {
+	return d.reconcile(ctx, rule, clients, findings, nil, true, now)
+}
+
+// Record is Reconcile for event-driven rules (a client's message, a
+// reaction): it records the findings one event produced and the replies it
+// calls for, all in one transaction, and resolves nothing else, since one
+// event says nothing about the rule's other findings.
+func (d *Deliverer) Record(ctx context.Context, rule string, findings []rules.Finding, replies []Reply, now time.Time) (ReconcileResult, error) {
+	return d.reconcile(ctx, rule, nil, findings, replies, false, now)
+}
+
+func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string, findings []rules.Finding, replies []Reply, resolveMissing bool, now time.Time) (ReconcileResult, error) {
 	var res ReconcileResult
 	if rule == "" {
 		return res, fmt.Errorf("reconciling: empty rule name: %w", store.ErrInvalid)
@@ -83,6 +95,14 @@ func (d *Deliverer) Reconcile(ctx context.Context, rule string, clients []string
 				return fmt.Errorf("planning notifications of %s: %w", f.Key, err)
 			}
 			res.Planned += n
+		}
+		for _, r := range replies {
+			if err := enqueueReply(ctx, tx, r, now); err != nil {
+				return err
+			}
+		}
+		if !resolveMissing {
+			return nil
 		}
 		open, err := tx.ListOpenFindings(ctx, store.FindingFilter{Rule: rule})
 		if err != nil {

@@ -76,6 +76,9 @@ func (d *Deliverer) sendOne(ctx context.Context, sl Slack, dir Directory, dl sto
 		d.metrics.deferred.WithLabelValues("paced").Inc()
 		return d.st.DeferDelivery(ctx, dl.Key, d.opts.Owner, "paced", at)
 	}
+	if p.Reply != nil {
+		return d.sendReply(ctx, sl, dl, p.Reply, now)
+	}
 	switch dl.Kind {
 	case store.DeliveryPost:
 		text, blocks, err := d.compose(ctx, dir, p, now)

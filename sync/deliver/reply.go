@@ -1,0 +1,62 @@
+package deliver
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// Reply is a message Liaison writes on its own behalf rather than an alert:
+// a polite reply in a client's thread, a private note to a specialist, an
+// out-of-hours notice. Replies go out at once (they answer someone who just
+// wrote), through the outbox, so they are sent even after a crash and never
+// twice for one Key.
+type Reply struct {
+	// Key is unique per reply; recording the same key again changes nothing.
+	Key string `json:"key"`
+	// Channel is where it goes; ThreadTS makes it a thread reply.
+	Channel  string `json:"channel"`
+	ThreadTS string `json:"thread_ts,omitempty"`
+	// User, when set, makes it an ephemeral message only that user sees.
+	User string `json:"user,omitempty"`
+	// Text is the message (mrkdwn).
+	Text string `json:"text"`
+	// FindingKey ties the reply to the finding that caused it, if any.
+	FindingKey string `json:"finding,omitempty"`
+}
+
+func enqueueReply(ctx context.Context, tx store.Tx, r Reply, now time.Time) error {
+	if r.Key == "" || r.Channel == "" || r.Text == "" {
+		return fmt.Errorf("reply %q: key, channel and text are required: %w", r.Key, store.ErrInvalid)
+	}
+	kind := store.DeliveryThread
+	if r.User != "" {
+		kind = store.DeliveryEphemeral
+	}
+	raw, err := encodePayload(payload{Recipient: RecipientChannelPrefix + r.Channel, Reply: &r})
+	if err != nil {
+		return err
+	}
+	_, err = tx.EnqueueDelivery(ctx, store.Delivery{
+		Key: "reply/" + r.Key, FindingKey: r.FindingKey, Recipient: RecipientChannelPrefix + r.Channel,
+		ChannelID: r.Channel, Kind: kind, Payload: raw, DueAt: now,
+	})
+	return err
+}
+
+// sendReply sends a Reply delivery. A thread reply is posted with the same
+// exactly-once guard as alerts; an ephemeral one cannot be looked up
+// afterwards (Slack keeps no history of it), so a crash right after it may
+// show it twice, which is harmless for a private note.
+func (d *Deliverer) sendReply(ctx context.Context, sl Slack, dl store.Delivery, r *Reply, now time.Time) error {
+	m := Message{Channel: r.Channel, Text: r.Text, ThreadTS: r.ThreadTS}
+	if dl.Kind == store.DeliveryEphemeral {
+		if err := sl.PostEphemeral(ctx, r.User, m); err != nil {
+			return d.outcome(ctx, dl, r.Channel, now, err, true)
+		}
+		return d.recordSent(ctx, dl, "", now)
+	}
+	return d.post(ctx, sl, dl, m, now)
+}
