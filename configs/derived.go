@@ -63,6 +63,19 @@ func (c *Config) Person(id string) *connectors.Person {
 	return c.d.people[id]
 }
 
+// PersonBySlackID returns the person whose Slack member id is id, or nil.
+func (c *Config) PersonBySlackID(id string) *connectors.Person {
+	if id == "" {
+		return nil
+	}
+	for i := range c.People {
+		if c.People[i].SlackUserID == id {
+			return &c.People[i]
+		}
+	}
+	return nil
+}
+
 // Client returns the client with id, or nil.
 func (c *Config) Client(id string) *Client {
 	if c.d == nil {

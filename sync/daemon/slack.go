@@ -24,10 +24,17 @@ func (a *App) HandleEvent(ctx context.Context, e slackconn.Event) error {
 	}
 	switch e.Kind {
 	case slackconn.KindMessage, slackconn.KindMessageChanged:
+		if e.Own || e.BotID != "" {
+			return nil // bots never ask or answer for a side
+		}
 		m := e.Record()
 		m.ClientID = clientID
+		a.enrich(ctx, &m)
 		if err := a.st.UpsertMessages(ctx, []connectors.Message{m}); err != nil {
 			return fmt.Errorf("storing message %s/%s: %w", e.Channel, e.TS, err)
+		}
+		if e.Kind == slackconn.KindMessage {
+			return a.engine.OnMessage(ctx, m)
 		}
 	case slackconn.KindMessageDeleted:
 		if err := a.st.MarkMessageDeleted(ctx, e.Channel, e.TS); err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -48,6 +55,31 @@ func (a *App) HandleAction(ctx context.Context, act slackconn.Action) error {
 		return nil
 	}
 	return err
+}
+
+// enrich fills what rules need and the event lacks: the author's workspace
+// (Slack Connect events do not always name it; users.info does, cached) and
+// the message's permalink for alerts. Failures leave the fields empty: the
+// author is then not taken for a client, which errs on the quiet side.
+func (a *App) enrich(ctx context.Context, m *connectors.Message) {
+	if a.slack == nil {
+		return
+	}
+	if m.TeamID == "" && a.cfg().PersonBySlackID(m.UserID) == nil {
+		if u, err := a.slack.UserInfo(ctx, m.UserID); err == nil {
+			m.TeamID = u.TeamID
+			if u.IsStranger && u.TeamID == "" {
+				m.TeamID = "external"
+			}
+		} else {
+			a.log.Warn("looking up a message author", "user", m.UserID, "err", err)
+		}
+	}
+	if m.Permalink == "" {
+		if link, err := a.slack.Permalink(ctx, m.ChannelID, m.TS); err == nil {
+			m.Permalink = link
+		}
+	}
 }
 
 func (a *App) clientOfChannel(channel string) string {

@@ -21,11 +21,15 @@ import (
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
-// Reconciler records a rule's findings: new ones are enqueued for delivery,
-// open ones of that rule (within scope) that the rule no longer emits are
-// resolved. sync/deliver implements it.
+// Reconciler records rules' findings with delivery: for state-based rules
+// (Reconcile) new ones are enqueued and open ones of that rule (within
+// scope) that the rule no longer emits are resolved; event-driven rules
+// (Record) add findings and replies only. sync/deliver implements it.
 type Reconciler interface {
 	Reconcile(ctx context.Context, rule string, scope []string, findings []rules.Finding, now time.Time) (deliver.ReconcileResult, error)
+	// Record records an event's findings and replies without resolving
+	// anything else.
+	Record(ctx context.Context, rule string, findings []rules.Finding, replies []deliver.Reply, now time.Time) (deliver.ReconcileResult, error)
 }
 
 // Engine evaluates rules. It is safe for concurrent use; each method is one
@@ -59,6 +63,7 @@ func (e *Engine) RunAll(ctx context.Context) error {
 		run  func(context.Context) error
 	}{
 		{"deadline", e.RunDeadline},
+		{"response", e.RunResponse},
 	} {
 		if err := r.run(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("rule %s: %w", r.name, err))

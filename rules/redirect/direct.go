@@ -1,0 +1,130 @@
+package redirect
+
+import (
+	"slices"
+	"strings"
+)
+
+// DirectReply is a specialist answering a client message the rule
+// redirected: the habit the rule exists to break, counted for a metric and
+// the head's weekly digest.
+type DirectReply struct {
+	ClientID string
+	// Specialist is the specialist's person id.
+	Specialist string
+	// Channel and TS identify the specialist's reply.
+	Channel, TS string
+	// RedirectedTS is the ts of the client message that was redirected.
+	RedirectedTS string
+}
+
+// conversation is where the latest client message of a thread or of a
+// channel's top level stands.
+type conversation struct {
+	clientTS   string          // latest client message; "" when none yet
+	redirected bool            // whether Evaluate would have redirected it
+	counted    map[string]bool // specialists already counted for it
+}
+
+// DirectReplies finds the specialists of client c who answered a redirected
+// client message anyway. msgs are messages of the client's channels in any
+// order (others are ignored), spanning whatever period the caller counts.
+//
+// A specialist's message answers the latest client message before it in the
+// same conversation: a thread reply answers the latest client message of the
+// thread, parent included; a top-level message answers the latest top-level
+// client message of the channel. It counts when that client message would
+// have been redirected (see Evaluate) and the specialist's message itself is
+// outside the exception windows. Each specialist counts once per redirected
+// message, however many replies they send. The result is ordered by channel,
+// then time.
+func DirectReplies(c Client, msgs []Msg) []DirectReply {
+	if !c.Config.Enabled {
+		return nil
+	}
+	ms := make([]*Msg, 0, len(msgs))
+	for i := range msgs {
+		if slices.Contains(c.Channels, msgs[i].Channel) {
+			ms = append(ms, &msgs[i])
+		}
+	}
+	slices.SortStableFunc(ms, func(a, b *Msg) int {
+		if r := strings.Compare(a.Channel, b.Channel); r != 0 {
+			return r
+		}
+		if before(a, b) {
+			return -1
+		}
+		if before(b, a) {
+			return 1
+		}
+		return 0
+	})
+	var out []DirectReply
+	for start := 0; start < len(ms); {
+		end := start + 1
+		for end < len(ms) && ms[end].Channel == ms[start].Channel {
+			end++
+		}
+		out = directInChannel(&c, ms[start:end], out)
+		start = end
+	}
+	return out
+}
+
+// directInChannel scans one channel's messages in time order.
+func directInChannel(c *Client, ms []*Msg, out []DirectReply) []DirectReply {
+	var top conversation
+	threads := make(map[string]*conversation)
+	earlier := make(map[string][]Msg) // thread ts → its messages so far, parent included
+	thread := func(ts string) *conversation {
+		cv, ok := threads[ts]
+		if !ok {
+			cv = &conversation{}
+			threads[ts] = cv
+		}
+		return cv
+	}
+	for _, m := range ms {
+		tts := m.threadTS()
+		switch m.Side {
+		case SideClient:
+			specs, _ := addressed(c, m, earlier[tts])
+			redirected := len(specs) > 0 && !inWindow(c, m.at())
+			cv := conversation{clientTS: m.TS, redirected: redirected}
+			if !m.IsReply() {
+				top = cv
+			}
+			*thread(tts) = cv
+		case SideAgency:
+			p := specialist(c, m)
+			if p == nil || inWindow(c, m.at()) {
+				break
+			}
+			cv := &top
+			if m.IsReply() {
+				cv = thread(tts)
+			}
+			if !cv.redirected || cv.counted[p.ID] {
+				break
+			}
+			if cv.counted == nil {
+				cv.counted = make(map[string]bool)
+			}
+			cv.counted[p.ID] = true
+			out = append(out, DirectReply{ClientID: c.ID, Specialist: p.ID, Channel: m.Channel, TS: m.TS, RedirectedTS: cv.clientTS})
+		}
+		earlier[tts] = append(earlier[tts], *m)
+	}
+	return out
+}
+
+// specialist returns the client's specialist who wrote m, or nil.
+func specialist(c *Client, m *Msg) *Person {
+	for i := range c.Specialists {
+		if isPerson(&c.Specialists[i], m) {
+			return &c.Specialists[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules"
+	"github.com/liaisonhq/liaison/rules/outofhours"
+	"github.com/liaisonhq/liaison/rules/redirect"
+	"github.com/liaisonhq/liaison/rules/response"
+	"github.com/liaisonhq/liaison/sync/deliver"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// responseLookback bounds how far back the response rule reads messages: a
+// client left unanswered for two weeks has long been escalated.
+const responseLookback = 14 * 24 * time.Hour
+
+// staleEvent is how old a message may be and still get an automatic reply:
+// messages caught up after downtime are judged (the AM is alerted) but the
+// client is not answered hours later.
+const staleEvent = 15 * time.Minute
+
+// OnMessage runs the event-driven rules (redirect, out of hours) on a client
+// channel's message that has just been stored, and records what they want
+// done with delivery in one transaction.
+func (e *Engine) OnMessage(ctx context.Context, m connectors.Message) error {
+	cfg := e.cfg()
+	c := cfg.Client(m.ClientID)
+	if c == nil || m.Deleted {
+		return nil
+	}
+	side, person := ClassifyAuthor(cfg, m)
+	if side != SideClient {
+		return nil
+	}
+	now := e.clock.Now()
+	fresh := now.Sub(m.Time()) <= staleEvent
+
+	var thread []connectors.Message
+	if m.ThreadTS != "" && m.ThreadTS != m.TS {
+		var err error
+		if thread, err = e.st.Thread(ctx, m.ChannelID, m.ThreadTS); err != nil {
+			return fmt.Errorf("loading thread %s/%s: %w", m.ChannelID, m.ThreadTS, err)
+		}
+	}
+	var errs []string
+	if out, ok := redirect.Evaluate(redirect.Input{
+		Client: redirectClient(cfg, c), Msg: redirectMsg(cfg, m, side, person), Thread: redirectThread(cfg, thread, m.TS),
+	}, now); ok {
+		var replies []deliver.Reply
+		if fresh && out.Reply != nil {
+			replies = append(replies, deliver.Reply{Key: out.Reply.Key, Channel: out.Reply.Channel,
+				ThreadTS: out.Reply.ThreadTS, Text: out.Reply.Text, FindingKey: out.Finding.Key})
+		}
+		if fresh {
+			for _, n := range out.SpecialistNotes {
+				replies = append(replies, deliver.Reply{Key: n.Key, Channel: n.Channel, ThreadTS: n.ThreadTS,
+					User: n.UserSlackID, Text: n.Text, FindingKey: out.Finding.Key})
+			}
+		}
+		if _, err := e.rec.Record(ctx, redirect.RuleName, []rules.Finding{out.Finding}, replies, now); err != nil {
+			errs = append(errs, fmt.Sprintf("redirect: %v", err))
+		}
+	}
+	if fresh {
+		if n, ok := outofhours.Evaluate(outofhours.Input{Client: outOfHoursClient(cfg, c), Msg: outOfHoursMsg(m)}, now); ok {
+			// The outbox keys replies, so a second message in the same
+			// off-period finds the notice already queued and adds nothing.
+			reply := deliver.Reply{Key: n.Key, Channel: n.Channel, ThreadTS: n.ThreadTS, Text: n.Text}
+			if _, err := e.rec.Record(ctx, outofhours.RuleName, nil, []deliver.Reply{reply}, now); err != nil {
+				errs = append(errs, fmt.Sprintf("outofhours: %v", err))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("message %s/%s: %s", m.ChannelID, m.TS, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// RunResponse evaluates the response rule over the clients' recent messages.
+func (e *Engine) RunResponse(ctx context.Context) error {
+	cfg := e.cfg()
+	now := e.clock.Now()
+	var channels []string
+	in := response.Input{}
+	for _, c := range cfg.Clients {
+		channels = append(channels, c.SlackChannels...)
+		am := cfg.Person(c.AccountManager)
+		amName := c.AccountManager
+		if am != nil {
+			amName = am.Name
+		}
+		in.Clients = append(in.Clients, response.Client{ID: c.ID, Name: c.Name, Channels: c.SlackChannels,
+			AM: c.AccountManager, AMName: amName, AMCalendar: cfg.Calendar(c.AccountManager),
+			Config: cfg.ClientRules(c.ID).Response})
+	}
+	if len(channels) == 0 {
+		return nil
+	}
+	since := slackTS(now.Add(-responseLookback))
+	msgs, err := e.st.ListMessages(ctx, store.MessageFilter{ChannelIDs: channels, SinceTS: since})
+	if err != nil {
+		return fmt.Errorf("loading messages: %w", err)
+	}
+	for _, m := range msgs {
+		side, person := ClassifyAuthor(cfg, m)
+		in.Messages = append(in.Messages, response.Msg{Channel: m.ChannelID, TS: m.TS, ThreadTS: m.ThreadTS,
+			UserID: m.UserID, Side: response.Side(side), PersonID: person, Text: m.Text, Permalink: m.Permalink})
+	}
+	findings := response.Evaluate(in, now)
+	res, err := e.rec.Reconcile(ctx, response.RuleName, clientIDs(cfg), findings, now)
+	if err != nil {
+		return fmt.Errorf("recording %d findings: %w", len(findings), err)
+	}
+	e.log.Debug("rule evaluated", "rule", response.RuleName, "messages", len(msgs), "findings", len(findings),
+		"new", res.New, "resolved", res.Resolved)
+	return nil
+}
+
+// slackTS writes t as a Slack timestamp, for ts comparisons in the store.
+func slackTS(t time.Time) string {
+	return fmt.Sprintf("%d.%06d", t.Unix(), t.Nanosecond()/1000)
+}
+
+func person(cfg *configs.Config, id string) redirect.Person {
+	p := cfg.Person(id)
+	if p == nil {
+		return redirect.Person{ID: id, Name: id}
+	}
+	return redirect.Person{ID: p.ID, Name: p.Name, SlackUserID: p.SlackUserID, Language: p.Language}
+}
+
+func redirectClient(cfg *configs.Config, c *configs.Client) redirect.Client {
+	rc := redirect.Client{ID: c.ID, Name: c.Name, Language: c.Language, Location: cfg.ClientLocation(c.ID),
+		Channels: c.SlackChannels, AM: person(cfg, c.AccountManager), Exceptions: cfg.ClientWindows(c.ID),
+		Config: cfg.ClientRules(c.ID).Redirect}
+	for _, s := range c.Specialists {
+		rc.Specialists = append(rc.Specialists, person(cfg, s))
+	}
+	return rc
+}
+
+func redirectMsg(cfg *configs.Config, m connectors.Message, side Side, personID string) redirect.Msg {
+	return redirect.Msg{Channel: m.ChannelID, TS: m.TS, ThreadTS: m.ThreadTS, UserID: m.UserID,
+		Side: redirect.Side(side), PersonID: personID, Text: m.Text, Permalink: m.Permalink}
+}
+
+func redirectThread(cfg *configs.Config, thread []connectors.Message, self string) []redirect.Msg {
+	out := make([]redirect.Msg, 0, len(thread))
+	for _, t := range thread {
+		if t.TS == self {
+			continue
+		}
+		side, p := ClassifyAuthor(cfg, t)
+		out = append(out, redirectMsg(cfg, t, side, p))
+	}
+	return out
+}
+
+func outOfHoursClient(cfg *configs.Config, c *configs.Client) outofhours.Client {
+	am := person(cfg, c.AccountManager)
+	return outofhours.Client{ID: c.ID, Name: c.Name, Language: c.Language, Location: cfg.ClientLocation(c.ID),
+		Channels: c.SlackChannels, AM: am.ID, AMName: am.Name, AMSlackID: am.SlackUserID,
+		AMCalendar: cfg.Calendar(c.AccountManager), Config: cfg.ClientRules(c.ID).OutOfHours}
+}
+
+func outOfHoursMsg(m connectors.Message) outofhours.Msg {
+	return outofhours.Msg{Channel: m.ChannelID, TS: m.TS, ThreadTS: m.ThreadTS, UserID: m.UserID,
+		Side: outofhours.SideClient, Text: m.Text, Permalink: m.Permalink}
+}
