@@ -50,6 +50,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `usage: liaison <command> [flags]
 
 commands:
+  demo          play a day at a sample agency against built-in fakes; writes ./liaison-demo/index.html
   run           run the daemon (-config FILE)
   check-config  validate a config and list every problem (-config FILE)
   sync --once   one cycle: pull, evaluate rules, deliver what is due; then exit
@@ -81,6 +82,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdSilence(rest, stdout, stderr)
 	case "sandbox":
 		return cmdSandbox(rest, stdout, stderr)
+	case "demo":
+		return cmdDemo(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "liaison", buildVersion())
 		return exitOK

@@ -194,6 +194,7 @@ func (a *App) SyncOnce(ctx context.Context) error {
 		run  func(context.Context) error
 	}{
 		{"jira", a.PullJira},
+		{"slack", a.CatchUp},
 		{"rules", a.RunRules},
 		{"deliver", a.Deliver},
 	} {
@@ -212,6 +213,9 @@ func (a *App) Tasks() []jobs.Task {
 			jobs.Task{Name: "jira.pull", Every: 2 * time.Minute, Timeout: 10 * time.Minute, Run: a.PullJira},
 			jobs.Task{Name: "jira.reconcile", Every: 6 * time.Hour, Timeout: 30 * time.Minute, Run: a.ReconcileJira},
 		)
+	}
+	if a.slack != nil {
+		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.CatchUp})
 	}
 	ts = append(ts,
 		jobs.Task{Name: "rules", Every: time.Minute, Timeout: 5 * time.Minute, Run: a.RunRules},

@@ -64,8 +64,7 @@ func botPosts(sb *sandbox.Sandbox) []slackfake.Message {
 func TestSyncOnceAgainstSandbox(t *testing.T) {
 	// Tuesday 11:00 in Kyiv, 14:00 in Almaty: both AMs are at work.
 	app, sb, _ := sandboxApp(t, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
-	ctx := context.Background()
-	if err := app.SyncOnce(ctx); err != nil {
+	if err := syncOnce(app); err != nil {
 		t.Fatalf("first cycle: %v", err)
 	}
 	posts := botPosts(sb)
@@ -86,7 +85,7 @@ func TestSyncOnceAgainstSandbox(t *testing.T) {
 	}
 	calls := sb.Slack().CallCount("chat.postMessage")
 
-	if err := app.SyncOnce(ctx); err != nil {
+	if err := syncOnce(app); err != nil {
 		t.Fatalf("second cycle: %v", err)
 	}
 	if got := sb.Slack().CallCount("chat.postMessage"); got != calls {

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -17,13 +16,12 @@ import (
 func TestDueSoonAlertResolvesWhenDone(t *testing.T) {
 	// Tuesday 11:00 in Almaty; Marat works 10:00-19:00 there.
 	app, sb, clk := sandboxApp(t, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
-	ctx := context.Background()
 	task, err := sb.Jira().PutIssue(jirafake.Issue{Project: "STEP", Summary: "Prepare the December media plan",
 		Status: "In Progress", DueDate: "2026-12-02"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := app.SyncOnce(ctx); err != nil {
+	if err := syncOnce(app); err != nil {
 		t.Fatal(err)
 	}
 	dm := dmOf(t, app, app.cfg().Person("marat").SlackUserID)
@@ -41,7 +39,7 @@ func TestDueSoonAlertResolvesWhenDone(t *testing.T) {
 	}
 	clk.Advance(2 * time.Minute) // past the connector's consistency lag
 	for range 3 {
-		if err := app.SyncOnce(ctx); err != nil {
+		if err := syncOnce(app); err != nil {
 			t.Fatal(err)
 		}
 		clk.Advance(2 * time.Second)

@@ -103,6 +103,13 @@ func (a *App) RunSlack(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("slack socket mode: %w", err)
 	}
+	// Catch up in the background: events arriving meanwhile are stored as
+	// they come, and the catch-up skips what is already stored.
+	go func() {
+		if err := a.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("catching up on Slack history", "err", err)
+		}
+	}()
 	return sm.Run(ctx, a)
 }
 
