@@ -188,7 +188,7 @@ func TestSpecConformance(t *testing.T) {
 			}
 		case r.Upstream == "slack" && strings.HasPrefix(r.Path, "/api/"):
 			slackN++
-			args, err := slackArgs(r)
+			args, err := r.SlackArgs()
 			if err != nil {
 				t.Errorf("slack %s: %v", r.Path, err)
 				continue
@@ -223,40 +223,4 @@ func TestSpecConformance(t *testing.T) {
 	if jiraSpec.Check(req, nil, 200, http.Header{"Content-Type": {"application/json"}}, []byte(`{"issues":[],"isLast":true,"total":0}`)) == nil {
 		t.Error("control: an enhanced search answer with the old search's total passed")
 	}
-}
-
-// slackArgs rebuilds a call's arguments from its record: query string plus
-// form or JSON body, without the (already redacted) token.
-func slackArgs(r Record) (url.Values, error) {
-	args, err := url.ParseQuery(r.Query)
-	if err != nil {
-		return nil, err
-	}
-	ct := r.RequestHeaders["Content-Type"]
-	switch {
-	case r.RequestBody == "":
-	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
-		form, err := url.ParseQuery(r.RequestBody)
-		if err != nil {
-			return nil, err
-		}
-		for k, v := range form {
-			args[k] = append(args[k], v...)
-		}
-	case strings.HasPrefix(ct, "application/json"):
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(r.RequestBody), &obj); err != nil {
-			return nil, err
-		}
-		for k, raw := range obj {
-			var s string
-			if json.Unmarshal(raw, &s) == nil {
-				args.Set(k, s)
-			} else {
-				args.Set(k, string(raw))
-			}
-		}
-	}
-	args.Del("token")
-	return args, nil
 }

@@ -258,3 +258,40 @@ func redactBody(contentType string, body []byte) (string, bool) {
 	}
 	return secretValueRE.ReplaceAllString(string(body), redacted), cut
 }
+
+// SlackArgs rebuilds a Slack Web API call's arguments from its record: the
+// query string plus the form or JSON body, without the (already redacted)
+// token. Spec checks of recordings use it.
+func (r Record) SlackArgs() (url.Values, error) {
+	args, err := url.ParseQuery(r.Query)
+	if err != nil {
+		return nil, err
+	}
+	ct := r.RequestHeaders["Content-Type"]
+	switch {
+	case r.RequestBody == "":
+	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
+		form, err := url.ParseQuery(r.RequestBody)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range form {
+			args[k] = append(args[k], v...)
+		}
+	case strings.HasPrefix(ct, "application/json"):
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(r.RequestBody), &obj); err != nil {
+			return nil, err
+		}
+		for k, raw := range obj {
+			var s string
+			if json.Unmarshal(raw, &s) == nil {
+				args.Set(k, s)
+			} else {
+				args.Set(k, string(raw))
+			}
+		}
+	}
+	args.Del("token")
+	return args, nil
+}

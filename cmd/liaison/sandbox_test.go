@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/liaisonhq/liaison/connectors/sandbox/recordcheck"
+)
+
+// TestSandboxThenSyncOnce is the sandbox issue's acceptance check with real
+// processes: `liaison sandbox -write-config` then `liaison sync --once`
+// exits 0, the alerts are visible at /_sandbox/slack/messages, and an
+// immediate second cycle posts nothing twice.
+func TestSandboxThenSyncOnce(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	sb := exec.Command(liaisonBin, "sandbox", "-addr", "127.0.0.1:0", "-seed", "testdata/always-on.yaml",
+		"-write-config", cfg, "-data-dir", filepath.Join(dir, "state"), "-record", filepath.Join(dir, "rec.jsonl"))
+	out, err := sb.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.Stderr = os.Stderr
+	if err := sb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Process.Signal(syscall.SIGTERM); _ = sb.Wait() })
+	urlCh := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		re := regexp.MustCompile(`(http://127\.0\.0\.1:\d+)`)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case urlCh <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	var base string
+	select {
+	case base = <-urlCh:
+	case <-time.After(30 * time.Second):
+		t.Fatal("sandbox did not print its URL")
+	}
+	waitForFile(t, cfg)
+
+	if out, code := runBin(t, nil, "sync", "--once", "-config", cfg); code != 0 {
+		t.Fatalf("first sync --once exited %d:\n%s", code, out)
+	}
+	first := botMessages(t, base)
+	var all strings.Builder
+	for _, m := range first {
+		all.WriteString(m.Text + string(m.Blocks))
+	}
+	for _, key := range []string{"ACME-1", "ACME-2"} {
+		if !strings.Contains(all.String(), key) {
+			t.Errorf("no alert about %s at /_sandbox/slack/messages; bot posted %d messages", key, len(first))
+		}
+	}
+	if out, code := runBin(t, nil, "sync", "--once", "-config", cfg); code != 0 {
+		t.Fatalf("second sync --once exited %d:\n%s", code, out)
+	}
+	if second := botMessages(t, base); len(second) != len(first) {
+		t.Errorf("second cycle changed the bot's messages from %d to %d", len(first), len(second))
+	}
+
+	// Everything Liaison said to Jira and Slack in those two cycles, as
+	// recorded, must be what the vendors' specifications allow.
+	f, err := os.Open(filepath.Join(dir, "rec.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := recordcheck.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := recordcheck.Check(base, recs)
+	if errors.Is(err, recordcheck.ErrNoSpec) {
+		t.Skipf("vendor specs unavailable: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Problems {
+		t.Errorf("recorded exchange breaks the spec: %s", p)
+	}
+	if res.Jira == 0 || res.Slack == 0 {
+		t.Errorf("checked %d Jira and %d Slack exchanges; the cycles made more", res.Jira, res.Slack)
+	}
+	t.Logf("checked %d Jira and %d Slack exchanges against the vendors' specs (%d outside them)", res.Jira, res.Slack, res.Skipped)
+}
+
+type sandboxMessage struct {
+	Channel  string          `json:"channel"`
+	User     string          `json:"user"`
+	TS       string          `json:"ts"`
+	Text     string          `json:"text"`
+	Blocks   json.RawMessage `json:"blocks"`
+	Metadata json.RawMessage `json:"metadata"`
+}
+
+// botMessages lists what Liaison posted, as the sandbox's inspection API shows it.
+func botMessages(t *testing.T, base string) []sandboxMessage {
+	t.Helper()
+	code, body := get(t, base+"/_sandbox/slack/messages")
+	if code != 200 {
+		t.Fatalf("/_sandbox/slack/messages = %d", code)
+	}
+	var all []sandboxMessage
+	if err := json.Unmarshal([]byte(body), &all); err != nil {
+		t.Fatalf("decoding /_sandbox/slack/messages: %v\n%s", err, body)
+	}
+	var out []sandboxMessage
+	for _, m := range all {
+		if len(m.Metadata) > 0 && strings.Contains(string(m.Metadata), "liaison_delivery") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func waitForFile(t *testing.T, path string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s never appeared", path)
+}
