@@ -2,6 +2,7 @@ package deliver
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -17,31 +18,50 @@ type Reply struct {
 	// Key is unique per reply; recording the same key again changes nothing.
 	Key string `json:"key"`
 	// Channel is where it goes; ThreadTS makes it a thread reply.
-	Channel  string `json:"channel"`
+	Channel  string `json:"channel,omitempty"`
 	ThreadTS string `json:"thread_ts,omitempty"`
+	// Person, instead of Channel, sends it as a direct message to that
+	// configured person (a digest, a suggestion to an AM outside the channel).
+	Person string `json:"person,omitempty"`
 	// User, when set, makes it an ephemeral message only that user sees.
 	User string `json:"user,omitempty"`
-	// Text is the message (mrkdwn).
+	// Text is the message (mrkdwn) and the fallback of Blocks.
 	Text string `json:"text"`
+	// Blocks, when set, is the message as Block Kit (a JSON array).
+	Blocks json.RawMessage `json:"blocks,omitempty"`
+	// NotBefore holds the reply until then (e.g. the recipient's next
+	// working moment); zero sends at once.
+	NotBefore time.Time `json:"not_before,omitzero"`
 	// FindingKey ties the reply to the finding that caused it, if any.
 	FindingKey string `json:"finding,omitempty"`
 }
 
 func enqueueReply(ctx context.Context, tx store.Tx, r Reply, now time.Time) error {
-	if r.Key == "" || r.Channel == "" || r.Text == "" {
-		return fmt.Errorf("reply %q: key, channel and text are required: %w", r.Key, store.ErrInvalid)
+	if r.Key == "" || (r.Channel == "") == (r.Person == "") || r.Text == "" {
+		return fmt.Errorf("reply %q: key, text and exactly one of channel and person are required: %w", r.Key, store.ErrInvalid)
+	}
+	if r.User != "" && r.Channel == "" {
+		return fmt.Errorf("reply %q: an ephemeral reply needs a channel: %w", r.Key, store.ErrInvalid)
 	}
 	kind := store.DeliveryThread
 	if r.User != "" {
 		kind = store.DeliveryEphemeral
 	}
-	raw, err := encodePayload(payload{Recipient: RecipientChannelPrefix + r.Channel, Reply: &r})
+	recipient := RecipientChannelPrefix + r.Channel
+	if r.Person != "" {
+		recipient = r.Person
+	}
+	raw, err := encodePayload(payload{Recipient: recipient, Reply: &r})
 	if err != nil {
 		return err
 	}
+	due := now
+	if r.NotBefore.After(now) {
+		due = r.NotBefore
+	}
 	_, err = tx.EnqueueDelivery(ctx, store.Delivery{
-		Key: "reply/" + r.Key, FindingKey: r.FindingKey, Recipient: RecipientChannelPrefix + r.Channel,
-		ChannelID: r.Channel, Kind: kind, Payload: raw, DueAt: now,
+		Key: "reply/" + r.Key, FindingKey: r.FindingKey, Recipient: recipient,
+		ChannelID: r.Channel, Kind: kind, Payload: raw, DueAt: due,
 	})
 	return err
 }
@@ -50,11 +70,11 @@ func enqueueReply(ctx context.Context, tx store.Tx, r Reply, now time.Time) erro
 // exactly-once guard as alerts; an ephemeral one cannot be looked up
 // afterwards (Slack keeps no history of it), so a crash right after it may
 // show it twice, which is harmless for a private note.
-func (d *Deliverer) sendReply(ctx context.Context, sl Slack, dl store.Delivery, r *Reply, now time.Time) error {
-	m := Message{Channel: r.Channel, Text: r.Text, ThreadTS: r.ThreadTS}
+func (d *Deliverer) sendReply(ctx context.Context, sl Slack, dl store.Delivery, r *Reply, channel string, now time.Time) error {
+	m := Message{Channel: channel, Text: r.Text, Blocks: r.Blocks, ThreadTS: r.ThreadTS}
 	if dl.Kind == store.DeliveryEphemeral {
 		if err := sl.PostEphemeral(ctx, r.User, m); err != nil {
-			return d.outcome(ctx, dl, r.Channel, now, err, true)
+			return d.outcome(ctx, dl, channel, now, err, true)
 		}
 		return d.recordSent(ctx, dl, "", now)
 	}

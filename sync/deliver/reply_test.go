@@ -1,6 +1,7 @@
 package deliver_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +66,29 @@ func TestRecordSendsRepliesOnceAndResolvesNothing(t *testing.T) {
 	}
 	if notes != 1 {
 		t.Errorf("%d private notes to the specialist, want 1", notes)
+	}
+}
+
+// A reply to a person goes to their DM, with its blocks, and waits for
+// NotBefore (the engine sets it to their next working moment).
+func TestReplyToPersonWaitsForNotBefore(t *testing.T) {
+	sat := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	mon := time.Date(2026, 12, 7, 7, 0, 0, 0, time.UTC) // 09:00 Kyiv
+	h := newHarness(t, sat)
+	blocks := []byte(`[{"type":"section","text":{"type":"mrkdwn","text":"*Weekly workload*"}}]`)
+	r := deliver.Reply{Key: "digest/helen/2026-W50", Person: "helen", Text: "Weekly workload", Blocks: blocks, NotBefore: mon}
+	if _, err := h.d.Record(t.Context(), "workload", nil, []deliver.Reply{r}, h.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	h.tick()
+	dm := h.dm(slackfake.HeadUserID)
+	if n := len(h.fake.Messages(dm)); n != 0 {
+		t.Fatalf("sent %d messages before NotBefore", n)
+	}
+	h.clk.Set(mon)
+	h.tick()
+	msgs := h.fake.Messages(dm)
+	if len(msgs) != 1 || msgs[0].Text != "Weekly workload" || !strings.Contains(string(msgs[0].Blocks), "Weekly workload") {
+		t.Fatalf("head's DM after NotBefore: %+v", msgs)
 	}
 }

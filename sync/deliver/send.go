@@ -77,7 +77,7 @@ func (d *Deliverer) sendOne(ctx context.Context, sl Slack, dir Directory, dl sto
 		return d.st.DeferDelivery(ctx, dl.Key, d.opts.Owner, "paced", at)
 	}
 	if p.Reply != nil {
-		return d.sendReply(ctx, sl, dl, p.Reply, now)
+		return d.sendReply(ctx, sl, dl, p.Reply, channel, now)
 	}
 	switch dl.Kind {
 	case store.DeliveryPost:
