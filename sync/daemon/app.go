@@ -105,6 +105,11 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 	}
 	a.deliver = d
 	a.engine = engine.New(cfg, st, d, opts.Clock, opts.Logger.With("component", "rules"))
+	if opts.Registerer != nil {
+		if err := a.engine.Register(opts.Registerer); err != nil {
+			return nil, err
+		}
+	}
 	return a, nil
 }
 

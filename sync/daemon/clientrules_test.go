@@ -10,6 +10,8 @@ import (
 	"github.com/liaisonhq/liaison/connectors/sandbox"
 	slackconn "github.com/liaisonhq/liaison/connectors/slack"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
+	"github.com/liaisonhq/liaison/sync/engine"
+	"github.com/liaisonhq/liaison/sync/store"
 )
 
 // clientSays posts a message as a client contact in the fake and hands the
@@ -140,4 +142,31 @@ func dmOf(t *testing.T, app *App, user string) string {
 		t.Fatal(err)
 	}
 	return ch
+}
+
+// TestSpecialistAnsweringAnywayIsCounted: after a redirect, the specialist
+// who answers the client in the thread anyway is counted for the head.
+func TestSpecialistAnsweringAnywayIsCounted(t *testing.T) {
+	app, sb, _ := sandboxApp(t, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)) // Tuesday 11:00 Almaty
+	cfg := app.cfg()
+	ctx := context.Background()
+	ping := clientSays(t, app, sb, "steppe-foods", mention(cfg, "timur")+" когда будет отчёт?", "")
+	timur := cfg.Person("timur")
+	reply, err := sb.Slack().PostUserMessage(slackfake.UserMessage{Channel: ping.Channel, User: timur.SlackUserID,
+		Text: "В пятницу пришлю.", ThreadTS: ping.TS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := slackconn.Event{Kind: slackconn.KindMessage, EventID: "Ev" + reply.TS, Channel: reply.Channel,
+		User: reply.User, UserTeam: reply.Team, TS: reply.TS, ThreadTS: ping.TS, Text: reply.Text}
+	if err := app.HandleEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := app.st.ListAudit(ctx, store.AuditFilter{Action: engine.AuditDirectReply})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || !strings.Contains(entries[0].Detail, "specialist=timur") {
+		t.Fatalf("direct replies recorded: %+v", entries)
+	}
 }

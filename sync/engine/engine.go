@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/rules"
@@ -40,6 +42,8 @@ type Engine struct {
 	rec   Reconciler
 	clock clock.Clock
 	log   *slog.Logger
+
+	directReplies *prometheus.CounterVec
 }
 
 // New returns an Engine reading the config in force through cfg (so reloads
@@ -51,7 +55,20 @@ func New(cfg func() *configs.Config, st store.Store, rec Reconciler, clk clock.C
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log}
+	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log,
+		directReplies: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "liaison_redirect_direct_replies_total",
+			Help: "Specialists who answered a client the redirect rule had handed to the account manager.",
+		}, []string{"client", "specialist"}),
+	}
+}
+
+// Register adds the engine's metrics to reg.
+func (e *Engine) Register(reg prometheus.Registerer) error {
+	if err := reg.Register(e.directReplies); err != nil {
+		return fmt.Errorf("registering rule metrics: %w", err)
+	}
+	return nil
 }
 
 // RunAll evaluates every rule that has what it needs, collecting errors so

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +36,9 @@ func (e *Engine) OnMessage(ctx context.Context, m connectors.Message) error {
 		return nil
 	}
 	side, person := ClassifyAuthor(cfg, m)
+	if side == SideAgency {
+		return e.countDirectReply(ctx, cfg, c, m, person)
+	}
 	if side != SideClient {
 		return nil
 	}
@@ -82,6 +86,44 @@ func (e *Engine) OnMessage(ctx context.Context, m connectors.Message) error {
 	}
 	return nil
 }
+
+// countDirectReply notes a specialist answering a client the rule had
+// redirected to the AM: the domain's main mistake, counted so the head sees
+// it (a metric, and an audit entry the weekly digest reads).
+func (e *Engine) countDirectReply(ctx context.Context, cfg *configs.Config, c *configs.Client, m connectors.Message, personID string) error {
+	if !slices.Contains(c.Specialists, personID) {
+		return nil
+	}
+	conv := []connectors.Message{m}
+	if m.ThreadTS != "" && m.ThreadTS != m.TS {
+		thread, err := e.st.Thread(ctx, m.ChannelID, m.ThreadTS)
+		if err != nil {
+			return fmt.Errorf("loading thread %s/%s: %w", m.ChannelID, m.ThreadTS, err)
+		}
+		conv = thread
+	}
+	msgs := make([]redirect.Msg, 0, len(conv))
+	for _, t := range conv {
+		side, p := ClassifyAuthor(cfg, t)
+		msgs = append(msgs, redirectMsg(cfg, t, side, p))
+	}
+	for _, d := range redirect.DirectReplies(redirectClient(cfg, c), msgs) {
+		if d.TS != m.TS {
+			continue
+		}
+		e.directReplies.WithLabelValues(c.ID, personID).Inc()
+		if _, err := e.st.AppendAudit(ctx, store.AuditEntry{Time: e.clock.Now(), Actor: "slack:" + m.UserID,
+			Action: AuditDirectReply, Detail: fmt.Sprintf("client=%s specialist=%s channel=%s ts=%s redirected=%s",
+				c.ID, personID, m.ChannelID, m.TS, d.RedirectedTS)}); err != nil {
+			return fmt.Errorf("recording a direct reply: %w", err)
+		}
+	}
+	return nil
+}
+
+// AuditDirectReply is the audit action of a specialist answering a client
+// that was redirected to the AM; the weekly digest counts them.
+const AuditDirectReply = "redirect.direct_reply"
 
 // RunResponse evaluates the response rule over the clients' recent messages.
 func (e *Engine) RunResponse(ctx context.Context) error {
