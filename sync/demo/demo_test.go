@@ -60,6 +60,8 @@ func TestSampleDay(t *testing.T) {
 		{"no-due-date digest", kindDigest, []string{"DM to Anna Melnyk", "ACME-3 is in progress without a due date"}},
 		{"client message seen", kindSeen, []string{"Acme Ukraine (Slack Connect) in #ext-acme-ua → @Oleh Bondar"}},
 		{"redirect to the account manager", kindRedirect, []string{"replied to Petro Savchenko", "Anna Melnyk"}},
+		{"exception window respected", kindWindow, []string{"left alone", "campaign launch call"}},
+		{"unanswered client", kindAlert, []string{"DM to Marat Seitkali"}},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {

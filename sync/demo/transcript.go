@@ -18,6 +18,7 @@ import (
 // Transcript entry kinds; page.Render colours its tags by them.
 const (
 	kindSeen     = "seen"
+	kindWindow   = "window"
 	kindAlert    = "alert"
 	kindDigest   = "digest"
 	kindDeferred = "deferred"
@@ -132,6 +133,10 @@ func (s state) messageEntries(m slackfake.Message, add func(time.Time, *time.Loc
 			}
 		}
 		add(at, author.loc, author.name, kindSeen, text+s.addressed(m.Text))
+		if window, ok := s.exceptionWindow(m, at); ok && author.external() {
+			add(at, author.loc, "Liaison", kindWindow, "left alone: inside “"+window+"”, when "+author.org+
+				" may talk to specialists directly, so no redirect")
+		}
 		if author.external() {
 			c.ClientMessages++
 		}
@@ -385,4 +390,30 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// exceptionWindow names the client's exception window m was written in, when
+// m is addressed to one of the client's specialists: the moment the redirect
+// rule deliberately stays quiet.
+func (s state) exceptionWindow(m slackfake.Message, at time.Time) (string, bool) {
+	c := s.cfg.Client(s.dir.channels[m.Channel].clientID)
+	if c == nil {
+		return "", false
+	}
+	addressed := false
+	for _, id := range c.Specialists {
+		if p := s.cfg.Person(id); p != nil && strings.Contains(m.Text, "<@"+p.SlackUserID+">") {
+			addressed = true
+		}
+	}
+	if !addressed {
+		return "", false
+	}
+	loc := s.cfg.ClientLocation(c.ID)
+	for _, w := range s.cfg.ClientWindows(c.ID) {
+		if w.Contains(at, loc) {
+			return w.Name, true
+		}
+	}
+	return "", false
 }
