@@ -52,10 +52,11 @@ type App struct {
 	log   *slog.Logger
 	clock clock.Clock
 
-	jira    *jira.Client
-	slack   *slackconn.Client
-	deliver *deliver.Deliverer
-	engine  *engine.Engine
+	jira      *jira.Client
+	slack     *slackconn.Client
+	deliver   *deliver.Deliverer
+	engine    *engine.Engine
+	questions *engine.Questions
 }
 
 // NewApp builds the App. It contacts no upstream.
@@ -105,6 +106,11 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 	}
 	a.deliver = d
 	a.engine = engine.New(cfg, st, d, opts.Clock, opts.Logger.With("component", "rules"))
+	var writer engine.IssueWriter
+	if a.jira != nil {
+		writer = a.jira
+	}
+	a.questions = engine.NewQuestions(a.engine, writer)
 	if opts.Registerer != nil {
 		if err := a.engine.Register(opts.Registerer); err != nil {
 			return nil, err
@@ -221,6 +227,9 @@ func (a *App) Tasks() []jobs.Task {
 	}
 	if a.slack != nil {
 		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.CatchUp})
+	}
+	if a.jira != nil {
+		ts = append(ts, jobs.Task{Name: "questions.flush", Every: 5 * time.Minute, Timeout: 5 * time.Minute, Run: a.questions.Flush})
 	}
 	ts = append(ts,
 		jobs.Task{Name: "rules", Every: time.Minute, Timeout: 5 * time.Minute, Run: a.RunRules},

@@ -8,7 +8,9 @@ import (
 
 	"github.com/liaisonhq/liaison/connectors"
 	slackconn "github.com/liaisonhq/liaison/connectors/slack"
+	"github.com/liaisonhq/liaison/rules/questions"
 	"github.com/liaisonhq/liaison/sync/deliver"
+	"github.com/liaisonhq/liaison/sync/engine"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -36,6 +38,8 @@ func (a *App) HandleEvent(ctx context.Context, e slackconn.Event) error {
 		if e.Kind == slackconn.KindMessage {
 			return a.engine.OnMessage(ctx, m)
 		}
+	case slackconn.KindReactionAdded:
+		return a.questions.OnReaction(ctx, engine.Reaction{Channel: e.Channel, ItemTS: e.ItemTS, UserID: e.User, Reaction: e.Reaction})
 	case slackconn.KindMessageDeleted:
 		if err := a.st.MarkMessageDeleted(ctx, e.Channel, e.TS); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("marking message %s/%s deleted: %w", e.Channel, e.TS, err)
@@ -46,6 +50,9 @@ func (a *App) HandleEvent(ctx context.Context, e slackconn.Event) error {
 
 // HandleAction passes alert buttons to delivery.
 func (a *App) HandleAction(ctx context.Context, act slackconn.Action) error {
+	if act.ActionID == questions.ActionAskSpecialist {
+		return a.questions.OnAskSpecialist(ctx, act.Value, act.UserID)
+	}
 	err := a.deliver.HandleAction(ctx, deliver.Action{
 		ActionID: act.ActionID, Value: act.Value, UserID: act.UserID,
 		ChannelID: act.ChannelID, MessageTS: act.MessageTS,

@@ -81,6 +81,7 @@ func (e *Engine) RunAll(ctx context.Context) error {
 	}{
 		{"deadline", e.RunDeadline},
 		{"response", e.RunResponse},
+		{"questions", e.RunQuestions},
 	} {
 		if err := r.run(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("rule %s: %w", r.name, err))
