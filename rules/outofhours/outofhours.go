@@ -76,7 +76,7 @@ func Evaluate(in Input, now time.Time) (Notice, bool) {
 	if !c.Config.Enabled || m.Side != SideClient || c.AMCalendar == nil || !slices.Contains(c.Channels, m.Channel) {
 		return Notice{}, false
 	}
-	at := m.at()
+	at := m.At()
 	if at.IsZero() || c.AMCalendar.Working(at) {
 		return Notice{}, false
 	}
@@ -99,7 +99,7 @@ func Evaluate(in Input, now time.Time) (Notice, bool) {
 		Key:      key,
 		ClientID: c.ID,
 		Channel:  m.Channel,
-		ThreadTS: m.threadTS(),
+		ThreadTS: m.ThreadRoot(),
 		Text:     render(c.Config.Templates, lang, data),
 		Back:     back,
 	}, true

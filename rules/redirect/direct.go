@@ -3,6 +3,8 @@ package redirect
 import (
 	"slices"
 	"strings"
+
+	"github.com/liaisonhq/liaison/rules"
 )
 
 // DirectReply is a specialist answering a client message the rule
@@ -52,10 +54,10 @@ func DirectReplies(c Client, msgs []Msg) []DirectReply {
 		if r := strings.Compare(a.Channel, b.Channel); r != 0 {
 			return r
 		}
-		if before(a, b) {
+		if rules.CompareMsgs(a, b) < 0 {
 			return -1
 		}
-		if before(b, a) {
+		if rules.CompareMsgs(b, a) < 0 {
 			return 1
 		}
 		return 0
@@ -86,11 +88,11 @@ func directInChannel(c *Client, ms []*Msg, out []DirectReply) []DirectReply {
 		return cv
 	}
 	for _, m := range ms {
-		tts := m.threadTS()
+		tts := m.ThreadRoot()
 		switch m.Side {
 		case SideClient:
 			specs, _ := addressed(c, m, earlier[tts])
-			redirected := len(specs) > 0 && !inWindow(c, m.at())
+			redirected := len(specs) > 0 && !inWindow(c, m.At())
 			cv := conversation{clientTS: m.TS, redirected: redirected}
 			if !m.IsReply() {
 				top = cv
@@ -98,7 +100,7 @@ func directInChannel(c *Client, ms []*Msg, out []DirectReply) []DirectReply {
 			*thread(tts) = cv
 		case SideAgency:
 			p := specialist(c, m)
-			if p == nil || inWindow(c, m.at()) {
+			if p == nil || inWindow(c, m.At()) {
 				break
 			}
 			cv := &top

@@ -124,7 +124,7 @@ func Evaluate(in Input, now time.Time) (Outcome, bool) {
 		return Outcome{}, false
 	}
 	specs, reason := addressed(c, m, in.Thread)
-	if len(specs) == 0 || inWindow(c, m.at()) {
+	if len(specs) == 0 || inWindow(c, m.At()) {
 		return Outcome{}, false
 	}
 	return outcome(c, m, specs, reason, now), true
@@ -162,10 +162,10 @@ func lastAgencyWriter(m *Msg, thread []Msg) *Msg {
 	var last *Msg
 	for i := range thread {
 		t := &thread[i]
-		if t.Side != SideAgency || t.Channel != m.Channel || t.threadTS() != m.ThreadTS || !before(t, m) {
+		if t.Side != SideAgency || t.Channel != m.Channel || t.ThreadRoot() != m.ThreadTS || rules.CompareMsgs(t, m) >= 0 {
 			continue
 		}
-		if last == nil || before(last, t) {
+		if last == nil || rules.CompareMsgs(last, t) < 0 {
 			last = t
 		}
 	}
@@ -206,10 +206,10 @@ func outcome(c *Client, m *Msg, specs []*Person, reason string, now time.Time) O
 		FieldSpecialistName: specName,
 		FieldAM:             c.AM.ID,
 		FieldAMName:         c.AM.Name,
-		FieldText:           excerpt(m.Text, ExcerptRunes),
+		FieldText:           rules.Excerpt(m.Text, ExcerptRunes),
 		FieldChannel:        m.Channel,
 		FieldTS:             m.TS,
-		FieldThreadTS:       m.threadTS(),
+		FieldThreadTS:       m.ThreadRoot(),
 		FieldReason:         reason,
 	}
 	if m.Permalink != "" {
@@ -231,7 +231,7 @@ func outcome(c *Client, m *Msg, specs []*Person, reason string, now time.Time) O
 		out.Reply = &Reply{
 			Key:      key + ":reply",
 			Channel:  m.Channel,
-			ThreadTS: m.threadTS(),
+			ThreadTS: m.ThreadRoot(),
 			Text:     render(c.Config.Templates, DefaultConfig().Templates, c.Language, data),
 		}
 	}
@@ -247,7 +247,7 @@ func outcome(c *Client, m *Msg, specs []*Person, reason string, now time.Time) O
 				PersonID:    p.ID,
 				UserSlackID: p.SlackUserID,
 				Channel:     m.Channel,
-				ThreadTS:    m.threadTS(),
+				ThreadTS:    m.ThreadRoot(),
 				Text:        render(c.Config.SpecialistTemplates, DefaultConfig().SpecialistTemplates, p.Language, d),
 			})
 		}

@@ -130,8 +130,8 @@ func TestEvaluate(t *testing.T) {
 					t.Errorf("note %d to %q, want %q", i, n.PersonID, tt.want[i])
 				}
 			}
-			if got.Reply == nil || got.Reply.ThreadTS != tt.msg.threadTS() {
-				t.Errorf("reply = %+v, want one in thread %s", got.Reply, tt.msg.threadTS())
+			if got.Reply == nil || got.Reply.ThreadTS != tt.msg.ThreadRoot() {
+				t.Errorf("reply = %+v, want one in thread %s", got.Reply, tt.msg.ThreadRoot())
 			}
 		})
 	}
@@ -265,8 +265,8 @@ func TestExcerpt(t *testing.T) {
 		{strings.Repeat("a", ExcerptRunes), strings.Repeat("a", ExcerptRunes)},
 		{long, strings.Repeat("я", ExcerptRunes) + "…"},
 	} {
-		if got := excerpt(tt.in, ExcerptRunes); got != tt.want {
-			t.Errorf("excerpt(%d runes) = %d runes", len([]rune(tt.in)), len([]rune(got)))
+		if got := rules.Excerpt(tt.in, ExcerptRunes); got != tt.want {
+			t.Errorf("rules.Excerpt(%d runes) = %d runes", len([]rune(tt.in)), len([]rune(got)))
 		}
 	}
 }

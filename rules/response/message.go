@@ -1,77 +1,21 @@
 package response
 
-import (
-	"strings"
-	"time"
+import "github.com/liaisonhq/liaison/rules"
 
-	"github.com/liaisonhq/liaison/connectors"
+// Side, Msg and their helpers are shared by the client-communication rules;
+// see package rules.
+type (
+	Side = rules.Side
+	Msg  = rules.Msg
 )
 
-// Side says which side of the agency–client relationship wrote a message.
-// The ingester classifies authors; the rule only reads the result.
-type Side uint8
-
-// Sides. SideUnknown is the zero value so that an unclassified author is
-// never mistaken for a client or for an answer.
+// The sides, as in package rules.
 const (
-	SideUnknown Side = iota
-	SideClient       // a listed client contact or a Slack Connect stranger
-	SideAgency       // a configured person of the agency
-	SideBot          // bots, Liaison itself included
+	SideUnknown = rules.SideUnknown
+	SideClient  = rules.SideClient
+	SideAgency  = rules.SideAgency
+	SideBot     = rules.SideBot
 )
-
-// Msg is a Slack message as the rule sees it. It has the same fields as
-// redirect.Msg, so the engine fills both the same way.
-type Msg struct {
-	Channel, TS string
-	// ThreadTS is the parent's ts for a reply; empty or equal to TS for a top-level message.
-	ThreadTS string
-	// UserID is the author's Slack member id.
-	UserID string
-	// Side is the author's side, as classified by the ingester.
-	Side Side
-	// PersonID is the agency person id of an agency-side author.
-	PersonID string
-	// Text is the raw Slack text.
-	Text string
-	// Permalink links to the message in Slack.
-	Permalink string
-	// Time is when the message was posted; zero means "read it from TS".
-	Time time.Time
-}
-
-// IsReply reports whether m is a reply in a thread rather than a top-level message.
-func (m *Msg) IsReply() bool { return m.ThreadTS != "" && m.ThreadTS != m.TS }
-
-// at returns when m was posted, falling back to the instant in its TS.
-func (m *Msg) at() time.Time {
-	if !m.Time.IsZero() {
-		return m.Time
-	}
-	return connectors.SlackTime(m.TS)
-}
-
-// compareMsgs orders messages by time, then by ts, so that equal instants
-// still order the way Slack does.
-func compareMsgs(a, b *Msg) int {
-	if c := a.at().Compare(b.at()); c != 0 {
-		return c
-	}
-	return strings.Compare(a.TS, b.TS)
-}
 
 // ExcerptRunes is how much of a message's text a finding carries.
 const ExcerptRunes = 300
-
-// excerpt cuts s to at most n runes, marking the cut with an ellipsis.
-func excerpt(s string, n int) string {
-	s = strings.TrimSpace(s)
-	count := 0
-	for i := range s {
-		if count == n {
-			return strings.TrimRight(s[:i], " \n\t") + "…"
-		}
-		count++
-	}
-	return s
-}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/rules/hours"
 )
 
@@ -80,7 +81,7 @@ func newEvaluation(in *Input) *evaluation {
 	byChannel := make(map[string][]*Msg, len(e.owner))
 	for i := range in.Messages {
 		m := &in.Messages[i]
-		if _, ok := e.owner[m.Channel]; !ok || m.at().IsZero() {
+		if _, ok := e.owner[m.Channel]; !ok || m.At().IsZero() {
 			continue
 		}
 		byChannel[m.Channel] = append(byChannel[m.Channel], m)
@@ -93,7 +94,7 @@ func newEvaluation(in *Input) *evaluation {
 	s := newScanner()
 	for _, ch := range channels {
 		ms := byChannel[ch]
-		slices.SortFunc(ms, compareMsgs)
+		slices.SortFunc(ms, rules.CompareMsgs)
 		e.runs = s.scan(e.owner[ch], ms, e.runs)
 	}
 	return e
@@ -177,7 +178,7 @@ func (s *scanner) scan(client int32, ms []*Msg, runs []run) []run {
 // has no working time left within its horizon.
 func (e *evaluation) dueTimes(r *run) (first, escalate time.Time, ok bool) {
 	c := &e.in.Clients[r.client]
-	start := r.root.at()
+	start := r.root.At()
 	first, ok = addWorking(c.AMCalendar, start, c.Config.FirstResponse)
 	if !ok {
 		return time.Time{}, time.Time{}, false

@@ -219,7 +219,7 @@ func TestFinding(t *testing.T) {
 		Severity: rules.SeverityWarning, Title: "Acme is waiting for a reply",
 		Fields: map[string]string{
 			"client_name": "Acme", "am": "anna", "am_name": "Anna", "waited": "2h", "since": "2026-11-26T15:30:00Z",
-			"text": excerpt(m.Text, ExcerptRunes), "permalink": m.Permalink, "channel": acmeChannel, "ts": m.TS, "messages": "1",
+			"text": rules.Excerpt(m.Text, ExcerptRunes), "permalink": m.Permalink, "channel": acmeChannel, "ts": m.TS, "messages": "1",
 		},
 		FirstSeen: now, LastSeen: now,
 	}

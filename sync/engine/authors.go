@@ -3,18 +3,19 @@ package engine
 import (
 	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules"
 )
 
-// Side is which side of the agency–client relationship wrote a message.
-type Side uint8
+// Side is which side of the agency–client relationship wrote a message, as
+// the rules read it.
+type Side = rules.Side
 
-// Sides; SideUnknown is the zero value so an unclassified author is never
-// taken for a client.
+// The sides.
 const (
-	SideUnknown Side = iota
-	SideClient
-	SideAgency
-	SideBot
+	SideUnknown = rules.SideUnknown
+	SideClient  = rules.SideClient
+	SideAgency  = rules.SideAgency
+	SideBot     = rules.SideBot
 )
 
 // ClassifyAuthor says who wrote m, from the config alone: a configured

@@ -153,7 +153,7 @@ func (e *Engine) RunResponse(ctx context.Context) error {
 	for _, m := range msgs {
 		side, person := ClassifyAuthor(cfg, m)
 		in.Messages = append(in.Messages, response.Msg{Channel: m.ChannelID, TS: m.TS, ThreadTS: m.ThreadTS,
-			UserID: m.UserID, Side: response.Side(side), PersonID: person, Text: m.Text, Permalink: m.Permalink})
+			UserID: m.UserID, Side: side, PersonID: person, Text: m.Text, Permalink: m.Permalink})
 	}
 	findings := response.Evaluate(in, now)
 	res, err := e.rec.Reconcile(ctx, response.RuleName, clientIDs(cfg), findings, now)
@@ -190,7 +190,7 @@ func redirectClient(cfg *configs.Config, c *configs.Client) redirect.Client {
 
 func redirectMsg(cfg *configs.Config, m connectors.Message, side Side, personID string) redirect.Msg {
 	return redirect.Msg{Channel: m.ChannelID, TS: m.TS, ThreadTS: m.ThreadTS, UserID: m.UserID,
-		Side: redirect.Side(side), PersonID: personID, Text: m.Text, Permalink: m.Permalink}
+		Side: side, PersonID: personID, Text: m.Text, Permalink: m.Permalink}
 }
 
 func redirectThread(cfg *configs.Config, thread []connectors.Message, self string) []redirect.Msg {
