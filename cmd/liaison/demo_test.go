@@ -36,7 +36,7 @@ func TestDemoBinary(t *testing.T) {
 	got := stdout.String()
 	for _, want := range []string{
 		"Liaison demo — Northwind Growth",
-		"DM to Anna Melnyk (account manager)", "ACME-1 is overdue", "STEP-2 is due",
+		"DM to Anna Melnyk (account manager)", "ACME-1 «Fix crawl errors on the product catalogue»: прострочено на", "STEP-2 «Keyword map for the Almaty landing pages»: срок",
 		"planned 07:30 → sent 09:00 EET",
 		"redirect   Liaison · replied to Petro Savchenko",
 		filepath.Join(out, "index.html"),

@@ -72,7 +72,8 @@ func (d *Deliverer) compose(ctx context.Context, dir Directory, p payload, now t
 		return "", nil, &permanentError{"post lists no finding that still exists"}
 	}
 	cat, loc := localeFor(dir, p.Recipient, views[0].f.ClientID)
-	return renderAlert(rendering{cat: cat, loc: loc, digest: p.Digest, max: d.opts.MaxFindingsPerMessage}, views)
+	r := rendering{cat: cat, loc: loc, now: now, people: dir, digest: p.Digest, max: d.opts.MaxFindingsPerMessage}
+	return renderAlert(r, views)
 }
 
 // composeNote renders a thread note.
@@ -82,7 +83,7 @@ func (d *Deliverer) composeNote(ctx context.Context, dir Directory, p payload) (
 		return "", err
 	}
 	cat, loc := localeFor(dir, p.Recipient, f.ClientID)
-	return renderNote(rendering{cat: cat, loc: loc}, f, p.Note), nil
+	return renderNote(rendering{cat: cat, loc: loc, people: dir}, f, p.Note), nil
 }
 
 // channelFor returns where a recipient's messages go: the channel itself,

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/liaisonhq/liaison/rules"
+	"github.com/liaisonhq/liaison/rules/questions"
+	"github.com/liaisonhq/liaison/rules/redirect"
 )
 
 // Action ids of the buttons alerts carry; the button value is the finding key.
@@ -26,24 +27,27 @@ type view struct {
 	snoozedUntil time.Time
 }
 
-// hiddenField reports finding fields used for routing or links, not shown as fields.
-func hiddenField(k string) bool { return k == FieldAssignee || k == "permalink" || k == "url" }
-
 // rendering is what a message needs besides its findings.
 type rendering struct {
 	cat    catalog
 	loc    *time.Location
+	now    time.Time // when the message is composed; "today" and "tomorrow" count from it
+	people people    // names for person ids and Slack users; may be nil
 	digest bool
 	max    int
 }
 
 // renderAlert renders a group message (or digest): a header, up to max
-// findings with their fields, links and buttons, then "and K more". Its text
-// is the plain-text fallback Slack shows in notifications.
+// findings with their headline, fields, links and buttons, then "and K
+// more". Its text is the plain-text fallback Slack shows in notifications.
 func renderAlert(r rendering, views []view) (string, json.RawMessage, error) {
+	client, manyClients := clientsOf(views)
 	header := r.cat.alerts(len(views))
 	if r.digest {
 		header = r.cat.digest
+	}
+	if client != "" {
+		header = fmt.Sprintf(r.cat.headerClient, header, client)
 	}
 	blocks := []any{map[string]any{"type": "header", "text": plain(clip(header, 150))}}
 	lines := []string{header}
@@ -52,8 +56,9 @@ func renderAlert(r rendering, views []view) (string, json.RawMessage, error) {
 		shown = shown[:r.max]
 	}
 	for _, v := range shown {
-		blocks = append(blocks, r.findingBlocks(v)...)
-		lines = append(lines, "• "+r.textLine(v))
+		h := r.headline(v)
+		blocks = append(blocks, r.findingBlocks(v, h, manyClients)...)
+		lines = append(lines, "• "+r.textLine(v, h, manyClients))
 	}
 	if more := len(views) - len(shown); more > 0 {
 		s := fmt.Sprintf(r.cat.more, more)
@@ -71,18 +76,39 @@ func renderAlert(r rendering, views []view) (string, json.RawMessage, error) {
 	return strings.Join(lines, "\n"), bytes.TrimSpace(buf.Bytes()), nil
 }
 
-func (r rendering) textLine(v view) string {
-	s := fmt.Sprintf("[%s] %s", r.cat.severities[v.f.Severity], escape(v.f.Title))
-	if v.clientName != "" {
-		s += " (" + escape(v.clientName) + ")"
+// clientsOf returns the one client every view is about (for the header),
+// and whether the views span several clients (so each names its own).
+func clientsOf(views []view) (string, bool) {
+	one, missing := "", false
+	for _, v := range views {
+		switch {
+		case v.clientName == "":
+			missing = true
+		case one == "":
+			one = v.clientName
+		case one != v.clientName:
+			return "", true
+		}
+	}
+	if missing {
+		return "", false
+	}
+	return one, false
+}
+
+func (r rendering) textLine(v view, h headline, manyClients bool) string {
+	s := severityIcon(v.f.Severity) + " " + h.plain
+	for _, t := range h.tags {
+		s += " · " + escape(t)
+	}
+	if manyClients && !h.namesClient && v.clientName != "" {
+		s += " — " + escape(v.clientName)
 	}
 	if !v.f.Open() {
-		s += " — " + fmt.Sprintf(r.cat.resolvedAt, r.when(v.f.ResolvedAt))
+		s = ":white_check_mark: " + h.plain + " — " + fmt.Sprintf(r.cat.resolvedAt, r.when(v.f.ResolvedAt))
 	}
 	return s
 }
-
-func (r rendering) when(t time.Time) string { return t.In(r.loc).Format("2006-01-02 15:04") }
 
 func severityIcon(s rules.Severity) string {
 	switch s {
@@ -94,49 +120,72 @@ func severityIcon(s rules.Severity) string {
 	return ":information_source:"
 }
 
-func (r rendering) findingBlocks(v view) []any {
+func (r rendering) findingBlocks(v view, h headline, manyClients bool) []any {
 	f := v.f
-	title := escape(f.Title)
-	if f.Subject.URL != "" {
-		title = "<" + f.Subject.URL + "|" + title + ">"
+	text := severityIcon(f.Severity) + " *" + h.text + "*"
+	for _, t := range h.tags {
+		text += " · _" + escape(t) + "_"
 	}
-	text := severityIcon(f.Severity) + " *" + title + "*"
+	if h.quote != "" {
+		text += "\n" + h.quote
+	}
 	if !f.Open() {
-		text = ":white_check_mark: ~" + escape(f.Title) + "~"
+		text = ":white_check_mark: ~" + h.plain + "~"
 	}
-	fields := []any{}
-	addField := func(label, value string) {
-		if value != "" && len(fields) < 10 {
-			fields = append(fields, mrkdwn(clip("*"+escape(label)+"*\n"+escape(value), 2000)))
+	section := map[string]any{"type": "section", "text": mrkdwn(clip(text, 3000))}
+	var fields []any
+	for _, fl := range r.fields(v, h, manyClients) {
+		if len(fields) == 10 {
+			break
 		}
+		fields = append(fields, mrkdwn(clip("*"+escape(fl.label)+"*\n"+fl.value, 2000)))
 	}
-	addField(r.cat.client, v.clientName)
-	addField(r.cat.severity, r.cat.severities[f.Severity])
-	addField(r.cat.rule, r.cat.ruleName(f.Rule))
-	keys := make([]string, 0, len(f.Fields))
-	for k := range f.Fields {
-		if !hiddenField(k) {
-			keys = append(keys, k)
-		}
+	if len(fields) > 0 && f.Open() {
+		section["fields"] = fields
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		addField(r.fieldLabel(k), f.Fields[k])
-	}
-	section := map[string]any{"type": "section", "text": mrkdwn(clip(text, 3000)), "fields": fields}
+	out := []any{section, map[string]any{"type": "context", "elements": r.contextLine(v)}}
 
+	if f.Open() {
+		var buttons []any
+		if v.ackedBy == "" {
+			buttons = append(buttons, button(ActionAcknowledge, r.cat.acknowledge, f.Key, "primary"))
+		}
+		if v.snoozedUntil.IsZero() {
+			buttons = append(buttons, button(ActionSnooze, r.cat.snooze, f.Key, ""))
+		}
+		if f.Rule == redirect.RuleName {
+			// The AM cannot answer? The question goes to the specialist
+			// in writing, batched into the week's Jira task.
+			buttons = append(buttons, button(questions.ActionAskSpecialist, r.cat.askSpecialist, f.Key, ""))
+		}
+		if len(buttons) > 0 {
+			out = append(out, map[string]any{"type": "actions", "block_id": clip("finding/"+f.Key, 255), "elements": buttons})
+		}
+	}
+	return out
+}
+
+// contextLine holds the links, when the finding was first seen and what
+// happened to it since.
+func (r rendering) contextLine(v view) []any {
+	f := v.f
 	ctx := []any{}
 	if f.Subject.URL != "" {
 		label := r.cat.open
-		if f.Subject.Kind == rules.SubjectTask {
+		switch f.Subject.Kind {
+		case rules.SubjectTask:
 			label = r.cat.openJira + ": " + f.Subject.ID
+		case rules.SubjectMessage:
+			label = r.cat.openMessage
 		}
 		ctx = append(ctx, mrkdwn("<"+f.Subject.URL+"|"+escape(label)+">"))
 	}
 	if link := f.Fields["permalink"]; link != "" && link != f.Subject.URL {
 		ctx = append(ctx, mrkdwn("<"+link+"|"+escape(r.cat.openSlack)+">"))
 	}
-	ctx = append(ctx, mrkdwn(fmt.Sprintf(r.cat.firstSeen, r.when(f.FirstSeen))))
+	if !f.FirstSeen.IsZero() {
+		ctx = append(ctx, mrkdwn(fmt.Sprintf(r.cat.firstSeen, r.when(f.FirstSeen))))
+	}
 	switch v.reason {
 	case reasonRepeat:
 		ctx = append(ctx, mrkdwn(":repeat: "+r.cat.reminder))
@@ -152,42 +201,17 @@ func (r rendering) findingBlocks(v view) []any {
 	if !f.Open() {
 		ctx = append(ctx, mrkdwn(":white_check_mark: "+fmt.Sprintf(r.cat.resolvedAt, r.when(f.ResolvedAt))))
 	}
-	out := []any{section, map[string]any{"type": "context", "elements": ctx}}
-
-	if f.Open() {
-		var buttons []any
-		if v.ackedBy == "" {
-			buttons = append(buttons, button(ActionAcknowledge, r.cat.acknowledge, f.Key, "primary"))
-		}
-		if v.snoozedUntil.IsZero() {
-			buttons = append(buttons, button(ActionSnooze, r.cat.snooze, f.Key, ""))
-		}
-		if len(buttons) > 0 {
-			out = append(out, map[string]any{"type": "actions", "block_id": clip("finding/"+f.Key, 255), "elements": buttons})
-		}
-	}
-	return out
-}
-
-func (r rendering) fieldLabel(k string) string {
-	switch k {
-	case "due", "due_date":
-		return r.cat.due
-	case "assignee", "assignee_name":
-		return r.cat.assignee
-	case "status":
-		return r.cat.status
-	}
-	return k
+	return ctx
 }
 
 // renderNote renders a short thread reply about one finding.
 func renderNote(r rendering, f rules.Finding, note string) string {
+	h := r.headline(view{f: f})
 	switch note {
 	case noteResolved:
-		return ":white_check_mark: " + fmt.Sprintf(r.cat.resolvedNote, escape(f.Title))
+		return ":white_check_mark: " + fmt.Sprintf(r.cat.resolvedNote, h.subject)
 	}
-	return escape(f.Title)
+	return h.subject
 }
 
 func plain(s string) map[string]any {

@@ -11,14 +11,21 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 	"github.com/liaisonhq/liaison/rules"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata golden files")
 
-// renderViews is one of everything a message can show: a critical open
-// finding with a Slack permalink, a reminder that was acknowledged, an
-// escalation that is snoozed, a resolved one, and one too many.
+// renderNow is when the golden messages are composed: Monday 5 Oct 2026,
+// 10:00 in Kyiv.
+func renderNow(t testing.TB) time.Time { return time.Date(2026, 10, 5, 10, 0, 0, 0, Kyiv(t)) }
+
+// renderViews is one of everything a message can show: a finding of a rule
+// without its own copy (a critical one, with markup in its title), a client
+// waiting for a reply (a reminder that was acknowledged), an escalated
+// overdue task (snoozed), a task due tomorrow, a client writing to two
+// specialists, a resolved finding, and one too many.
 func renderViews(t *testing.T) []view {
 	loc := Kyiv(t)
 	first := time.Date(2026, 10, 5, 9, 15, 0, 0, loc)
@@ -26,18 +33,30 @@ func renderViews(t *testing.T) []view {
 	crit.Title = "Landing page <draft> & copy overdue"
 	crit.FirstSeen = first
 	msg := rules.Finding{Key: "response:1", Rule: "response", ClientID: "acme", Severity: rules.SeverityWarning,
-		Subject: rules.Subject{Kind: rules.SubjectMessage, ID: "C0ACMEEXT1/1791183600.000100"},
-		Title:   "Client waits for an answer", FirstSeen: first,
-		Fields: map[string]string{"permalink": "https://agency.slack.com/archives/C0ACMEEXT1/p1791183600000100", "status": "waiting"}}
-	snoozed := MakeFinding("deadline", "acme", "ACME-2", rules.SeverityWarning)
-	snoozed.FirstSeen = first
-	resolved := MakeFinding("deadline", "acme", "ACME-3", rules.SeverityInfo)
+		Subject: rules.Subject{Kind: rules.SubjectMessage, ID: "C0ACMEEXT1/1791183600.000100",
+			URL: "https://agency.slack.com/archives/C0ACMEEXT1/p1791183600000100"},
+		Title: "Acme is waiting for a reply", FirstSeen: first,
+		Fields: map[string]string{"client_name": "Acme", "am": "anna", "am_name": "Anna", "waited": "2h 15m",
+			"since": "2026-10-05T05:40:00Z", "text": "Hi! When will the Q3 report & invoice be ready?\nThanks",
+			"permalink": "https://agency.slack.com/archives/C0ACMEEXT1/p1791183600000100", "channel": "C0ACMEEXT1",
+			"ts": "1791183600.000100", "messages": "2"}}
+	overdue := deadlineFinding("ACME-2", "overdue", "2026-10-01", rules.SeverityCritical,
+		map[string]string{"days_overdue": "4", "working_days_overdue": "2", "escalated": "true"})
+	overdue.FirstSeen = first
+	soon := deadlineFinding("ACME-5", "due_soon", "2026-10-06", rules.SeverityWarning,
+		map[string]string{"working_days_left": "1"})
+	soon.FirstSeen = first
+	direct := redirectFinding("sergey, pavel", "Sergey, Pavel", "<@"+slackfake.SEOUserID+"> <@"+slackfake.PPCUserID+"> can we move the call?")
+	direct.FirstSeen = first
+	resolved := deadlineFinding("ACME-3", "no_due_date", "", rules.SeverityInfo, nil)
 	resolved.FirstSeen, resolved.ResolvedAt = first, first.Add(3*time.Hour)
 	extra := MakeFinding("deadline", "acme", "ACME-4", rules.SeverityInfo)
 	return []view{
 		{f: crit, reason: reasonNew, clientName: "Acme"},
 		{f: msg, reason: reasonRepeat, clientName: "Acme", ackedBy: "U0ANNAAM01"},
-		{f: snoozed, reason: reasonEscalation, clientName: "Acme", snoozedUntil: first.Add(24 * time.Hour)},
+		{f: overdue, reason: reasonEscalation, clientName: "Acme", snoozedUntil: first.Add(24 * time.Hour)},
+		{f: soon, reason: reasonNew, clientName: "Acme"},
+		{f: direct, reason: reasonNew, clientName: "Acme"},
 		{f: resolved, reason: reasonNew, clientName: "Acme"},
 		{f: extra, reason: reasonNew, clientName: "Acme"},
 	}
@@ -46,7 +65,7 @@ func renderViews(t *testing.T) []view {
 func TestRenderGolden(t *testing.T) {
 	for _, lang := range connectors.Languages() {
 		t.Run(string(lang), func(t *testing.T) {
-			r := rendering{cat: catalogFor(lang), loc: Kyiv(t), max: 4}
+			r := rendering{cat: catalogFor(lang), loc: Kyiv(t), now: renderNow(t), people: Agency(t), max: 6}
 			text, blocks, err := renderAlert(r, renderViews(t))
 			if err != nil {
 				t.Fatal(err)
@@ -70,7 +89,7 @@ func TestRenderDigestAndNote(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(text, "Щоденне зведення\n") {
+	if !strings.HasPrefix(text, "Щоденне зведення · Acme\n") {
 		t.Errorf("digest text = %q", text)
 	}
 	note := renderNote(rendering{cat: catalogFor(connectors.LanguageRussian)}, renderViews(t)[0].f, noteResolved)

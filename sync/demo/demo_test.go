@@ -54,10 +54,10 @@ func TestSampleDay(t *testing.T) {
 		kind string
 		has  []string
 	}{
-		{"overdue alert", kindAlert, []string{"DM to Anna Melnyk", "ACME-1 is overdue"}},
-		{"due-soon alert", kindAlert, []string{"DM to Marat Seitkali", "STEP-2 is due"}},
+		{"overdue alert", kindAlert, []string{"DM to Anna Melnyk", "ACME-1 «Fix crawl errors on the product catalogue»: прострочено на"}},
+		{"due-soon alert", kindAlert, []string{"DM to Marat Seitkali", "STEP-2 «Keyword map for the Almaty landing pages»: срок"}},
 		{"deferred delivery", kindDeferred, []string{"for Anna Melnyk", "planned 07:30 → sent 09:00 EET", "outside working hours"}},
-		{"no-due-date digest", kindDigest, []string{"DM to Anna Melnyk", "ACME-3 is in progress without a due date"}},
+		{"no-due-date digest", kindDigest, []string{"DM to Anna Melnyk", "ACME-3 «Audit Google Ads account structure»: у роботі без терміну"}},
 		{"client message seen", kindSeen, []string{"Acme Ukraine (Slack Connect) in #ext-acme-ua → @Oleh Bondar"}},
 		{"redirect to the account manager", kindRedirect, []string{"replied to Petro Savchenko", "Anna Melnyk"}},
 		{"exception window respected", kindWindow, []string{"left alone", "campaign launch call"}},
@@ -117,7 +117,7 @@ func TestSamplePage(t *testing.T) {
 	for _, want := range []string{
 		"Liaison demo — a working day at Northwind Growth",
 		"Anna Melnyk", "Marat Seitkali", "ext-acme-ua", "ext-steppe-foods", "ext-brightpath",
-		"ACME-1 is overdue", "STEP-2 is due", "Підтвердити", // the Ukrainian alert's button
+		"ACME-1 «Fix crawl errors on the product catalogue»: прострочено на", "STEP-2 «Keyword map for the Almaty landing pages»: срок", "Підтвердити", // the Ukrainian alert's button
 		"deferred: 07:30 → 09:00", "redirect",
 		"Дякуємо за повідомлення!", // the redirect's reply in Petro's thread
 		"Only visible to you",
