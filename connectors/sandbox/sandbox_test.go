@@ -54,13 +54,15 @@ func TestWrittenConfigLoads(t *testing.T) {
 			t.Errorf("person %s: Slack user %s is %+v, want a user of team %s", p.ID, p.SlackUserID, u, cfg.Agency.SlackTeamID)
 		}
 	}
-	// The planned call of BrightPath covers the start and ends within two hours.
+	// The planned call of BrightPath covers Sarah's +9h message (New York's
+	// morning) and lasts under two hours.
 	ws := cfg.ClientWindows("brightpath")
 	if len(ws) != 1 {
 		t.Fatalf("brightpath windows = %+v, want the planned call", ws)
 	}
-	if !ws[0].From.Before(testStart) || !ws[0].To.After(testStart.Add(7*time.Minute)) || ws[0].To.After(testStart.Add(2*time.Hour)) {
-		t.Errorf("planned call %v..%v does not cover the start %v and its +7m message", ws[0].From, ws[0].To, testStart)
+	call := testStart.Add(9 * time.Hour)
+	if !ws[0].From.Before(call) || !ws[0].To.After(call) || ws[0].To.Sub(ws[0].From) > 2*time.Hour {
+		t.Errorf("planned call %v..%v does not cover Sarah's message at %v", ws[0].From, ws[0].To, call)
 	}
 	if got := cfg.Client("acme-ua").StartDate; got != "2026-07-28" {
 		t.Errorf("acme-ua start_date = %q, want 120 days before 2026-11-25", got)
@@ -224,7 +226,7 @@ func TestReplayOnFakeClock(t *testing.T) {
 	}
 
 	waitWaiter(t, e)
-	e.clk.Advance(time.Hour)
+	e.clk.Advance(10 * time.Hour) // past New York's morning call
 	waitMessages(t, e, 7)
 	if _, ok := e.sb.NextReplay(); ok {
 		t.Error("NextReplay reports pending messages after all offsets passed")
@@ -264,8 +266,8 @@ func TestReplayDueIsIdempotent(t *testing.T) {
 		t.Errorf("second ReplayDue(+6m) posted %d messages again, %v", len(again), err)
 	}
 	next, ok := e.sb.NextReplay()
-	if !ok || !next.Equal(testStart.Add(7*time.Minute)) {
-		t.Errorf("NextReplay = %v, %v; want start+7m", next, ok)
+	if !ok || !next.Equal(testStart.Add(12*time.Minute)) {
+		t.Errorf("NextReplay = %v, %v; want start+12m", next, ok)
 	}
 }
 

@@ -77,7 +77,7 @@ func TestSampleDay(t *testing.T) {
 		t.Errorf("counts = %+v; want alerts, a deferral and a redirect", res.Counts)
 	}
 	// The 00:37 message from New York is shown at the client's own time.
-	if !strings.Contains(out, "07:37 EET  seen       Dr. Sarah Miller · [00:37 EST]") {
+	if !strings.Contains(out, "16:30 EET  seen       Dr. Sarah Miller · [09:30 EST]") {
 		t.Errorf("Sarah's message is not shown with her local time")
 	}
 	if !strings.Contains(out, "Summary: Client messages seen: 5 · Alerts sent: ") {
