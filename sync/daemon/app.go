@@ -52,11 +52,12 @@ type App struct {
 	log   *slog.Logger
 	clock clock.Clock
 
-	jira      *jira.Client
-	slack     *slackconn.Client
-	deliver   *deliver.Deliverer
-	engine    *engine.Engine
-	questions *engine.Questions
+	jira       *jira.Client
+	slack      *slackconn.Client
+	deliver    *deliver.Deliverer
+	engine     *engine.Engine
+	questions  *engine.Questions
+	checklists *engine.Checklists
 }
 
 // NewApp builds the App. It contacts no upstream.
@@ -111,6 +112,11 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 		writer = a.jira
 	}
 	a.questions = engine.NewQuestions(a.engine, writer)
+	var ensurer engine.IssueEnsurer
+	if a.jira != nil {
+		ensurer = a.jira
+	}
+	a.checklists = engine.NewChecklists(a.engine, ensurer)
 	if opts.Registerer != nil {
 		if err := a.engine.Register(opts.Registerer); err != nil {
 			return nil, err
@@ -207,6 +213,7 @@ func (a *App) SyncOnce(ctx context.Context) error {
 		{"jira", a.PullJira},
 		{"slack", a.CatchUp},
 		{"rules", a.RunRules},
+		{"checklists", a.checklists.RunChecklists},
 		{"deliver", a.Deliver},
 	} {
 		if err := step.run(ctx); err != nil {
@@ -229,6 +236,7 @@ func (a *App) Tasks() []jobs.Task {
 		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.CatchUp})
 	}
 	if a.jira != nil {
+		ts = append(ts, jobs.Task{Name: "checklists", Every: 15 * time.Minute, Timeout: 5 * time.Minute, Run: a.checklists.RunChecklists})
 		ts = append(ts, jobs.Task{Name: "questions.flush", Every: 5 * time.Minute, Timeout: 5 * time.Minute, Run: a.questions.Flush})
 	}
 	ts = append(ts,

@@ -82,6 +82,8 @@ func (e *Engine) RunAll(ctx context.Context) error {
 		{"deadline", e.RunDeadline},
 		{"response", e.RunResponse},
 		{"questions", e.RunQuestions},
+		{"workload", e.RunWorkload},
+		{"workload-digest", e.RunWorkloadDigest},
 	} {
 		if err := r.run(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("rule %s: %w", r.name, err))
