@@ -10,9 +10,9 @@ import (
 	"time"
 )
 
-// demoStart is a Tuesday, 07:30 in Kyiv, so that the output is the same on
+// demoStart is a Monday, 07:30 in Kyiv, so that the output is the same on
 // every run.
-const demoStart = "2026-12-01T07:30:00+02:00"
+const demoStart = "2026-11-30T07:30:00+02:00"
 
 // TestDemoBinary is the README's first command on a fresh machine: the
 // built binary, no config, no credentials, an environment with nothing in

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/rules/deadline"
+	"github.com/liaisonhq/liaison/rules/questions"
 	"github.com/liaisonhq/liaison/rules/redirect"
 	"github.com/liaisonhq/liaison/rules/response"
+	"github.com/liaisonhq/liaison/rules/workload"
 )
 
 // shown is one labelled value of a finding; value is mrkdwn.
@@ -73,6 +75,8 @@ func (r rendering) fields(v view, h headline, manyClients bool) []shown {
 		if n, err := strconv.Atoi(f[response.FieldMessages]); err == nil && n > 1 {
 			add(c.labelMessages, strconv.Itoa(n))
 		}
+	case workload.RuleName, questions.RuleName:
+		out = append(out, r.agencyFields(v)...)
 	default:
 		out = append(out, r.genericFields(v)...)
 	}

@@ -8,8 +8,10 @@ import (
 
 	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/rules/deadline"
+	"github.com/liaisonhq/liaison/rules/questions"
 	"github.com/liaisonhq/liaison/rules/redirect"
 	"github.com/liaisonhq/liaison/rules/response"
+	"github.com/liaisonhq/liaison/rules/workload"
 )
 
 // headline is how a message names one finding, in the recipient's language.
@@ -43,6 +45,10 @@ func (r rendering) headline(v view) headline {
 		h, ok = r.redirectHeadline(v.f)
 	case response.RuleName:
 		h, ok = r.responseHeadline(v.f)
+	case workload.RuleName:
+		h, ok = r.workloadHeadline(v.f)
+	case questions.RuleName:
+		h, ok = r.questionsHeadline(v.f)
 	}
 	if !ok {
 		return r.titleHeadline(v.f)

@@ -10,6 +10,7 @@ import (
 // catalog holds one language's message texts. Formats name their verbs in
 // comments; functions stand in where a count or a list changes the words.
 type catalog struct {
+	agency       agencyCopy // findings about the agency's own work
 	alerts       func(n int) string
 	digest       string
 	headerClient string // %s · %s: header, client name
@@ -94,13 +95,17 @@ func englishCounted(one, many string) func(int) string {
 
 // catalogFor returns the texts for l, English for anything unknown.
 func catalogFor(l connectors.Language) catalog {
+	var c catalog
 	switch l {
 	case connectors.LanguageRussian:
-		return russian()
+		c = russian()
 	case connectors.LanguageUkrainian:
-		return ukrainian()
+		c = ukrainian()
+	default:
+		c = english()
 	}
-	return english()
+	c.agency = agencyCatalog(l)
+	return c
 }
 
 func english() catalog {

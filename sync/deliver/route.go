@@ -50,6 +50,12 @@ func routeFinding(dir Directory, f rules.Finding) target {
 		escalateAfter: r.EscalateAfter,
 		bypass:        r.BypassWorkingHours && f.Severity == rules.SeverityCritical,
 	}
+	if len(t.recipients) == 0 && f.ClientID == "" {
+		// A finding about the agency itself (a person's workload) has no
+		// client and so no account manager: it belongs to the head, rather
+		// than to nobody, whatever the routes say.
+		t.recipients = resolveRecipients(dir, nil, f, []string{RecipientHead})
+	}
 	for _, e := range resolveRecipients(dir, client, f, r.EscalateTo) {
 		if !contains(t.recipients, e) {
 			t.escalate = append(t.escalate, e)

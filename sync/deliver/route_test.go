@@ -70,3 +70,17 @@ func TestConfigValidateBypass(t *testing.T) {
 		t.Errorf("critical bypass route refused: %v", err)
 	}
 }
+
+// A finding about the agency itself has no client, hence no AM: with no
+// route naming anyone for it, it goes to the head rather than nowhere.
+func TestClientlessFindingFallsBackToHead(t *testing.T) {
+	dir := Agency(t) // no routes: everything to the account manager
+	f := MakeFinding("workload", "", "iryna", rules.SeverityWarning)
+	if got := routeFinding(dir, f).recipients; !slices.Equal(got, []string{"helen"}) {
+		t.Fatalf("recipients %v, want the head", got)
+	}
+	withClient := MakeFinding("deadline", "acme", "ACME-1", rules.SeverityWarning)
+	if got := routeFinding(dir, withClient).recipients; !slices.Equal(got, []string{"anna"}) {
+		t.Fatalf("a client's finding went to %v, want its AM only", got)
+	}
+}

@@ -147,15 +147,17 @@ func writePage(path string, p page.Page) error {
 }
 
 // DefaultStart is the start of a run begun at now: 07:30 in Kyiv on the
-// next working day, before the Kyiv account manager starts at 09:00 so that
-// the first alerts visibly wait for her working hours.
+// next Monday, before the Kyiv account manager starts at 09:00 so that the
+// first alerts visibly wait for her working hours, and on the day the head's
+// weekly workload digest goes out.
 func DefaultStart(now time.Time) time.Time {
 	kyiv := mustZone("Europe/Kyiv")
 	d := now.In(kyiv)
 	day := time.Date(d.Year(), d.Month(), d.Day(), 7, 30, 0, 0, kyiv)
+	// A Monday, so that the head's weekly workload digest is part of the day.
 	for {
 		day = day.AddDate(0, 0, 1)
-		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday && !sampleHoliday(day) {
+		if day.Weekday() == time.Monday && !sampleHoliday(day) {
 			return day
 		}
 	}

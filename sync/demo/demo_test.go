@@ -17,7 +17,7 @@ import (
 
 // sampleStart is a Tuesday, 07:30 in Kyiv: Anna (Kyiv, 09:00-18:00) is not
 // at work yet, Marat (Almaty, 10:00-19:00) is.
-var sampleStart = time.Date(2026, 12, 1, 5, 30, 0, 0, time.UTC)
+var sampleStart = time.Date(2026, 11, 30, 5, 30, 0, 0, time.UTC) // Monday 07:30 in Kyiv
 
 // runSample plays the sample day into a temporary directory and checks it
 // stays well inside the demo's 30 s promise (60 s here: the machine is shared).
@@ -57,11 +57,13 @@ func TestSampleDay(t *testing.T) {
 		{"overdue alert", kindAlert, []string{"DM to Anna Melnyk", "ACME-1 «Fix crawl errors on the product catalogue»: прострочено на"}},
 		{"due-soon alert", kindAlert, []string{"DM to Marat Seitkali", "STEP-2 «Keyword map for the Almaty landing pages»: срок"}},
 		{"deferred delivery", kindDeferred, []string{"for Anna Melnyk", "planned 07:30 → sent 09:00 EET", "outside working hours"}},
-		{"no-due-date digest", kindDigest, []string{"DM to Anna Melnyk", "ACME-3 «Audit Google Ads account structure»: у роботі без терміну"}},
+		{"no-due-date digest", kindDigest, []string{"DM to Anna Melnyk", "ACME-4 «Audit Google Ads account structure»: у роботі без терміну"}},
 		{"client message seen", kindSeen, []string{"Acme Ukraine (Slack Connect) in #ext-acme-ua → @Oleh Bondar"}},
 		{"redirect to the account manager", kindRedirect, []string{"replied to Petro Savchenko", "Anna Melnyk"}},
 		{"exception window respected", kindWindow, []string{"left alone", "campaign launch call"}},
-		{"unanswered client", kindAlert, []string{"DM to Marat Seitkali"}},
+		{"unanswered client", kindAlert, []string{"DM to Marat Seitkali", "Steppe Foods ждёт ответа"}},
+		{"workload alert to the head", kindAlert, []string{"DM to Olena Kovalenko", "Перевантаження: Iryna Shevchuk"}},
+		{"head's weekly digest", kindAlert, []string{"DM to Olena Kovalenko", "Завантаження · тиждень"}},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
