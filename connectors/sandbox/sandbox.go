@@ -184,7 +184,7 @@ func New(opts Options) (*Sandbox, error) {
 		s.slack.Close()
 		return nil, err
 	}
-	s.upstreams = []Upstream{jiraUpstream{s}, slackUpstream{s}}
+	s.upstreams = []Upstream{jiraUpstream{s}, slackUpstream{s}, newGoogleUpstream(s)}
 	return s, nil
 }
 
@@ -270,8 +270,13 @@ func (s *Sandbox) Close() error {
 		if srv != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
+			// A client still mid-request after the grace period (a slow
+			// test machine, a client that never reads) is cut off: the
+			// sandbox is going away either way.
 			if e := srv.Shutdown(ctx); e != nil {
-				err = errors.Join(fmt.Errorf("stopping sandbox listener: %w", e), srv.Close())
+				if ce := srv.Close(); ce != nil {
+					err = fmt.Errorf("stopping sandbox listener: %w", errors.Join(e, ce))
+				}
 			}
 		}
 	})

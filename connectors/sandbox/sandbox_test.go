@@ -122,8 +122,8 @@ func TestOfficialClientsAgainstWrittenConfig(t *testing.T) {
 	if err != nil {
 		t.Fatalf("search: %v", err)
 	}
-	if len(issues) != 8 {
-		t.Fatalf("search found %d open issues, want 8", len(issues))
+	if len(issues) != 10 {
+		t.Fatalf("search found %d open issues, want 10", len(issues))
 	}
 	first := issues[0].Fields
 	if time.Time(first.Duedate).Format(dateLayout) != "2026-11-22" || first.Assignee == nil || first.Assignee.AccountID != cfg.Person("oleh").JiraAccountID {
@@ -152,8 +152,8 @@ func TestInspection(t *testing.T) {
 	}
 	var issues []issueView
 	e.getJSON(t, "/_sandbox/jira/issues?project=ACME", &issues)
-	if len(issues) != 3 {
-		t.Fatalf("ACME issues = %d, want 3", len(issues))
+	if len(issues) != 4 {
+		t.Fatalf("ACME issues = %d, want 4", len(issues))
 	}
 	first := issues[0]
 	if first.Key != "ACME-1" || first.AssigneeID != "oleh" || first.DueDate != "2026-11-22" || first.Status != "In Progress" ||
@@ -162,8 +162,8 @@ func TestInspection(t *testing.T) {
 	}
 	var all []issueView
 	e.getJSON(t, "/_sandbox/jira/issues", &all)
-	if len(all) != 9 {
-		t.Errorf("all issues = %d, want 9", len(all))
+	if len(all) != 11 {
+		t.Errorf("all issues = %d, want 11", len(all))
 	}
 
 	api := slack.New(e.sb.creds.SlackBotToken, slack.OptionAPIURL(e.base+"/api/"))
@@ -393,7 +393,7 @@ func TestUnknownPathIsLoud(t *testing.T) {
 		Routes    []string `json:"routes"`
 	}
 	e.getJSON(t, "/_sandbox/", &idx)
-	if strings.Join(idx.Upstreams, ",") != "jira,slack" || len(idx.Routes) < 7 {
+	if strings.Join(idx.Upstreams, ",") != "jira,slack,google" || len(idx.Routes) < 7 {
 		t.Errorf("index = %+v", idx)
 	}
 }

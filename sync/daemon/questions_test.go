@@ -181,7 +181,7 @@ func TestQuestionQueueEndToEnd(t *testing.T) {
 		}
 	}
 	cycle()
-	post, n := findPost(sb, dm, "Answers ready: "+task.Key)
+	post, n := findPost(sb, dm, "передайте ответы")
 	if n != 1 {
 		t.Fatalf("%d answers-ready alerts for %s in the AM's DM, want 1", n, task.Key)
 	}
@@ -190,7 +190,7 @@ func TestQuestionQueueEndToEnd(t *testing.T) {
 			t.Errorf("the alert does not link question %s: %s", link, body)
 		}
 	}
-	if _, n := findPost(sb, dm, "Answers ready: "+tasks[1].Key); n != 0 {
+	if _, n := findPost(sb, dm, tasks[1].Key+" — передайте"); n != 0 {
 		t.Errorf("the open second task was announced")
 	}
 
@@ -206,7 +206,7 @@ func TestQuestionQueueEndToEnd(t *testing.T) {
 	}
 	clk.Advance(2 * time.Minute)
 	cycle()
-	if _, n := findPost(sb, dm, "Answers ready: "+task.Key); n != 1 {
+	if _, n := findPost(sb, dm, "передайте ответы"); n != 1 {
 		t.Errorf("%d answers-ready alerts for %s after more cycles and a reopen, want still 1", n, task.Key)
 	}
 }

@@ -2,9 +2,11 @@ package deliver
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules"
+	"github.com/liaisonhq/liaison/rules/questions"
 	"github.com/liaisonhq/liaison/rules/workload"
 )
 
@@ -17,6 +19,7 @@ type agencyCopy struct {
 	answersReady   string // task key
 	labelClients   string
 	labelOpenTasks string
+	labelQuestions string
 }
 
 func agencyCatalog(lang connectors.Language) agencyCopy {
@@ -29,6 +32,7 @@ func agencyCatalog(lang connectors.Language) agencyCopy {
 			answersReady:   "Специалист ответил на вопросы клиента в %s — передайте ответы клиенту",
 			labelClients:   "Клиенты",
 			labelOpenTasks: "Открытые задачи",
+			labelQuestions: "Вопросы",
 		}
 	case connectors.LanguageUkrainian:
 		return agencyCopy{
@@ -38,6 +42,7 @@ func agencyCatalog(lang connectors.Language) agencyCopy {
 			answersReady:   "Спеціаліст відповів на запитання клієнта в %s — передайте відповіді клієнту",
 			labelClients:   "Клієнти",
 			labelOpenTasks: "Відкриті задачі",
+			labelQuestions: "Запитання",
 		}
 	default:
 		return agencyCopy{
@@ -47,6 +52,7 @@ func agencyCatalog(lang connectors.Language) agencyCopy {
 			answersReady:   "The specialist answered the client's questions in %s — relay the answers to the client",
 			labelClients:   "Clients",
 			labelOpenTasks: "Open tasks",
+			labelQuestions: "Questions",
 		}
 	}
 }
@@ -84,7 +90,9 @@ func (r rendering) questionsHeadline(f rules.Finding) (headline, bool) {
 	plain := escape(fmt.Sprintf(c.answersReady, f.Subject.ID))
 	text := plain
 	if f.Subject.URL != "" {
-		text = escape(fmt.Sprintf(c.answersReady, "<"+f.Subject.URL+"|"+f.Subject.ID+">"))
+		// Escape the words, not the link: Slack reads <url|label> as markup.
+		link := "<" + f.Subject.URL + "|" + escape(f.Subject.ID) + ">"
+		text = strings.Replace(plain, escape(f.Subject.ID), link, 1)
 	}
 	return headline{text: text, plain: plain, subject: f.Subject.ID}, true
 }
@@ -94,6 +102,18 @@ func (r rendering) questionsHeadline(f rules.Finding) (headline, bool) {
 func (r rendering) agencyFields(v view) []shown {
 	f, c := v.f.Fields, r.cat.agency
 	var out []shown
+	if v.f.Rule == questions.RuleName {
+		// One link a question, numbered as in the Jira task.
+		var links []string
+		for i, line := range strings.Split(f[questions.FieldQuestions], "\n") {
+			if u := lastField(line); strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+				links = append(links, fmt.Sprintf("<%s|%d>", u, i+1))
+			}
+		}
+		if len(links) > 0 {
+			out = append(out, shown{c.labelQuestions, strings.Join(links, " · ")})
+		}
+	}
 	if v.f.Rule == workload.RuleName {
 		if names := f[workload.FieldClientNames]; names != "" {
 			out = append(out, shown{c.labelClients, escape(names)})
@@ -103,4 +123,12 @@ func (r rendering) agencyFields(v view) []shown {
 		}
 	}
 	return out
+}
+
+func lastField(s string) string {
+	fs := strings.Fields(s)
+	if len(fs) == 0 {
+		return ""
+	}
+	return fs[len(fs)-1]
 }

@@ -1,0 +1,5 @@
+//go:build !race
+
+package googleads_test
+
+const raceEnabled = false

@@ -1,0 +1,5 @@
+//go:build !race
+
+package searchconsole_test
+
+const raceEnabled = false
