@@ -48,8 +48,40 @@ type configAgency struct {
 }
 
 type configConnections struct {
-	Jira  configJira  `yaml:"jira"`
-	Slack configSlack `yaml:"slack"`
+	Jira   configJira   `yaml:"jira"`
+	Slack  configSlack  `yaml:"slack"`
+	Google configGoogle `yaml:"google"`
+}
+
+// configGoogle mirrors connections.google with plain strings: the config
+// types print secrets as <redacted>, and this file must carry the fakes'.
+type configGoogle struct {
+	OAuth struct {
+		ClientID     string `yaml:"client_id"`
+		ClientSecret string `yaml:"client_secret"`
+		RefreshToken string `yaml:"refresh_token"`
+	} `yaml:"oauth"`
+	TokenURL string `yaml:"token_url"`
+	Ads      struct {
+		DeveloperToken string `yaml:"developer_token"`
+		APIVersion     string `yaml:"api_version"`
+		BaseURL        string `yaml:"base_url"`
+	} `yaml:"ads"`
+	SearchConsoleBaseURL string `yaml:"search_console_base_url"`
+}
+
+func newConfigGoogle(baseURL string) configGoogle {
+	g := GoogleConfig(baseURL)
+	var c configGoogle
+	c.OAuth.ClientID = g.OAuth.ClientID
+	c.OAuth.ClientSecret = g.OAuth.ClientSecret.Reveal()
+	c.OAuth.RefreshToken = g.OAuth.RefreshToken.Reveal()
+	c.TokenURL = g.TokenURL
+	c.Ads.DeveloperToken = g.Ads.DeveloperToken.Reveal()
+	c.Ads.APIVersion = g.Ads.APIVersion
+	c.Ads.BaseURL = g.Ads.BaseURL
+	c.SearchConsoleBaseURL = g.SearchConsoleBaseURL
+	return c
 }
 
 type configJira struct {
@@ -95,6 +127,7 @@ func (s *Sandbox) Config(baseURL string, o ConfigOptions) ([]byte, error) {
 			Jira: configJira{BaseURL: baseURL, Email: s.creds.JiraEmail, APIToken: s.creds.JiraToken},
 			Slack: configSlack{BotToken: s.creds.SlackBotToken, AppToken: s.creds.SlackAppToken,
 				SigningSecret: s.creds.SlackSigningSecret, Mode: o.SlackMode, APIURL: baseURL + "/api/"},
+			Google: newConfigGoogle(baseURL),
 		},
 	}
 	agencyLoc, _ := time.LoadLocation(sc.Agency.Timezone)

@@ -32,8 +32,11 @@ const (
 func TestWrittenConfigLoads(t *testing.T) {
 	e := start(t, nil, nil)
 	cfg := e.config(t)
-	if un := cfg.Unconfigured(); len(un) != 1 || !strings.HasPrefix(un[0], "google:") {
-		t.Errorf("Unconfigured() = %q, want only google (no Google fakes yet)", un)
+	if un := cfg.Unconfigured(); len(un) != 0 {
+		t.Errorf("Unconfigured() = %q, want every connection pointed at the sandbox", un)
+	}
+	if g := cfg.Connections.Google; !g.AdsConfigured() || !strings.HasPrefix(g.TokenURL, e.base) {
+		t.Errorf("google connection not pointed at the sandbox: token_url %q, ads configured %v", g.TokenURL, g.AdsConfigured())
 	}
 	if got := cfg.Connections.Jira.BaseURL; got != e.base {
 		t.Errorf("jira base_url = %q, want %q", got, e.base)

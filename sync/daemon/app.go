@@ -54,6 +54,7 @@ type App struct {
 
 	jira       *jira.Client
 	slack      *slackconn.Client
+	google     *googleClient
 	deliver    *deliver.Deliverer
 	engine     *engine.Engine
 	questions  *engine.Questions
@@ -80,6 +81,7 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 		}
 		a.jira = jc
 	}
+	a.newGoogle(c, opts.HTTPClient)
 	var sl deliver.Slack = noSlack{}
 	if c.Connections.Slack.Configured() && !unconfigured(c, "slack") {
 		sc, err := slackconn.New(c.Connections.Slack, slackconn.Options{
@@ -212,6 +214,7 @@ func (a *App) SyncOnce(ctx context.Context) error {
 	}{
 		{"jira", a.PullJira},
 		{"slack", a.CatchUp},
+		{"google", a.PullGoogle},
 		{"rules", a.RunRules},
 		{"checklists", a.checklists.RunChecklists},
 		{"deliver", a.Deliver},
@@ -231,6 +234,11 @@ func (a *App) Tasks() []jobs.Task {
 			jobs.Task{Name: "jira.pull", Every: 2 * time.Minute, Timeout: 10 * time.Minute, Run: a.PullJira},
 			jobs.Task{Name: "jira.reconcile", Every: 6 * time.Hour, Timeout: 30 * time.Minute, Run: a.ReconcileJira},
 		)
+	}
+	if a.google != nil {
+		// Ads re-pulls a trailing month and Search Console lags days behind:
+		// four runs a day keep reports fresh without spending quota.
+		ts = append(ts, jobs.Task{Name: "google.pull", Every: 6 * time.Hour, Timeout: time.Hour, Run: a.PullGoogle})
 	}
 	if a.slack != nil {
 		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.CatchUp})

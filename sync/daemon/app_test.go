@@ -9,8 +9,10 @@ import (
 
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/connectors/sandbox"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
+	"github.com/liaisonhq/liaison/sync/store"
 	"github.com/liaisonhq/liaison/sync/store/sqlite"
 )
 
@@ -81,6 +83,20 @@ func TestSyncOnceAgainstSandbox(t *testing.T) {
 	for _, key := range overdueAndDueSoon(t, sb) {
 		if !strings.Contains(text.String(), key) {
 			t.Errorf("no alert mentions %s; posts:\n%s", key, text.String())
+		}
+	}
+	// The same cycle pulled the sample's Google Ads and Search Console
+	// metrics from their fakes.
+	for _, q := range []store.MetricQuery{
+		{Source: connectors.SourceAds, ClientID: "steppe-foods", DateFrom: "2026-11-01", DateTo: "2026-11-30", DimensionKind: "campaign"},
+		{Source: connectors.SourceGSC, ClientID: "acme-ua", DateFrom: "2026-11-01", DateTo: "2026-11-30"},
+	} {
+		totals, err := app.st.QueryMetrics(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(totals) != 1 || totals[0].Metrics[connectors.MetricImpressions] <= 0 {
+			t.Errorf("%s metrics of %s after the cycle: %+v", q.Source, q.ClientID, totals)
 		}
 	}
 	calls := sb.Slack().CallCount("chat.postMessage")

@@ -1,0 +1,83 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors/google"
+	"github.com/liaisonhq/liaison/connectors/googleads"
+	"github.com/liaisonhq/liaison/connectors/httpx"
+	"github.com/liaisonhq/liaison/connectors/searchconsole"
+)
+
+// googleClient is the HTTP client and credentials the Google pulls share,
+// built once so that tokens are cached across runs.
+type googleClient struct {
+	hc  *http.Client
+	cfg google.Config
+}
+
+func (a *App) newGoogle(c *configs.Config, hc *http.Client) {
+	if !c.Connections.Google.Configured() || unconfigured(c, "google") {
+		return
+	}
+	if hc == nil {
+		hc = httpx.NewClient(httpx.Options{Name: "google", Logger: a.log})
+	}
+	a.google = &googleClient{hc: hc, cfg: c.Connections.Google}
+}
+
+// PullGoogle pulls Google Ads (when a developer token is configured) and
+// Search Console metrics for every client that lists accounts or
+// properties. One client's failure never stops the others; errors are
+// joined and each names its client and account.
+func (a *App) PullGoogle(ctx context.Context) error {
+	if a.google == nil {
+		return nil
+	}
+	c := a.cfg()
+	_, loc := c.AgencyLocale()
+	var accounts []googleads.Account
+	var sites []searchconsole.Site
+	for _, cl := range c.Clients {
+		for _, id := range cl.GoogleAds.CustomerIDs {
+			accounts = append(accounts, googleads.Account{ClientID: cl.ID, CustomerID: id, LoginCustomerID: cl.GoogleAds.LoginCustomerID})
+		}
+		for _, p := range cl.SearchConsole.Properties {
+			sites = append(sites, searchconsole.Site{ClientID: cl.ID, Property: p})
+		}
+	}
+	var errs []error
+	if len(accounts) > 0 && a.google.cfg.AdsConfigured() {
+		ts, err := google.TokenSource(ctx, a.google.cfg, a.google.hc, a.clock, google.ScopeAds)
+		if err != nil {
+			return fmt.Errorf("google credentials: %w", err)
+		}
+		s, err := googleads.New(a.google.cfg, googleads.Options{HTTPClient: a.google.hc, TokenSource: ts, Store: a.st,
+			Logger: a.log.With("connector", "googleads"), Clock: a.clock, Location: loc})
+		if err != nil {
+			return err
+		}
+		if _, err := s.Sync(ctx, accounts); err != nil {
+			errs = append(errs, fmt.Errorf("google ads: %w", err))
+		}
+	}
+	if len(sites) > 0 {
+		ts, err := google.TokenSource(ctx, a.google.cfg, a.google.hc, a.clock, google.ScopeSearchConsoleReadOnly)
+		if err != nil {
+			return fmt.Errorf("google credentials: %w", err)
+		}
+		s, err := searchconsole.New(a.google.cfg, searchconsole.Options{HTTPClient: a.google.hc, TokenSource: ts, Store: a.st,
+			Logger: a.log.With("connector", "searchconsole"), Clock: a.clock})
+		if err != nil {
+			return err
+		}
+		if _, err := s.Sync(ctx, sites); err != nil {
+			errs = append(errs, fmt.Errorf("search console: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
