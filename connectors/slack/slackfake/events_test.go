@@ -147,7 +147,7 @@ func TestEventsOverHTTPRetries(t *testing.T) {
 				if i < 2 {
 					r = rc.next(t)
 				} else {
-					r = advanceUntil(t, clk, rc)
+					r = advanceUntil(t, clk, rc, srv, i)
 				}
 				if i == 0 {
 					first = string(r.body)
@@ -180,10 +180,23 @@ func TestEventsOverHTTPRetries(t *testing.T) {
 
 // advanceUntil moves the fake clock a minute at a time until the next
 // delivery arrives: the retry waits on the clock, and the test cannot know
-// exactly when the wait began.
-func advanceUntil(t *testing.T, clk *clock.Fake, rc *receiver) received {
+// exactly when the wait began. It first waits (in real time) until the fake
+// has recorded the answers to the attempts made so far: moving the clock
+// while an answer is still on the wire would fire that attempt's ack
+// timeout and turn an error into a timeout.
+func advanceUntil(t *testing.T, clk *clock.Fake, rc *receiver, srv *Server, attempts int) received {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
+	for recorded := 0; recorded < attempts; {
+		if ds := srv.Deliveries(); len(ds) > 0 {
+			recorded = len(ds[0].HTTPStatuses)
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("the fake never recorded %d answers", attempts)
+		case <-time.After(time.Millisecond):
+		}
+	}
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	for {
