@@ -190,15 +190,7 @@ func LoadCursor(ctx context.Context, st store.Cursors, property string) (Cursor,
 }
 
 func (s *Syncer) window(cur Cursor, ok bool) (from, to string) {
-	y, m, d := s.clk.Now().In(s.pt).Date()
-	end := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -s.lag)
-	start := end.AddDate(0, 0, -(s.trailing - 1))
-	if !ok {
-		start = end.AddDate(0, 0, -(s.initial - 1))
-	} else if last, err := time.Parse(time.DateOnly, cur.LastDay); err == nil && last.AddDate(0, 0, 1).Before(start) {
-		start = last.AddDate(0, 0, 1) // runs were missed: never leave a hole
-	}
-	return start.Format(time.DateOnly), end.Format(time.DateOnly)
+	return google.PullWindow(s.clk.Now().In(s.pt).AddDate(0, 0, -s.lag), s.trailing, s.initial, cur.LastDay, !ok)
 }
 
 // Sync pulls every property, Concurrency at a time, and returns the
