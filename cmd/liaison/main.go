@@ -55,6 +55,7 @@ commands:
   check-config  validate a config and list every problem (-config FILE)
   sync --once   one cycle: pull, evaluate rules, deliver what is due; then exit
   silence       add, list or expire silences (add|list|expire)
+  faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config)
   healthcheck   probe a running daemon's /healthz (for container HEALTHCHECK)
   version       print the version
@@ -84,6 +85,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdSandbox(rest, stdout, stderr)
 	case "demo":
 		return cmdDemo(rest, stdout, stderr)
+	case "faq":
+		return cmdFAQ(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "liaison", buildVersion())
 		return exitOK

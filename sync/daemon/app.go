@@ -59,6 +59,7 @@ type App struct {
 	engine     *engine.Engine
 	questions  *engine.Questions
 	checklists *engine.Checklists
+	faq        *engine.FAQ
 }
 
 // NewApp builds the App. It contacts no upstream.
@@ -119,6 +120,9 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 		ensurer = a.jira
 	}
 	a.checklists = engine.NewChecklists(a.engine, ensurer)
+	if a.faq, err = engine.NewFAQ(a.engine, opts.Registerer, nil); err != nil {
+		return nil, err
+	}
 	if opts.Registerer != nil {
 		if err := a.engine.Register(opts.Registerer); err != nil {
 			return nil, err

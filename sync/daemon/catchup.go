@@ -91,7 +91,7 @@ func (a *App) catchUpChannel(ctx context.Context, clientID, channel string, now 
 		if err := a.st.UpsertMessages(ctx, []connectors.Message{rec}); err != nil {
 			return err
 		}
-		if err := a.engine.OnMessage(ctx, rec); err != nil {
+		if err := a.onClientMessage(ctx, rec); err != nil {
 			return err
 		}
 	}

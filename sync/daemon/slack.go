@@ -8,6 +8,7 @@ import (
 
 	"github.com/liaisonhq/liaison/connectors"
 	slackconn "github.com/liaisonhq/liaison/connectors/slack"
+	"github.com/liaisonhq/liaison/rules/faq"
 	"github.com/liaisonhq/liaison/rules/questions"
 	"github.com/liaisonhq/liaison/sync/deliver"
 	"github.com/liaisonhq/liaison/sync/engine"
@@ -36,7 +37,7 @@ func (a *App) HandleEvent(ctx context.Context, e slackconn.Event) error {
 			return fmt.Errorf("storing message %s/%s: %w", e.Channel, e.TS, err)
 		}
 		if e.Kind == slackconn.KindMessage {
-			return a.engine.OnMessage(ctx, m)
+			return a.onClientMessage(ctx, m)
 		}
 	case slackconn.KindReactionAdded:
 		return a.questions.OnReaction(ctx, engine.Reaction{Channel: e.Channel, ItemTS: e.ItemTS, UserID: e.User, Reaction: e.Reaction})
@@ -50,8 +51,11 @@ func (a *App) HandleEvent(ctx context.Context, e slackconn.Event) error {
 
 // HandleAction passes alert buttons to delivery.
 func (a *App) HandleAction(ctx context.Context, act slackconn.Action) error {
-	if act.ActionID == questions.ActionAskSpecialist {
+	switch act.ActionID {
+	case questions.ActionAskSpecialist:
 		return a.questions.OnAskSpecialist(ctx, act.Value, act.UserID)
+	case faq.ActionPost, faq.ActionReject:
+		return a.faq.OnAction(ctx, act.ActionID, act.Value, act.UserID)
 	}
 	err := a.deliver.HandleAction(ctx, deliver.Action{
 		ActionID: act.ActionID, Value: act.Value, UserID: act.UserID,
@@ -62,6 +66,13 @@ func (a *App) HandleAction(ctx context.Context, act slackconn.Action) error {
 		return nil
 	}
 	return err
+}
+
+// onClientMessage runs the event-driven rules on a stored client-channel
+// message: redirect and out of hours, then the answer base. Both run even
+// when one fails.
+func (a *App) onClientMessage(ctx context.Context, m connectors.Message) error {
+	return errors.Join(a.engine.OnMessage(ctx, m), a.faq.OnMessage(ctx, m))
 }
 
 // enrich fills what rules need and the event lacks: the author's workspace

@@ -1,0 +1,40 @@
+package faq
+
+import (
+	"testing"
+
+	"github.com/liaisonhq/liaison/connectors"
+)
+
+// BenchmarkMatch matches 10,000 generated questions against a generated
+// 500-entry base (three questions per entry and language); one op is one
+// question. The reference budget is 1 ms per question.
+func BenchmarkMatch(b *testing.B) {
+	base := syntheticBase(500, 7)
+	ix := NewIndex(base)
+	queries := syntheticBase(3334, 11) // ≈10,000 questions per language
+	var qs []string
+	var langs []connectors.Language
+	for _, e := range queries {
+		for _, lang := range connectors.Languages() {
+			for _, q := range e.Questions[lang] {
+				qs, langs = append(qs, q), append(langs, lang)
+			}
+		}
+	}
+	qs, langs = qs[:10000], langs[:10000]
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		ix.Match(qs[i%len(qs)], langs[i%len(qs)], 1)
+	}
+}
+
+// BenchmarkNewIndex builds the 500-entry index, as a config load does.
+func BenchmarkNewIndex(b *testing.B) {
+	base := syntheticBase(500, 7)
+	b.ReportAllocs()
+	for range b.N {
+		NewIndex(base)
+	}
+}

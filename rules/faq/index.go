@@ -1,0 +1,305 @@
+package faq
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+
+	"github.com/liaisonhq/liaison/connectors"
+)
+
+// BM25 parameters: the usual k1, and a length normalisation a little below
+// the usual 0.75 because example questions are all short and a long one is
+// rarely long by verbosity alone.
+//
+// The other constants were chosen on the labelled questions in testdata
+// (see docs/FAQ.md for the sweep).
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.6
+	// exampleSide weighs, in the normalised score against one example,
+	// how much of the example the question covers against how much of the
+	// question the example covers: a chatty question carries words no
+	// example has, and should lose less for them than for missing the
+	// example's own words.
+	exampleSide = 0.65
+	// exampleWeight mixes the best example's score with the share of the
+	// question found anywhere in the entry (all its examples and its
+	// answer), which catches questions combining words of several
+	// phrasings or using the answer's vocabulary.
+	exampleWeight = 0.6
+	// minShared is how many distinct question terms an entry's examples
+	// must share: one shared word ("работает", "report") is never enough.
+	minShared = 2
+)
+
+// Entry is one answer-base entry as the matcher sees it (configs.FAQEntry
+// without the YAML concerns; configs imports this package, not the reverse).
+type Entry struct {
+	ID        string
+	Questions map[connectors.Language][]string
+	Answers   map[connectors.Language]string
+}
+
+// Match is one entry's score for a question.
+type Match struct {
+	// EntryID is the matched entry.
+	EntryID string
+	// Score is the normalised score in [0, 1] that the threshold applies to.
+	Score float64
+	// BM25 is the raw Okapi BM25 score of the best example question.
+	BM25 float64
+	// Example is the entry's example question that scored best.
+	Example string
+}
+
+// Index is the answer base prepared for matching: one BM25 index per
+// language over the entries' example questions. Build it once per config
+// load; it is read-only afterwards and safe for concurrent use.
+type Index struct {
+	entries []Entry
+	langs   map[connectors.Language]*langIndex
+	pooled  map[connectors.Language]*langIndex
+}
+
+type langIndex struct {
+	docs   []doc
+	df     map[string]int
+	post   map[string][]posting // term → docs containing it
+	avgLen float64
+	// unknownIDF weighs a query word no example contains: as rare as a
+	// word can be, so a question mostly about something else scores low.
+	unknownIDF float64
+}
+
+type posting struct {
+	doc int32
+	tfw float64 // the BM25 term-frequency factor of the term in doc
+}
+
+type doc struct {
+	entry int
+	text  string
+	tf    map[string]int
+	len   int
+	self  float64 // BM25 of the document against itself
+}
+
+// NewIndex indexes entries' example questions per language.
+func NewIndex(entries []Entry) *Index {
+	ix := &Index{entries: entries, langs: map[connectors.Language]*langIndex{}, pooled: map[connectors.Language]*langIndex{}}
+	for _, lang := range connectors.Languages() {
+		var qs, ps []doc
+		for ei, e := range entries {
+			pool := doc{entry: ei, tf: map[string]int{}}
+			for _, q := range e.Questions[lang] {
+				d := newDoc(ei, q, lang)
+				if d.len > 0 {
+					qs = append(qs, d)
+				}
+				pool.add(q, lang)
+			}
+			pool.add(e.Answers[lang], lang)
+			if pool.len > 0 {
+				ps = append(ps, pool)
+			}
+		}
+		if li := newLangIndex(qs); li != nil {
+			ix.langs[lang] = li
+		}
+		if li := newLangIndex(ps); li != nil {
+			ix.pooled[lang] = li
+		}
+	}
+	return ix
+}
+
+func newDoc(entry int, text string, lang connectors.Language) doc {
+	d := doc{entry: entry, text: text, tf: map[string]int{}}
+	d.add(text, lang)
+	return d
+}
+
+func (d *doc) add(text string, lang connectors.Language) {
+	for _, w := range strings.Fields(Normalize(text)) {
+		for _, t := range wordTerms(w, lang) {
+			d.tf[t]++
+			d.len++
+		}
+	}
+}
+
+func newLangIndex(docs []doc) *langIndex {
+	if len(docs) == 0 {
+		return nil
+	}
+	li := &langIndex{docs: docs, df: map[string]int{}, post: map[string][]posting{}}
+	total := 0
+	for _, d := range docs {
+		for t := range d.tf {
+			li.df[t]++
+		}
+		total += d.len
+	}
+	li.avgLen = float64(total) / float64(len(li.docs))
+	for i, d := range docs {
+		for t, n := range d.tf {
+			li.post[t] = append(li.post[t], posting{doc: int32(i), tfw: li.tfPart(n, float64(d.len))})
+		}
+	}
+	li.unknownIDF = li.idfOf(0)
+	for i := range li.docs {
+		d := &li.docs[i]
+		for t, n := range d.tf {
+			d.self += li.idf(t) * li.tfPart(n, float64(d.len))
+		}
+	}
+	return li
+}
+
+// Entries returns the indexed entries in their original order.
+func (ix *Index) Entries() []Entry { return ix.entries }
+
+// Entry returns the entry with id, or false.
+func (ix *Index) Entry(id string) (Entry, bool) {
+	for _, e := range ix.entries {
+		if e.ID == id {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+func (li *langIndex) idfOf(df int) float64 {
+	n := float64(len(li.docs))
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+func (li *langIndex) idf(t string) float64 {
+	df, ok := li.df[t]
+	if !ok {
+		return li.unknownIDF
+	}
+	return li.idfOf(df)
+}
+
+func (li *langIndex) tfPart(tf int, length float64) float64 {
+	f := float64(tf)
+	return f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*length/li.avgLen))
+}
+
+// Match scores text (a question in lang) against every entry and returns
+// at most n entries with a positive score, best first.
+//
+// The score is BM25 normalised like a cosine: BM25(q, d) divided by the
+// geometric mean of the question's and the example's BM25 against
+// themselves. Raw BM25 grows with the idf scale, which depends on the size
+// of each language's base and on how many words the question has; the
+// ratio does not, so one threshold holds for ru, uk and en. Words of the
+// question no example contains count in its self-score at the highest idf,
+// so a question that is mostly about something else scores low even if it
+// shares a word with an example.
+func (ix *Index) Match(text string, lang connectors.Language, n int) []Match {
+	return ix.MatchTerms(Terms(text, lang), lang, n)
+}
+
+// MatchTerms is Match on terms already computed by Terms.
+func (ix *Index) MatchTerms(terms []string, lang connectors.Language, n int) []Match {
+	li := ix.langs[lang]
+	if li == nil || len(terms) == 0 || n <= 0 {
+		return nil
+	}
+	qSelf := 0.0
+	for _, t := range terms {
+		qSelf += li.idf(t) * li.tfPart(1, float64(len(terms)))
+	}
+	// Dense accumulators: a question touches a fair share of a small
+	// base, and slices beat maps at that.
+	raw := make([]float64, len(li.docs))
+	touched := make([]int32, 0, 64)
+	hits := make([]uint64, len(ix.entries)) // bit i: the entry's examples have terms[i]
+	for ti, t := range terms {
+		w := li.idf(t)
+		bit := uint64(1) << (ti % 64)
+		for _, p := range li.post[t] {
+			if raw[p.doc] == 0 {
+				touched = append(touched, p.doc)
+			}
+			raw[p.doc] += w * p.tfw
+			hits[li.docs[p.doc].entry] |= bit
+		}
+	}
+	best := make([]int32, len(ix.entries))
+	score := make([]float64, len(ix.entries))
+	for i := range best {
+		best[i] = -1
+	}
+	for _, di := range touched {
+		d := &li.docs[di]
+		r := raw[di]
+		s := math.Pow(r/d.self, exampleSide) * math.Pow(r/qSelf, 1-exampleSide)
+		if s > 1 {
+			s = 1
+		}
+		if b := best[d.entry]; b < 0 || s > score[d.entry] || (s == score[d.entry] && r > raw[b]) {
+			best[d.entry], score[d.entry] = di, s
+		}
+	}
+	var cov []float64
+	if pl := ix.pooled[lang]; pl != nil {
+		cov = pl.coverage(terms, len(ix.entries))
+	}
+	var out []Match
+	for ei, b := range best {
+		if b < 0 || bits.OnesCount64(hits[ei]) < minShared {
+			continue
+		}
+		s := score[ei]
+		if cov != nil {
+			s = exampleWeight*s + (1-exampleWeight)*cov[ei]
+		}
+		out = append(out, Match{EntryID: ix.entries[ei].ID, Score: s, BM25: raw[b], Example: li.docs[b].text})
+	}
+	slices.SortFunc(out, func(a, b Match) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return strings.Compare(a.EntryID, b.EntryID)
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// coverage returns, per entry, the idf-weighted share of the question's
+// terms that the entry's pooled document (examples and answer) contains.
+func (li *langIndex) coverage(terms []string, entries int) []float64 {
+	out := make([]float64, entries)
+	tot := 0.0
+	for _, t := range terms {
+		w := li.idf(t)
+		tot += w
+		for _, p := range li.post[t] {
+			out[li.docs[p.doc].entry] += w
+		}
+	}
+	for i := range out {
+		out[i] /= tot
+	}
+	return out
+}
+
+// Best returns the best entry for text in lang if its score reaches
+// threshold.
+func (ix *Index) Best(text string, lang connectors.Language, threshold float64) (Match, bool) {
+	ms := ix.Match(text, lang, 1)
+	if len(ms) == 0 || ms[0].Score < threshold {
+		return Match{}, false
+	}
+	return ms[0], true
+}

@@ -1,0 +1,177 @@
+package faq
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/liaisonhq/liaison/connectors"
+)
+
+const (
+	ru = connectors.LanguageRussian
+	uk = connectors.LanguageUkrainian
+	en = connectors.LanguageEnglish
+)
+
+func sanityBase() []Entry {
+	return []Entry{
+		{ID: "report", Questions: map[connectors.Language][]string{
+			en: {"When will the monthly report be ready?", "Where can I see the report?"},
+			ru: {"Когда будет отчёт за месяц?", "Где посмотреть отчёт?"}}},
+		{ID: "invoice", Questions: map[connectors.Language][]string{
+			en: {"When will the invoice be sent?", "Why did the invoice amount change?"},
+			ru: {"Когда придёт счёт?", "Почему изменилась сумма счёта?"}}},
+		{ID: "budget", Questions: map[connectors.Language][]string{
+			en: {"Can we increase the ad budget?", "How do I change the daily budget?"}}},
+	}
+}
+
+func TestMatchRanksTheSharedRareWordFirst(t *testing.T) {
+	ix := NewIndex(sanityBase())
+	tests := []struct {
+		q    string
+		lang connectors.Language
+		want string
+	}{
+		{"when is the monthly report ready", en, "report"},
+		{"when will you send the invoice", en, "invoice"},
+		{"could we increase our daily budget", en, "budget"},
+		{"почему изменился счёт?", ru, "invoice"},
+		{"где посмотреть отчёты?", ru, "report"},
+	}
+	for _, tt := range tests {
+		ms := ix.Match(tt.q, tt.lang, 3)
+		if len(ms) == 0 || ms[0].EntryID != tt.want {
+			t.Errorf("Match(%q) = %+v, want %s first", tt.q, ms, tt.want)
+		}
+		for i := 1; i < len(ms); i++ {
+			if ms[i].Score > ms[i-1].Score {
+				t.Errorf("Match(%q) not sorted: %+v", tt.q, ms)
+			}
+		}
+	}
+}
+
+func TestMatchScoreIsNormalised(t *testing.T) {
+	ix := NewIndex(sanityBase())
+	// The example itself scores 1 (within rounding); extra unknown words
+	// lower the score; a language without examples matches nothing.
+	exact := ix.Match("Where can I see the report?", en, 1)
+	if len(exact) != 1 || exact[0].Score < 0.99 || exact[0].Score > 1 {
+		t.Fatalf("exact example scored %+v, want ≈1", exact)
+	}
+	longer := ix.Match("Where can I see the report for our new Lisbon franchise?", en, 1)
+	if len(longer) != 1 || longer[0].Score >= exact[0].Score {
+		t.Errorf("a question with unrelated words scored %+v, want below %v", longer, exact[0].Score)
+	}
+	if ms := ix.Match("Коли буде звіт?", uk, 1); len(ms) != 0 {
+		t.Errorf("no uk examples, yet %+v", ms)
+	}
+	if ms := ix.Match("report?", en, 1); len(ms) != 0 {
+		t.Errorf("one shared word matched %+v; two are needed", ms)
+	}
+	if _, ok := ix.Best("Where can I see the report?", en, 1.01); ok {
+		t.Error("Best passed a threshold above every score")
+	}
+}
+
+func TestMatchScoreScaleDoesNotDependOnBaseSize(t *testing.T) {
+	small := NewIndex(sanityBase())
+	big := NewIndex(append(sanityBase(), syntheticBase(200, 1)...))
+	q := "When will the monthly report be ready?"
+	a, b := small.Match(q, en, 1), big.Match(q, en, 1)
+	if len(a) == 0 || len(b) == 0 || a[0].EntryID != "report" || b[0].EntryID != "report" {
+		t.Fatalf("small %+v, big %+v", a, b)
+	}
+	if a[0].Score < 0.95 || b[0].Score < 0.95 {
+		t.Errorf("an exact example scores %.3f in a small base and %.3f in a big one; want both near 1", a[0].Score, b[0].Score)
+	}
+}
+
+// syntheticBase generates n entries with three questions per language from
+// a fixed vocabulary, deterministic in seed.
+func syntheticBase(n int, seed uint64) []Entry {
+	r := rand.New(rand.NewPCG(seed, seed))
+	vocab := map[connectors.Language][]string{
+		en: strings.Fields("report invoice budget campaign access keyword traffic ranking lead conversion call meeting contract task page site price card account review status launch analytics goal tracking click cost spend month week sheet link team manager specialist payment transfer currency banner text photo blog landing search organic"),
+		ru: strings.Fields("отчёт счёт бюджет кампания доступ ключевые трафик позиции заявка конверсия звонок встреча договор задача страница сайт цена карта аккаунт модерация статус запуск аналитика цель отслеживание клик стоимость расход месяц неделя таблица ссылка команда менеджер специалист оплата перевод валюта баннер текст фото блог лендинг поиск органика"),
+		uk: strings.Fields("звіт рахунок бюджет кампанія доступ ключові трафік позиції заявка конверсія дзвінок зустріч договір задача сторінка сайт ціна картка акаунт модерація статус запуск аналітика ціль відстеження клік вартість витрати місяць тиждень таблиця посилання команда менеджер фахівець оплата переказ валюта банер текст фото блог лендінг пошук органіка"),
+	}
+	lead := map[connectors.Language][]string{
+		en: {"when will", "why did", "how do we", "can we", "where is"},
+		ru: {"когда будет", "почему", "как", "можно ли", "где"},
+		uk: {"коли буде", "чому", "як", "чи можна", "де"},
+	}
+	out := make([]Entry, 0, n)
+	for i := range n {
+		e := Entry{ID: fmt.Sprintf("synthetic-%d", i), Questions: map[connectors.Language][]string{}, Answers: map[connectors.Language]string{}}
+		for lang, words := range vocab {
+			for range 3 {
+				q := lead[lang][r.IntN(len(lead[lang]))]
+				for range 3 + r.IntN(4) {
+					q += " " + words[r.IntN(len(words))]
+				}
+				e.Questions[lang] = append(e.Questions[lang], q+"?")
+			}
+			e.Answers[lang] = "answer " + e.ID
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func TestSuggestionRendering(t *testing.T) {
+	d := TemplateData{Client: "Acme", AM: "<@U1>", AMName: "Anna", Question: "Where is\nthe report?", Answer: "Pinned.", EntryID: "report", Score: 72}
+	text, blocks, err := Suggestion(en, "C1/1.2", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, ">Where is\n>the report?") || !strings.Contains(text, "Pinned.") || !strings.Contains(text, "72%") {
+		t.Errorf("text %q", text)
+	}
+	var bs []map[string]any
+	if err := json.Unmarshal(blocks, &bs); err != nil || len(bs) != 2 {
+		t.Fatalf("blocks %s: %v", blocks, err)
+	}
+	els := bs[1]["elements"].([]any)
+	for i, want := range []string{ActionPost, ActionReject} {
+		b := els[i].(map[string]any)
+		if b["action_id"] != want || b["value"] != "C1/1.2" {
+			t.Errorf("button %d = %v, want %s with the key", i, b, want)
+		}
+	}
+	for lang, want := range map[connectors.Language]string{ru: "Anna, ваш аккаунт-менеджер", uk: "Anna, ваш акаунт-менеджер", en: "Anna, your account manager"} {
+		got, err := PostText(lang, d)
+		if err != nil || !strings.HasPrefix(got, "Pinned.") || !strings.Contains(got, want) {
+			t.Errorf("PostText(%s) = %q, %v", lang, got, err)
+		}
+	}
+}
+
+func TestGroupUnmatched(t *testing.T) {
+	if j := Jaccard([]string{"a", "b", "c"}, []string{"b", "c", "d"}); j != 0.5 {
+		t.Errorf("Jaccard = %v, want 0.5", j)
+	}
+	qs := []Unmatched{
+		{ClientID: "acme", Lang: ru, Text: "скидка постоянным клиентам?", Terms: []string{"скидк", "постоя", "клиент"}},
+		{ClientID: "globex", Lang: ru, Text: "есть скидка для клиентов?", Terms: []string{"скидк", "клиент"}},
+		{ClientID: "acme", Lang: ru, Text: "постоянным клиентам скидка?", Terms: []string{"постоя", "клиент", "скидк"}},
+		{ClientID: "acme", Lang: uk, Text: "знижка постійним клієнтам?", Terms: []string{"знижк", "постійн", "клієнт"}},
+		{ClientID: "acme", Lang: ru, Text: "где офис?", Terms: []string{"офис"}},
+		{ClientID: "acme", Lang: ru, Text: "офис где?", Terms: []string{"офис"}},
+		{ClientID: "acme", Lang: ru, Text: "спасибо", Terms: nil},
+	}
+	got := GroupUnmatched(qs, 2)
+	if len(got) != 2 || got[0].Count != 3 || got[1].Count != 2 {
+		t.Fatalf("groups %+v, want discount ×3 then office ×2", got)
+	}
+	if line := got[0].Line(); line != `3× (ru; acme, globex) "скидка постоянным клиентам?"` {
+		t.Errorf("line %s", line)
+	}
+	if len(GroupUnmatched(qs, 4)) != 0 {
+		t.Error("groups below the minimum were returned")
+	}
+}

@@ -1,0 +1,134 @@
+package faq
+
+import (
+	"strings"
+
+	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/russian"
+
+	"github.com/liaisonhq/liaison/connectors"
+)
+
+// Stem returns the stem of one normalised word in lang: Snowball's English
+// and Russian stemmers, and a light suffix stripper for Ukrainian (see
+// stem_uk.go). A word in Latin script is stemmed as English whatever lang
+// is, since Cyrillic messages carry product names ("Google Ads", "SEO").
+func Stem(word string, lang connectors.Language) string {
+	if isLatin(word) {
+		return english.Stem(word, true)
+	}
+	switch lang {
+	case connectors.LanguageUkrainian:
+		return stemUkrainian(word)
+	case connectors.LanguageEnglish:
+		// Cyrillic in an English message: most likely Russian.
+		return russian.Stem(word, true)
+	default:
+		return russian.Stem(word, true)
+	}
+}
+
+func isLatin(word string) bool {
+	for _, r := range word {
+		if r >= 'a' && r <= 'z' {
+			return true
+		}
+		if r > 0x7f {
+			return false
+		}
+	}
+	return false
+}
+
+// Terms returns the distinct stems of text in lang, in order of first
+// appearance, without stop words: function words and the greetings and
+// politeness that wrap most chat questions ("Добрый день, подскажите
+// пожалуйста"), which say nothing about what is asked.
+func Terms(text string, lang connectors.Language) []string {
+	words := strings.Fields(Normalize(text))
+	out := make([]string, 0, len(words))
+	seen := make(map[string]bool, len(words))
+	for _, w := range words {
+		for _, s := range wordTerms(w, lang) {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// wordTerms returns the index terms of one normalised word: none for a
+// stop word or a number (dates and amounts never decide what a question is
+// about), else its stem. Adding five-letter truncations as second terms was
+// tried for Slavic derivations ("органика"/"органический") and lost
+// precision on the labelled questions, so it is not done.
+func wordTerms(w string, lang connectors.Language) []string {
+	if stopWord(w) || isNumber(w) {
+		return nil
+	}
+	if s := Stem(w, lang); s != "" {
+		return []string{s}
+	}
+	return nil
+}
+
+func isNumber(w string) bool {
+	for _, r := range w {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func stopWord(w string) bool {
+	_, ok := stopWords[w]
+	return ok
+}
+
+// stopWords holds the three languages together: their function words do
+// not collide with content words of another (the Cyrillic "и" is a stop
+// word in ru and uk alike).
+var stopWords = func() map[string]struct{} {
+	m := map[string]struct{}{}
+	for _, list := range []string{
+		// en
+		`a an the and or but if of to in on at by for from with about into over as is are was were be been being
+		am do does did doing have has had having i me my we us our ours you your yours he she it its they them
+		their this that these those there here so too very just also still yet please pls plz thanks thank thx hi
+		hello hey guys team folks dear good morning afternoon evening quick question regards cheers ok okay sorry
+		would could should can will shall may might must let know any some then than now again already s t don
+		wondering wonder tell get got me want wanted like possible ok anyone
+		january february march april may june july august september october november december monday tuesday
+		wednesday thursday friday saturday sunday today tomorrow yesterday`,
+		// ru
+		`и в во не что он на я с со а то все так его но да ты к у же вы за бы по ее мне было вот от меня еще нет о
+		из ему ну ли если уже или ни быть был него до вас нибудь уж вам ведь там себя ей они тут есть ней для мы
+		тебя их чем была сам чтоб без чего раз тоже себе под ж тогда этот того этого ним здесь этом мой тем чтобы
+		нее сейчас были всех при об хоть над тот через эти нас про всего них эту моя свою этой том им это эта
+		наш наша наше наши нашего нашей нашем нашу нам ваш ваша ваше ваши вашего вашей вашем вашу вами привет
+		здравствуйте добрый доброе день утро вечер коллеги подскажите подскажи скажите пожалуйста спасибо
+		уточните вопрос вопросик хотел хотела хотели хочу можете могли бы просто вообще кстати ребята всем хотим хотите хочется хотелось возможно можем может могу могут сможете будет будут буду будем будете
+		январь января феврал февраль февраля март марта апрель апреля май мая июнь июня июль июля август августа
+		сентябрь сентября октябрь октября ноябрь ноября декабрь декабря понедельник вторник среда среду четверг
+		пятница пятницу суббота субботу воскресенье сегодня завтра вчера январе феврале марте апреле мае июне
+		июле августе сентябре октябре ноябре декабре`,
+		// uk
+		`і й та з із зі від для над під через як але чи ні це цей ця ці цього цієї той ті тут ми нас нам наш
+		наше наші нашого нашої нашій вас вам ваш ваше ваші вашого вашої вашій вами мене мені він вона воно
+		вони їх їм його її є бути був була було були ж вже ще також лише тільки привіт вітаю добрий доброго
+		ранок вечір колеги підкажіть підкажи скажіть будь ласка дякую уточніть питання питаннячко хотів хотіла
+		хотіли хочу можете могли би б просто взагалі якщо або всім хочемо хочете хочеться можливо можемо може можу можуть зможете буде будуть буду будемо будете
+		січень січня лютий лютого березень березня квітень квітня травень травня червень червня липень липня
+		серпень серпня вересень вересня жовтень жовтня листопад листопада грудень грудня понеділок вівторок
+		середа середу четвер пятниця пятницю субота суботу неділя неділю сьогодні завтра вчора січні лютому
+		березні квітні травні червні липні серпні вересні жовтні листопаді грудні`,
+	} {
+		for _, w := range strings.Fields(list) {
+			m[w] = struct{}{}
+		}
+	}
+	return m
+}()

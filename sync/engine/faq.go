@@ -1,0 +1,381 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules/faq"
+	"github.com/liaisonhq/liaison/sync/deliver"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// ErrUnknownSuggestion is returned (wrapped) by FAQ.OnAction when the
+// button's suggestion is not in the store.
+var ErrUnknownSuggestion = errors.New("unknown faq suggestion")
+
+// ErrNotClientsAM is returned (wrapped) by FAQ.OnAction when someone other
+// than the client's AM or head clicks a suggestion's button.
+var ErrNotClientsAM = errors.New("only the client's account manager or head may act on a faq suggestion")
+
+// Store keys and audit actions of the faq rule.
+const (
+	faqSeenKey        = "faq/seen/"       // + channel/ts: the question was counted
+	faqSuggestionKey  = "faq/suggestion/" // + suggestion key: what a button acts on
+	faqFeedbackKey    = "faq/feedback/"   // + entry id: posted and rejected counts
+	faqAuditUnmatched = "faq.unmatched"
+	faqAuditPosted    = "faq.posted"
+	faqAuditRejected  = "faq.rejected"
+)
+
+// ChannelMembers tells whether a Slack user is in a channel; the Slack
+// connector implements it. It is called once per suggestion; an error
+// makes the suggestion go by direct message.
+type ChannelMembers interface {
+	IsMember(ctx context.Context, channel, user string) (bool, error)
+}
+
+// FAQ is the faq rule: it matches client questions against the answer
+// base, suggests the answer privately to the AM, posts it in the client's
+// thread when the AM says so, and keeps the learning loop's data (match
+// rate metrics, unmatched questions, feedback per entry). It is safe for
+// concurrent use.
+type FAQ struct {
+	e       *Engine
+	members ChannelMembers
+
+	questions *prometheus.CounterVec
+	matched   *prometheus.CounterVec
+	rejected  *prometheus.CounterVec
+	posted    *prometheus.CounterVec
+
+	actMu sync.Mutex // serialises actions: read-modify-write of suggestion and feedback
+	ixMu  sync.Mutex // guards the index cache
+	ixCfg *configs.Config
+	ix    *faq.Index
+}
+
+// NewFAQ returns the faq rule of e, registering its metrics with reg (nil:
+// not exported). members may be nil: the AM is then taken to be in every
+// channel of their clients, as the agency's setup requires.
+func NewFAQ(e *Engine, reg prometheus.Registerer, members ChannelMembers) (*FAQ, error) {
+	f := &FAQ{
+		e:       e,
+		members: members,
+		questions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liaison_faq_questions_total",
+			Help: "Client questions the faq rule considered, by detected language."}, []string{"lang"}),
+		matched: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liaison_faq_matched_total",
+			Help: "Client questions that matched an answer-base entry above the threshold."}, []string{"entry"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liaison_faq_rejected_total",
+			Help: "Suggestions the account manager marked \"Not this one\"."}, []string{"entry"}),
+		posted: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liaison_faq_posted_total",
+			Help: "Suggested answers the account manager posted to the client."}, []string{"entry"}),
+	}
+	if reg != nil {
+		for _, c := range []prometheus.Collector{f.questions, f.matched, f.rejected, f.posted} {
+			if err := reg.Register(c); err != nil {
+				return nil, fmt.Errorf("registering faq metrics: %w", err)
+			}
+		}
+	}
+	return f, nil
+}
+
+// index returns the matcher for cfg, built once per config load (a reload
+// hands out a new *configs.Config).
+func (f *FAQ) index(cfg *configs.Config) *faq.Index {
+	f.ixMu.Lock()
+	defer f.ixMu.Unlock()
+	if f.ixCfg != cfg {
+		f.ix, f.ixCfg = faq.NewIndex(FAQEntries(cfg.FAQ)), cfg
+	}
+	return f.ix
+}
+
+// FAQEntries converts the loaded answer base for the matcher.
+func FAQEntries(base *configs.FAQ) []faq.Entry {
+	if base == nil {
+		return nil
+	}
+	out := make([]faq.Entry, 0, len(base.Entries))
+	for _, e := range base.Entries {
+		out = append(out, faq.Entry{ID: e.ID, Questions: e.Questions, Answers: e.Answers})
+	}
+	return out
+}
+
+// faqSuggestion is what a suggestion's buttons act on.
+type faqSuggestion struct {
+	Entry    string              `json:"entry"`
+	Client   string              `json:"client"`
+	Channel  string              `json:"channel"`
+	TS       string              `json:"ts"`
+	ThreadTS string              `json:"thread_ts"`
+	Lang     connectors.Language `json:"lang"`
+	Score    float64             `json:"score"`
+	Posted   bool                `json:"posted,omitempty"`
+	Rejected bool                `json:"rejected,omitempty"`
+}
+
+type faqFeedback struct {
+	Posted   int `json:"posted"`
+	Rejected int `json:"rejected"`
+}
+
+// OnMessage runs the faq rule on a client channel's message that has just
+// been stored. Each question is counted once however often Slack delivers
+// the event; a question caught up after downtime is counted and recorded
+// but suggests nothing, since the AM has long answered it.
+func (f *FAQ) OnMessage(ctx context.Context, m connectors.Message) error {
+	cfg := f.e.cfg()
+	c := cfg.Client(m.ClientID)
+	if c == nil || m.Deleted || m.EditedTS != "" || cfg.FAQ == nil {
+		return nil
+	}
+	rc := cfg.ClientRules(c.ID).FAQ
+	if !rc.Enabled {
+		return nil
+	}
+	if side, _ := ClassifyAuthor(cfg, m); side != SideClient || !faq.IsQuestion(m.Text) {
+		return nil
+	}
+	now := f.e.clock.Now()
+	st := f.e.st
+	first, err := st.PutReportState(ctx, store.ReportState{Key: faqSeenKey + m.ChannelID + "/" + m.TS, Hash: "seen"})
+	if err != nil {
+		return fmt.Errorf("marking question %s/%s: %w", m.ChannelID, m.TS, err)
+	}
+	if !first {
+		return nil
+	}
+	lang := faq.DetectLanguage(m.Text, c.Language)
+	terms := faq.Terms(m.Text, lang)
+	f.questions.WithLabelValues(string(lang)).Inc()
+	ms := f.index(cfg).MatchTerms(terms, lang, 1)
+	if len(ms) == 0 || ms[0].Score < rc.Threshold {
+		detail, err := json.Marshal(faq.Unmatched{ClientID: c.ID, Lang: lang, Text: faq.StripMarkup(m.Text), Terms: terms, Time: m.Time()})
+		if err != nil {
+			return fmt.Errorf("encoding unmatched question: %w", err)
+		}
+		if _, err := st.AppendAudit(ctx, store.AuditEntry{Time: now, Actor: "engine", Action: faqAuditUnmatched, Detail: string(detail)}); err != nil {
+			return fmt.Errorf("recording unmatched question %s/%s: %w", m.ChannelID, m.TS, err)
+		}
+		return nil
+	}
+	best := ms[0]
+	f.matched.WithLabelValues(best.EntryID).Inc()
+	if now.Sub(m.Time()) > staleEvent {
+		return nil
+	}
+	return f.suggest(ctx, cfg, c, m, lang, best, now)
+}
+
+func (f *FAQ) suggest(ctx context.Context, cfg *configs.Config, c *configs.Client, m connectors.Message,
+	lang connectors.Language, best faq.Match, now time.Time) error {
+	entry, _ := f.index(cfg).Entry(best.EntryID)
+	answer, ok := entry.Answers[c.Language]
+	if !ok {
+		// Validation requires an answer in every client's language; a
+		// base edited since is logged rather than guessed at.
+		f.e.log.Warn("faq entry has no answer in the client's language", "entry", entry.ID, "client", c.ID, "lang", c.Language)
+		return nil
+	}
+	am := cfg.Person(c.AccountManager)
+	if am == nil {
+		return fmt.Errorf("client %s: account manager %q is not configured", c.ID, c.AccountManager)
+	}
+	thread := m.ThreadTS
+	if thread == "" {
+		thread = m.TS
+	}
+	key := faq.SuggestionKey(m.ChannelID, m.TS)
+	sg := faqSuggestion{Entry: entry.ID, Client: c.ID, Channel: m.ChannelID, TS: m.TS, ThreadTS: thread, Lang: lang, Score: best.Score}
+	if err := putJSON(ctx, f.e.st, faqSuggestionKey+key, sg); err != nil {
+		return fmt.Errorf("saving suggestion %s: %w", key, err)
+	}
+	data := faq.TemplateData{Client: c.Name, AM: "<@" + am.SlackUserID + ">", AMName: am.Name,
+		Question: faq.StripMarkup(m.Text), Answer: answer, EntryID: entry.ID, Score: int(best.Score*100 + 0.5)}
+	text, blocks, err := faq.Suggestion(am.Language, key, data)
+	if err != nil {
+		return fmt.Errorf("rendering suggestion %s: %w", key, err)
+	}
+	r := deliver.Reply{Key: "faq-suggest/" + key, Text: text, Blocks: blocks}
+	if f.amInChannel(ctx, m.ChannelID, am.SlackUserID) {
+		r.Channel, r.User, r.ThreadTS = m.ChannelID, am.SlackUserID, thread
+	} else {
+		r.Person = am.ID
+	}
+	if cal := cfg.Calendar(am.ID); cal != nil {
+		if next, ok := cal.NextWorking(now); ok && next.After(now) {
+			r.NotBefore = next
+		}
+	}
+	if _, err := f.e.rec.Record(ctx, faq.RuleName, nil, []deliver.Reply{r}, now); err != nil {
+		return fmt.Errorf("recording suggestion %s: %w", key, err)
+	}
+	return nil
+}
+
+func (f *FAQ) amInChannel(ctx context.Context, channel, user string) bool {
+	if user == "" {
+		return false
+	}
+	if f.members == nil {
+		return true
+	}
+	in, err := f.members.IsMember(ctx, channel, user)
+	if err != nil {
+		f.e.log.Warn("checking channel membership; suggesting by direct message", "channel", channel, "err", err)
+		return false
+	}
+	return in
+}
+
+// OnAction handles a click on a suggestion's button: ActionPost posts the
+// answer in the client's thread as the bot, naming the AM, exactly once
+// per suggestion however often it is clicked; ActionReject records that
+// the entry was wrong for this question. Other action ids are ignored.
+func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string) error {
+	if actionID != faq.ActionPost && actionID != faq.ActionReject {
+		return nil
+	}
+	cfg := f.e.cfg()
+	now := f.e.clock.Now()
+	f.actMu.Lock()
+	defer f.actMu.Unlock()
+	var sg faqSuggestion
+	if err := getJSON(ctx, f.e.st, faqSuggestionKey+value, &sg); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("suggestion %q: %w", value, ErrUnknownSuggestion)
+		}
+		return fmt.Errorf("loading suggestion %q: %w", value, err)
+	}
+	c := cfg.Client(sg.Client)
+	if c == nil {
+		return fmt.Errorf("suggestion %q: client %s is no longer configured: %w", value, sg.Client, ErrUnknownSuggestion)
+	}
+	p := cfg.PersonBySlackID(userSlackID)
+	if p == nil || (p.ID != c.AccountManager && p.ID != c.Head && p.Role != connectors.RoleHead) {
+		return fmt.Errorf("suggestion %q: %w", value, ErrNotClientsAM)
+	}
+	if sg.Posted || sg.Rejected {
+		return nil
+	}
+	action := faqAuditRejected
+	if actionID == faq.ActionPost {
+		action = faqAuditPosted
+		if err := f.post(ctx, cfg, c, sg, value, now); err != nil {
+			return err
+		}
+		sg.Posted = true
+		f.posted.WithLabelValues(sg.Entry).Inc()
+	} else {
+		sg.Rejected = true
+		f.rejected.WithLabelValues(sg.Entry).Inc()
+	}
+	var fb faqFeedback
+	if err := getJSON(ctx, f.e.st, faqFeedbackKey+sg.Entry, &fb); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("loading feedback of %s: %w", sg.Entry, err)
+	}
+	if sg.Posted {
+		fb.Posted++
+	} else {
+		fb.Rejected++
+	}
+	if err := putJSON(ctx, f.e.st, faqFeedbackKey+sg.Entry, fb); err != nil {
+		return fmt.Errorf("saving feedback of %s: %w", sg.Entry, err)
+	}
+	if err := putJSON(ctx, f.e.st, faqSuggestionKey+value, sg); err != nil {
+		return fmt.Errorf("saving suggestion %q: %w", value, err)
+	}
+	detail := fmt.Sprintf("entry=%s client=%s message=%s/%s", sg.Entry, sg.Client, sg.Channel, sg.TS)
+	if _, err := f.e.st.AppendAudit(ctx, store.AuditEntry{Time: now, Actor: "slack:" + userSlackID, Action: action, Detail: detail}); err != nil {
+		return fmt.Errorf("auditing %s: %w", action, err)
+	}
+	return nil
+}
+
+func (f *FAQ) post(ctx context.Context, cfg *configs.Config, c *configs.Client, sg faqSuggestion, key string, now time.Time) error {
+	entry, ok := f.index(cfg).Entry(sg.Entry)
+	answer := entry.Answers[c.Language]
+	if !ok || answer == "" {
+		return fmt.Errorf("suggestion %q: entry %s has no answer in %s any more: %w", key, sg.Entry, c.Language, ErrUnknownSuggestion)
+	}
+	name := c.AccountManager
+	mention := ""
+	if am := cfg.Person(c.AccountManager); am != nil {
+		name, mention = am.Name, "<@"+am.SlackUserID+">"
+	}
+	text, err := faq.PostText(c.Language, faq.TemplateData{Client: c.Name, AM: mention, AMName: name, Answer: answer, EntryID: sg.Entry})
+	if err != nil {
+		return fmt.Errorf("rendering answer for %q: %w", key, err)
+	}
+	// The outbox keys replies: a second click, or a retry after a crash
+	// between this and saving the suggestion, adds nothing.
+	r := deliver.Reply{Key: "faq-post/" + key, Channel: sg.Channel, ThreadTS: sg.ThreadTS, Text: text}
+	if _, err := f.e.rec.Record(ctx, faq.RuleName, nil, []deliver.Reply{r}, now); err != nil {
+		return fmt.Errorf("recording answer for %q: %w", key, err)
+	}
+	return nil
+}
+
+// Candidates returns the unmatched client questions since then, grouped by
+// similarity, that recurred at least rules.faq.candidate_min_count times:
+// the weekly digest's proposals for the answer base (Candidate.Line formats
+// one).
+func (f *FAQ) Candidates(ctx context.Context, since time.Time) ([]faq.Candidate, error) {
+	cfg := f.e.cfg()
+	entries, err := f.e.st.ListAudit(ctx, store.AuditFilter{Since: since, Action: faqAuditUnmatched})
+	if err != nil {
+		return nil, fmt.Errorf("loading unmatched questions: %w", err)
+	}
+	qs := make([]faq.Unmatched, 0, len(entries))
+	for _, a := range entries {
+		var u faq.Unmatched
+		if err := json.Unmarshal([]byte(a.Detail), &u); err != nil {
+			f.e.log.Warn("skipping unreadable unmatched question", "audit_id", a.ID, "err", err)
+			continue
+		}
+		qs = append(qs, u)
+	}
+	return faq.GroupUnmatched(qs, cfg.Rules.FAQ.CandidateMinCount), nil
+}
+
+// Feedback returns how often an entry's suggestion was posted and rejected.
+func (f *FAQ) Feedback(ctx context.Context, entryID string) (posted, rejected int, err error) {
+	var fb faqFeedback
+	if err := getJSON(ctx, f.e.st, faqFeedbackKey+entryID, &fb); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return 0, 0, fmt.Errorf("loading feedback of %s: %w", entryID, err)
+	}
+	return fb.Posted, fb.Rejected, nil
+}
+
+func getJSON(ctx context.Context, st store.Reports, key string, v any) error {
+	s, err := st.GetReportState(ctx, key)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(s.Data, v); err != nil {
+		return fmt.Errorf("decoding %s: %w", key, err)
+	}
+	return nil
+}
+
+// putJSON stores v under key; the hash is the data itself (short records)
+// so an unchanged record is not rewritten.
+func putJSON(ctx context.Context, st store.Reports, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", key, err)
+	}
+	_, err = st.PutReportState(ctx, store.ReportState{Key: key, Hash: strconv.Quote(string(data)), Data: data})
+	return err
+}
