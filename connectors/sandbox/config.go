@@ -22,6 +22,9 @@ type ConfigOptions struct {
 	// SlackMode is connections.slack.mode: "socket" (default) or "events",
 	// to match Options.SlackEventsURL.
 	SlackMode string
+	// FAQ, when set, is agency.faq: the answer base's path, relative to
+	// the config file. The caller writes the file (configs.ExampleFAQ).
+	FAQ string
 }
 
 // The written config's own shape, kept here rather than taken from
@@ -45,6 +48,7 @@ type configAgency struct {
 	SlackTeamID            string                          `yaml:"slack_team_id"`
 	HolidayCalendars       map[string][]connectors.Holiday `yaml:"holiday_calendars,omitempty"`
 	DefaultHolidayCalendar string                          `yaml:"default_holiday_calendar,omitempty"`
+	FAQ                    string                          `yaml:"faq,omitempty"`
 }
 
 type configConnections struct {
@@ -119,7 +123,7 @@ func (s *Sandbox) Config(baseURL string, o ConfigOptions) ([]byte, error) {
 	sc := s.sc
 	cf := configFile{
 		Agency: configAgency{Name: sc.Agency.Name, Timezone: sc.Agency.Timezone, Language: sc.Agency.Language,
-			SlackTeamID: sc.Agency.Slack.ID},
+			SlackTeamID: sc.Agency.Slack.ID, FAQ: o.FAQ},
 		Server: map[string]string{"listen": o.Listen},
 		Log:    map[string]string{"level": "info", "format": "text"},
 		Store:  map[string]string{"driver": "sqlite", "data_dir": o.DataDir},

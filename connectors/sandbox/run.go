@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/configs"
 )
 
 // UsageError is a mistake in the command line or the seed file: the
@@ -94,9 +95,14 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 		base, len(sc.People), len(sc.Clients), len(sc.Issues), len(sc.Messages))
 	fmt.Fprintf(stdout, "  inspect: %s/_sandbox/slack/messages  %s/_sandbox/jira/issues\n", base, base)
 	if *writeConfig != "" {
-		cfg, err := sb.Config(base, ConfigOptions{DataDir: *dataDir, Listen: *listen, SlackMode: mode})
+		cfg, err := sb.Config(base, ConfigOptions{DataDir: *dataDir, Listen: *listen, SlackMode: mode, FAQ: "faq.yaml"})
 		if err != nil {
 			return err
+		}
+		// The answer base lives beside the config, as agency.faq says.
+		faqPath := filepath.Join(filepath.Dir(*writeConfig), "faq.yaml")
+		if err := os.WriteFile(faqPath, configs.ExampleFAQ(), 0o600); err != nil {
+			return fmt.Errorf("writing the answer base: %w", err)
 		}
 		if err := os.WriteFile(*writeConfig, cfg, 0o600); err != nil {
 			return fmt.Errorf("writing config: %w", err)

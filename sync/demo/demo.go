@@ -70,7 +70,8 @@ type Counts struct {
 	Redirects      int // thread replies Liaison posted to clients
 	Resolved       int // alerts later updated as resolved
 	JiraTasks      int // Jira issues Liaison created
-	PrivateNotes   int // ephemeral notes only their reader sees (to a specialist, FAQ suggestions)
+	PrivateNotes   int // ephemeral notes only their reader sees (to a specialist)
+	Suggestions    int // answers from the base suggested to an AM
 }
 
 // Run plays the demo day and writes DIR/index.html. It returns once the

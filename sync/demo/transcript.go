@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liaisonhq/liaison/rules/faq"
+
 	"github.com/liaisonhq/liaison/connectors/jira"
 	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
@@ -17,18 +19,19 @@ import (
 
 // Transcript entry kinds; page.Render colours its tags by them.
 const (
-	kindSeen     = "seen"
-	kindWindow   = "window"
-	kindAlert    = "alert"
-	kindDigest   = "digest"
-	kindDeferred = "deferred"
-	kindRedirect = "redirect"
-	kindReply    = "reply"
-	kindResolved = "resolved"
-	kindUpdated  = "updated"
-	kindNote     = "note"
-	kindJira     = "jira"
-	kindFailed   = "failed"
+	kindSeen       = "seen"
+	kindWindow     = "window"
+	kindAlert      = "alert"
+	kindDigest     = "digest"
+	kindDeferred   = "deferred"
+	kindRedirect   = "redirect"
+	kindReply      = "reply"
+	kindResolved   = "resolved"
+	kindUpdated    = "updated"
+	kindNote       = "note"
+	kindSuggestion = "suggestion"
+	kindJira       = "jira"
+	kindFailed     = "failed"
 )
 
 // maxLines bounds how much of a message the transcript quotes.
@@ -56,9 +59,15 @@ func (s state) transcript() ([]page.Entry, Counts) {
 		}
 		to := s.dir.user(m.EphemeralUser)
 		where := s.channelName(m.Channel)
-		add(tsTime(m.TS), to.loc, "Liaison", kindNote,
+		kind := kindNote
+		if strings.Contains(string(m.Blocks), faq.ActionPost) {
+			kind = kindSuggestion // an answer from the base, for the AM to post or reject
+			c.Suggestions++
+		} else {
+			c.PrivateNotes++
+		}
+		add(tsTime(m.TS), to.loc, "Liaison", kind,
 			"only "+to.label()+" sees this, in "+where+": "+s.quote(m.Text))
-		c.PrivateNotes++
 	}
 	for _, d := range s.deferrals() {
 		to := d.who

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"testing/fstest"
 	"time"
 
 	"github.com/liaisonhq/liaison/clock"
@@ -57,11 +58,12 @@ func newWorld(ctx context.Context, start time.Time, stateDir string, log *slog.L
 		return nil, err
 	}
 	w.sb.Slack().SetBaseURL(w.srv.URL)
-	yml, err := w.sb.Config(w.srv.URL, sandbox.ConfigOptions{DataDir: stateDir, Listen: "127.0.0.1:0"})
+	yml, err := w.sb.Config(w.srv.URL, sandbox.ConfigOptions{DataDir: stateDir, Listen: "127.0.0.1:0", FAQ: "faq.yaml"})
 	if err != nil {
 		return nil, fmt.Errorf("writing the sandbox config: %w", err)
 	}
-	w.cfg, err = configs.Parse("sandbox.yaml", yml)
+	// The example answer base, from the binary: the demo needs no files.
+	w.cfg, err = configs.Parse("sandbox.yaml", yml, configs.WithFS(fstest.MapFS{"faq.yaml": {Data: configs.ExampleFAQ()}}))
 	if err != nil {
 		return nil, fmt.Errorf("reading the sandbox config: %w", err)
 	}
