@@ -9,30 +9,57 @@ import (
 	"github.com/liaisonhq/liaison/connectors"
 )
 
-// BM25 parameters: the usual k1, and a length normalisation a little below
-// the usual 0.75 because example questions are all short and a long one is
-// rarely long by verbosity alone.
-//
-// The other constants were chosen on the labelled questions in testdata
-// (see docs/FAQ.md for the sweep).
-const (
-	bm25K1 = 1.2
-	bm25B  = 0.6
+// params are the matcher's tunable constants. They were chosen on the
+// odd-numbered lines of the labelled questions in testdata and checked on
+// the even-numbered ones (see docs/FAQ.md and eval_test.go); a struct
+// rather than constants so that the tuning test can sweep them.
+type params struct {
+	// k1 and b are BM25's: the usual k1, and a length normalisation a
+	// little below the usual 0.75 because example questions are all short
+	// and a long one is rarely long by verbosity alone.
+	k1, b float64
 	// exampleSide weighs, in the normalised score against one example,
 	// how much of the example the question covers against how much of the
 	// question the example covers: a chatty question carries words no
 	// example has, and should lose less for them than for missing the
 	// example's own words.
-	exampleSide = 0.65
+	exampleSide float64
 	// exampleWeight mixes the best example's score with the share of the
 	// question found anywhere in the entry (all its examples and its
 	// answer), which catches questions combining words of several
 	// phrasings or using the answer's vocabulary.
-	exampleWeight = 0.6
-	// minShared is how many distinct question terms an entry's examples
-	// must share: one shared word ("работает", "report") is never enough.
-	minShared = 2
-)
+	exampleWeight float64
+	// minShared is how many distinct question terms an entry must share:
+	// one shared word ("работает", "report") is never enough.
+	minShared int
+	// rivalPenalty is how much of the best other entry's score is taken
+	// off an entry's score. Neighbouring entries (campaign status and ad
+	// approval, task status and site changes) share words; when two
+	// entries score alike the question is ambiguous and a wrong
+	// suggestion likely, so a close call must clear the threshold by more.
+	rivalPenalty float64
+	// weakWeight scales the idf of weak words (question words, modals:
+	// "почему", "можно", "how", "can"): they tell how something is asked
+	// more than what about, and many entries share them.
+	weakWeight float64
+	// sharedPooled counts minShared over the whole entry (examples and
+	// answer) rather than its examples only; sharedStrong leaves weak
+	// words out of the count.
+	sharedPooled, sharedStrong bool
+}
+
+// defaultParams are the chosen values.
+func defaultParams() params {
+	return params{
+		k1:            1.2,
+		b:             0.6,
+		exampleSide:   0.65,
+		exampleWeight: 0.6,
+		minShared:     2,
+		rivalPenalty:  0,
+		weakWeight:    1,
+	}
+}
 
 // Entry is one answer-base entry as the matcher sees it (configs.FAQEntry
 // without the YAML concerns; configs imports this package, not the reverse).
@@ -59,11 +86,13 @@ type Match struct {
 // load; it is read-only afterwards and safe for concurrent use.
 type Index struct {
 	entries []Entry
+	p       params
 	langs   map[connectors.Language]*langIndex
 	pooled  map[connectors.Language]*langIndex
 }
 
 type langIndex struct {
+	p      params
 	docs   []doc
 	df     map[string]int
 	post   map[string][]posting // term → docs containing it
@@ -71,6 +100,7 @@ type langIndex struct {
 	// unknownIDF weighs a query word no example contains: as rare as a
 	// word can be, so a question mostly about something else scores low.
 	unknownIDF float64
+	weak       map[string]bool // stems of weak words
 }
 
 type posting struct {
@@ -88,7 +118,11 @@ type doc struct {
 
 // NewIndex indexes entries' example questions per language.
 func NewIndex(entries []Entry) *Index {
-	ix := &Index{entries: entries, langs: map[connectors.Language]*langIndex{}, pooled: map[connectors.Language]*langIndex{}}
+	return newIndex(entries, defaultParams())
+}
+
+func newIndex(entries []Entry, p params) *Index {
+	ix := &Index{entries: entries, p: p, langs: map[connectors.Language]*langIndex{}, pooled: map[connectors.Language]*langIndex{}}
 	for _, lang := range connectors.Languages() {
 		var qs, ps []doc
 		for ei, e := range entries {
@@ -105,10 +139,10 @@ func NewIndex(entries []Entry) *Index {
 				ps = append(ps, pool)
 			}
 		}
-		if li := newLangIndex(qs); li != nil {
+		if li := newLangIndex(qs, p, lang); li != nil {
 			ix.langs[lang] = li
 		}
-		if li := newLangIndex(ps); li != nil {
+		if li := newLangIndex(ps, p, lang); li != nil {
 			ix.pooled[lang] = li
 		}
 	}
@@ -130,11 +164,11 @@ func (d *doc) add(text string, lang connectors.Language) {
 	}
 }
 
-func newLangIndex(docs []doc) *langIndex {
+func newLangIndex(docs []doc, p params, lang connectors.Language) *langIndex {
 	if len(docs) == 0 {
 		return nil
 	}
-	li := &langIndex{docs: docs, df: map[string]int{}, post: map[string][]posting{}}
+	li := &langIndex{p: p, weak: weakStems(lang), docs: docs, df: map[string]int{}, post: map[string][]posting{}}
 	total := 0
 	for _, d := range docs {
 		for t := range d.tf {
@@ -178,15 +212,20 @@ func (li *langIndex) idfOf(df int) float64 {
 
 func (li *langIndex) idf(t string) float64 {
 	df, ok := li.df[t]
-	if !ok {
-		return li.unknownIDF
+	w := li.unknownIDF
+	if ok {
+		w = li.idfOf(df)
 	}
-	return li.idfOf(df)
+	if li.weak[t] {
+		w *= li.p.weakWeight
+	}
+	return w
 }
 
 func (li *langIndex) tfPart(tf int, length float64) float64 {
 	f := float64(tf)
-	return f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*length/li.avgLen))
+	k1, b := li.p.k1, li.p.b
+	return f * (k1 + 1) / (f + k1*(1-b+b*length/li.avgLen))
 }
 
 // Match scores text (a question in lang) against every entry and returns
@@ -218,7 +257,11 @@ func (ix *Index) MatchTerms(terms []string, lang connectors.Language, n int) []M
 	// base, and slices beat maps at that.
 	raw := make([]float64, len(li.docs))
 	touched := make([]int32, 0, 64)
-	hits := make([]uint64, len(ix.entries)) // bit i: the entry's examples have terms[i]
+	hits := make([]uint64, len(ix.entries)) // bit i: the entry has terms[i]
+	shared := li
+	if pl := ix.pooled[lang]; ix.p.sharedPooled && pl != nil {
+		shared = pl
+	}
 	for ti, t := range terms {
 		w := li.idf(t)
 		bit := uint64(1) << (ti % 64)
@@ -227,7 +270,12 @@ func (ix *Index) MatchTerms(terms []string, lang connectors.Language, n int) []M
 				touched = append(touched, p.doc)
 			}
 			raw[p.doc] += w * p.tfw
-			hits[li.docs[p.doc].entry] |= bit
+		}
+		if ix.p.sharedStrong && li.weak[t] {
+			continue
+		}
+		for _, p := range shared.post[t] {
+			hits[shared.docs[p.doc].entry] |= bit
 		}
 	}
 	best := make([]int32, len(ix.entries))
@@ -238,7 +286,7 @@ func (ix *Index) MatchTerms(terms []string, lang connectors.Language, n int) []M
 	for _, di := range touched {
 		d := &li.docs[di]
 		r := raw[di]
-		s := math.Pow(r/d.self, exampleSide) * math.Pow(r/qSelf, 1-exampleSide)
+		s := math.Pow(r/d.self, ix.p.exampleSide) * math.Pow(r/qSelf, 1-ix.p.exampleSide)
 		if s > 1 {
 			s = 1
 		}
@@ -252,15 +300,16 @@ func (ix *Index) MatchTerms(terms []string, lang connectors.Language, n int) []M
 	}
 	var out []Match
 	for ei, b := range best {
-		if b < 0 || bits.OnesCount64(hits[ei]) < minShared {
+		if b < 0 || bits.OnesCount64(hits[ei]) < ix.p.minShared {
 			continue
 		}
 		s := score[ei]
 		if cov != nil {
-			s = exampleWeight*s + (1-exampleWeight)*cov[ei]
+			s = ix.p.exampleWeight*s + (1-ix.p.exampleWeight)*cov[ei]
 		}
 		out = append(out, Match{EntryID: ix.entries[ei].ID, Score: s, BM25: raw[b], Example: li.docs[b].text})
 	}
+	ix.penaliseRivals(out)
 	slices.SortFunc(out, func(a, b Match) int {
 		switch {
 		case a.Score > b.Score:
@@ -274,6 +323,32 @@ func (ix *Index) MatchTerms(terms []string, lang connectors.Language, n int) []M
 		out = out[:n]
 	}
 	return out
+}
+
+// penaliseRivals takes rivalPenalty times the best other entry's score off
+// each entry's score. The best entry stays best, since the others lose its
+// score, the highest.
+func (ix *Index) penaliseRivals(ms []Match) {
+	if ix.p.rivalPenalty == 0 || len(ms) < 2 {
+		return
+	}
+	top, second := 0, -1.0
+	for i, m := range ms[1:] {
+		switch {
+		case m.Score > ms[top].Score:
+			top, second = i+1, ms[top].Score
+		case m.Score > second:
+			second = m.Score
+		}
+	}
+	first := ms[top].Score
+	for i := range ms {
+		rival := first
+		if i == top {
+			rival = second
+		}
+		ms[i].Score = max(0, ms[i].Score-ix.p.rivalPenalty*rival)
+	}
 }
 
 // coverage returns, per entry, the idf-weighted share of the question's

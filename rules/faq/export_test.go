@@ -1,0 +1,21 @@
+package faq
+
+// TuneParams mirrors params for the tuning sweep in eval_test.go, which
+// is in package faq_test.
+type TuneParams struct {
+	K1, B, ExampleSide, ExampleWeight float64
+	MinShared                         int
+	RivalPenalty, WeakWeight          float64
+	SharedPooled, SharedStrong        bool
+}
+
+// DefaultTuneParams returns the shipped parameters.
+func DefaultTuneParams() TuneParams {
+	p := defaultParams()
+	return TuneParams{K1: p.k1, B: p.b, ExampleSide: p.exampleSide, ExampleWeight: p.exampleWeight, MinShared: p.minShared, RivalPenalty: p.rivalPenalty, WeakWeight: p.weakWeight, SharedPooled: p.sharedPooled, SharedStrong: p.sharedStrong}
+}
+
+// NewTunedIndex is NewIndex with other parameters.
+func NewTunedIndex(entries []Entry, t TuneParams) *Index {
+	return newIndex(entries, params{k1: t.K1, b: t.B, exampleSide: t.ExampleSide, exampleWeight: t.ExampleWeight, minShared: t.MinShared, rivalPenalty: t.RivalPenalty, weakWeight: t.WeakWeight, sharedPooled: t.SharedPooled, sharedStrong: t.SharedStrong})
+}
