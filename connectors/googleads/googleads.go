@@ -156,18 +156,9 @@ func CursorSource(customerID string) string { return "ads:" + customerID }
 // LoadCursor returns an account's cursor, with ok false before its first
 // successful pull or when the stored cursor has another version.
 func LoadCursor(ctx context.Context, st store.Cursors, customerID string) (Cursor, bool, error) {
-	c, err := st.GetCursor(ctx, CursorSource(customerID))
-	if errors.Is(err, store.ErrNotFound) {
-		return Cursor{}, false, nil
-	}
-	if err != nil {
-		return Cursor{}, false, fmt.Errorf("reading ads cursor of %s: %w", customerID, err)
-	}
 	var cur Cursor
-	if c.Version != CursorVersion || json.Unmarshal(c.Data, &cur) != nil {
-		return Cursor{}, false, nil
-	}
-	return cur, true, nil
+	ok, err := google.LoadCursor(ctx, st, CursorSource(customerID), CursorVersion, &cur)
+	return cur, ok, err
 }
 
 // window is the dates one run replaces: the trailing window ending

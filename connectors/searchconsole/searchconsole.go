@@ -175,18 +175,9 @@ func CursorSource(property string) string { return "gsc:" + property }
 
 // LoadCursor returns a property's cursor, ok false before its first pull.
 func LoadCursor(ctx context.Context, st store.Cursors, property string) (Cursor, bool, error) {
-	c, err := st.GetCursor(ctx, CursorSource(property))
-	if errors.Is(err, store.ErrNotFound) {
-		return Cursor{}, false, nil
-	}
-	if err != nil {
-		return Cursor{}, false, fmt.Errorf("reading search console cursor of %s: %w", property, err)
-	}
 	var cur Cursor
-	if c.Version != CursorVersion || json.Unmarshal(c.Data, &cur) != nil {
-		return Cursor{}, false, nil
-	}
-	return cur, true, nil
+	ok, err := google.LoadCursor(ctx, st, CursorSource(property), CursorVersion, &cur)
+	return cur, ok, err
 }
 
 func (s *Syncer) window(cur Cursor, ok bool) (from, to string) {

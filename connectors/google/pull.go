@@ -1,6 +1,14 @@
 package google
 
-import "time"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/liaisonhq/liaison/sync/store"
+)
 
 // PullWindow is the span of days one pull replaces, for Google's daily
 // metrics whose recent days keep changing (late Ads conversions, Search
@@ -18,4 +26,21 @@ func PullWindow(last time.Time, trailing, initial int, lastPulled string, first 
 		start = prev.AddDate(0, 0, 1)
 	}
 	return start.Format(time.DateOnly), end.Format(time.DateOnly)
+}
+
+// LoadCursor reads the JSON cursor stored under source into v. ok is false
+// before the first successful pull, and when the stored cursor has another
+// format version (the pull then starts over rather than misread it).
+func LoadCursor(ctx context.Context, st store.Cursors, source string, version int, v any) (ok bool, err error) {
+	c, err := st.GetCursor(ctx, source)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading cursor %s: %w", source, err)
+	}
+	if c.Version != version || json.Unmarshal(c.Data, v) != nil {
+		return false, nil
+	}
+	return true, nil
 }
