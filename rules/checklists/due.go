@@ -148,8 +148,8 @@ func scheduled(schedule string, today hours.Date, start string) (hours.Date, str
 		}
 		return d, fmt.Sprintf("%04d-%02d", d.Year, d.Month), true
 	case "weekly":
-		wd, ok := weekdayOf[arg]
-		if !ok {
+		wd, err := hours.ParseDay(arg)
+		if err != nil {
 			return hours.Date{}, "", false
 		}
 		d := today.AddDays(-((int(today.Weekday()) - int(wd) + 7) % 7))
@@ -158,9 +158,6 @@ func scheduled(schedule string, today hours.Date, start string) (hours.Date, str
 	}
 	return hours.Date{}, "", false
 }
-
-var weekdayOf = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
-	"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
 
 func makeRun(c *Client, name string, cl Checklist, date hours.Date, period string) Run {
 	r := Run{ClientID: c.ID, List: name, Period: period, Date: date,

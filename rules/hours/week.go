@@ -202,7 +202,9 @@ var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
 func dayName(d time.Weekday) string { return dayNames[d%7] }
 
-func parseDay(s string) (time.Weekday, error) {
+// ParseDay reads a day name (mon..sun, any case), as schedules, digest days
+// and weekly checklists write it.
+func ParseDay(s string) (time.Weekday, error) {
 	ls := strings.ToLower(s)
 	for i, n := range dayNames {
 		if ls == n {
@@ -228,7 +230,7 @@ func parseDays(s string) ([]time.Weekday, error) {
 			return nil, fmt.Errorf("days %q: empty day list item", s)
 		}
 		from, to, isRange := strings.Cut(item, "-")
-		a, err := parseDay(from)
+		a, err := ParseDay(from)
 		if err != nil {
 			return nil, err
 		}
@@ -236,7 +238,7 @@ func parseDays(s string) ([]time.Weekday, error) {
 			add(a)
 			continue
 		}
-		b, err := parseDay(to)
+		b, err := ParseDay(to)
 		if err != nil {
 			return nil, err
 		}

@@ -122,7 +122,7 @@ func ParseRecurrence(spec string) (*Recurrence, error) {
 		if len(f) < 5 || f[2] != "of" || f[3] != "month" {
 			return fail(`want "%s <day> of month HH:MM-HH:MM"`, head)
 		}
-		wd, err := parseDay(f[1])
+		wd, err := ParseDay(f[1])
 		if err != nil {
 			return fail("%v", err)
 		}

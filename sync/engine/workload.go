@@ -92,8 +92,8 @@ const digestCatchUp = 24 * time.Hour
 func (e *Engine) RunWorkloadDigest(ctx context.Context) error {
 	cfg := e.cfg()
 	wc := cfg.Rules.Workload
-	wd, ok := digestWeekdays[wc.DigestDay]
-	if !wc.Enabled || !ok {
+	wd, err := hours.ParseDay(wc.DigestDay)
+	if !wc.Enabled || err != nil { // digest_day "" turns the digest off
 		return nil
 	}
 	now := e.clock.Now()
@@ -166,9 +166,6 @@ func (e *Engine) RunWorkloadDigest(ctx context.Context) error {
 	}
 	return nil
 }
-
-var digestWeekdays = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
-	"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
 
 // digestWeek returns the digest week now is in for a calendar: its name
 // (ISO week of its first day), the instant it began (00:00 of the latest
