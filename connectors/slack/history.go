@@ -129,10 +129,14 @@ func (c *Client) history(ctx context.Context, channel, oldest string, meta bool,
 // than oldest ("" for all), oldest first; Slack puts the parent first on the
 // first page whatever oldest says. Pacing and rate limits are as for History.
 func (c *Client) Replies(ctx context.Context, channel, threadTS, oldest string, fn func([]Message) error) error {
+	return c.replies(ctx, channel, threadTS, oldest, false, fn)
+}
+
+func (c *Client) replies(ctx context.Context, channel, threadTS, oldest string, meta bool, fn func([]Message) error) error {
 	cursor := ""
 	for {
 		params := &slack.GetConversationRepliesParameters{ChannelID: channel, Timestamp: threadTS, Cursor: cursor,
-			Limit: historyPageSize, Oldest: oldest}
+			Limit: historyPageSize, Oldest: oldest, IncludeAllMetadata: meta}
 		var (
 			msgs    []slack.Message
 			hasMore bool
@@ -163,11 +167,16 @@ func (c *Client) Replies(ctx context.Context, channel, threadTS, oldest string, 
 // errFound stops a history walk once FindByMetadata has its answer.
 var errFound = errors.New("found")
 
+// errLimit stops a thread walk once limit replies have been read.
+var errLimit = errors.New("limit reached")
+
 // FindByMetadata looks through at most limit of channel's most recent
 // messages, none older than oldest, for one posted by our bot with metadata
-// of eventType whose payload "key" is key. Thread replies are not searched:
-// conversations.history does not return them.
-func (c *Client) FindByMetadata(ctx context.Context, channel, eventType, key string, oldest time.Time, limit int) (string, bool, error) {
+// of eventType whose payload "key" is key. With threadTS set it searches
+// that thread's replies instead (conversations.replies): history never
+// returns thread replies, so a reply posted just before a crash would
+// otherwise be posted again.
+func (c *Client) FindByMetadata(ctx context.Context, channel, threadTS, eventType, key string, oldest time.Time, limit int) (string, bool, error) {
 	if limit <= 0 {
 		return "", false, nil
 	}
@@ -176,7 +185,7 @@ func (c *Client) FindByMetadata(ctx context.Context, channel, eventType, key str
 		return "", false, err
 	}
 	var ts string
-	err = c.history(ctx, channel, SlackTS(oldest), true, limit, func(page []Message) error {
+	match := func(page []Message) error {
 		for _, m := range page {
 			ours := (self.BotID != "" && m.BotID == self.BotID) || (self.UserID != "" && m.User == self.UserID)
 			if !ours || m.Metadata == nil || m.Metadata.EventType != eventType {
@@ -188,7 +197,26 @@ func (c *Client) FindByMetadata(ctx context.Context, channel, eventType, key str
 			}
 		}
 		return nil
-	})
+	}
+	if threadTS == "" {
+		err = c.history(ctx, channel, SlackTS(oldest), true, limit, match)
+	} else {
+		seen := 0
+		err = c.replies(ctx, channel, threadTS, SlackTS(oldest), true, func(page []Message) error {
+			if err := match(page); err != nil {
+				return err
+			}
+			// A thread is searched whole up to limit: replies come oldest
+			// first, and a long thread is rare for the bot's threads.
+			if seen += len(page); seen >= limit {
+				return errLimit
+			}
+			return nil
+		})
+		if errors.Is(err, errLimit) {
+			err = nil
+		}
+	}
 	switch {
 	case errors.Is(err, errFound):
 		return ts, true, nil

@@ -83,7 +83,7 @@ func TestFindByMetadataWithinLimit(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%s/%d", tc.key, tc.limit), func(t *testing.T) {
 			before := len(historyLimits(f.srv))
-			ts, found, err := f.c.FindByMetadata(ctx, ch, deliver.MetadataEventType, tc.key, time.Time{}, tc.limit)
+			ts, found, err := f.c.FindByMetadata(ctx, ch, "", deliver.MetadataEventType, tc.key, time.Time{}, tc.limit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,10 +104,10 @@ func TestFindByMetadataWithinLimit(t *testing.T) {
 
 	// oldest bounds the search: k010 is older than k100's timestamp.
 	oldest := connectors.SlackTime(posted["k100"])
-	if _, found, err := f.c.FindByMetadata(ctx, ch, deliver.MetadataEventType, "k010", oldest, 1000); err != nil || found {
+	if _, found, err := f.c.FindByMetadata(ctx, ch, "", deliver.MetadataEventType, "k010", oldest, 1000); err != nil || found {
 		t.Errorf("found k010 older than oldest: %v, %v", found, err)
 	}
-	if _, found, err := f.c.FindByMetadata(ctx, ch, deliver.MetadataEventType, "k101", oldest, 1000); err != nil || !found {
+	if _, found, err := f.c.FindByMetadata(ctx, ch, "", deliver.MetadataEventType, "k101", oldest, 1000); err != nil || !found {
 		t.Errorf("k101 newer than oldest not found: %v, %v", found, err)
 	}
 }

@@ -167,7 +167,7 @@ func TestErrorClassification(t *testing.T) {
 	}{
 		{name: "channel_not_found", call: post("C0DOESNOTEXIST"), code: "channel_not_found", permanent: true},
 		{name: "not_in_channel", call: func(f *fixture) error {
-			_, _, err := f.c.FindByMetadata(context.Background(), slackfake.NoBotChanID, "t", "k", time.Time{}, 10)
+			_, _, err := f.c.FindByMetadata(context.Background(), slackfake.NoBotChanID, "", "t", "k", time.Time{}, 10)
 			return err
 		}, code: "not_in_channel", permanent: true},
 		{name: "invalid_auth", setup: func(f *fixture) {

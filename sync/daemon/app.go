@@ -278,6 +278,6 @@ func (noSlack) PostMessage(context.Context, deliver.Message) (string, error) { r
 func (noSlack) UpdateMessage(context.Context, string, deliver.Message) error { return errNoSlack }
 func (noSlack) PostEphemeral(context.Context, string, deliver.Message) error { return errNoSlack }
 func (noSlack) OpenDM(context.Context, string) (string, error)               { return "", errNoSlack }
-func (noSlack) FindByMetadata(context.Context, string, string, string, time.Time, int) (string, bool, error) {
+func (noSlack) FindByMetadata(context.Context, string, string, string, string, time.Time, int) (string, bool, error) {
 	return "", false, errNoSlack
 }

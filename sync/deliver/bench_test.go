@@ -23,7 +23,7 @@ func (noSlack) PostMessage(context.Context, Message) (string, error) { return ""
 func (noSlack) UpdateMessage(context.Context, string, Message) error { return errNoSlack }
 func (noSlack) PostEphemeral(context.Context, string, Message) error { return errNoSlack }
 func (noSlack) OpenDM(context.Context, string) (string, error)       { return "", errNoSlack }
-func (noSlack) FindByMetadata(context.Context, string, string, string, time.Time, int) (string, bool, error) {
+func (noSlack) FindByMetadata(context.Context, string, string, string, string, time.Time, int) (string, bool, error) {
 	return "", false, errNoSlack
 }
 

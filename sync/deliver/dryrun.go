@@ -46,6 +46,6 @@ func (r *dryRun) PostEphemeral(_ context.Context, user string, m Message) error 
 
 func (r *dryRun) OpenDM(_ context.Context, user string) (string, error) { return "D-" + user, nil }
 
-func (r *dryRun) FindByMetadata(context.Context, string, string, string, time.Time, int) (string, bool, error) {
+func (r *dryRun) FindByMetadata(context.Context, string, string, string, string, time.Time, int) (string, bool, error) {
 	return "", false, nil
 }

@@ -158,3 +158,54 @@ func TestPermanentFailureIsRecordedAndBlocksNothing(t *testing.T) {
 		t.Errorf("failed{not_in_channel} = %v, want 1", n)
 	}
 }
+
+// A thread reply (the redirect rule's answer to a client) survives a crash
+// at every stage exactly once too: conversations.history never returns
+// thread replies, so the lookup after a crash must search the thread.
+func TestCrashAtEveryStagePostsThreadReplyOnce(t *testing.T) {
+	for _, stage := range []string{deliver.StageBeforePost, deliver.StageAfterPost, deliver.StageAfterRecord} {
+		t.Run(stage, func(t *testing.T) {
+			h := newHarness(t, monday10(t))
+			ctx := t.Context()
+			clientMsg, err := h.fake.PostUserMessage(slackfake.UserMessage{Channel: slackfake.SharedChanID, User: slackfake.ClientUserID, Text: "<@" + slackfake.SEOUserID + "> budget?"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := deliver.MakeFinding("redirect", "acme", "C/1", rules.SeverityWarning)
+			reply := deliver.Reply{Key: "redirect/C/1/client", Channel: slackfake.SharedChanID, ThreadTS: clientMsg.TS, Text: "Your AM will answer", FindingKey: f.Key}
+			if _, err := h.d.Record(ctx, "redirect", []rules.Finding{f}, []deliver.Reply{reply}, h.clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+			deliver.SetHook(h.d, func(s, key string) error {
+				if s == stage && strings.HasPrefix(key, "reply/") {
+					return errKilled
+				}
+				return nil
+			})
+			if err := h.d.Tick(ctx); !errors.Is(err, errKilled) {
+				t.Fatalf("tick = %v, want the injected crash", err)
+			}
+			h.d = h.deliverer(deliver.Options{Owner: "restarted"})
+			h.settle()
+			h.clk.Advance(3 * time.Minute)
+			h.settle()
+			var inThread int
+			for _, m := range h.fake.Messages(slackfake.SharedChanID) {
+				if m.ThreadTS == clientMsg.TS && m.BotID == slackfake.BotID {
+					inThread++
+				}
+			}
+			if inThread != 1 {
+				t.Errorf("%d bot replies in the client's thread, want exactly 1", inThread)
+			}
+			for _, d := range mustDeliveries(t, h.st, store.DeliveryFilter{}) {
+				if strings.HasPrefix(d.Key, "reply/") && d.State != store.DeliverySent {
+					t.Errorf("reply delivery %s is %s (%s), want sent", d.Key, d.State, d.LastError)
+				}
+			}
+			if looked := h.fake.CallCount("conversations.replies") > 0; looked != (stage != deliver.StageAfterRecord) {
+				t.Errorf("thread searched = %v at stage %s", looked, stage)
+			}
+		})
+	}
+}

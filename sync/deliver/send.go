@@ -133,7 +133,7 @@ func (d *Deliverer) post(ctx context.Context, sl Slack, dl store.Delivery, m Mes
 		return err
 	}
 	if attempted {
-		ts, found, err := sl.FindByMetadata(ctx, m.Channel, MetadataEventType, dl.Key, dl.CreatedAt.Add(-time.Minute), d.opts.HistoryLimit)
+		ts, found, err := sl.FindByMetadata(ctx, m.Channel, m.ThreadTS, MetadataEventType, dl.Key, dl.CreatedAt.Add(-time.Minute), d.opts.HistoryLimit)
 		if err != nil {
 			return d.outcome(ctx, dl, m.Channel, now, fmt.Errorf("looking for an earlier post: %w", err), false)
 		}

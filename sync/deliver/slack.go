@@ -56,8 +56,10 @@ type Slack interface {
 	// FindByMetadata looks through at most limit of the channel's most recent
 	// messages, no older than oldest, for one posted by us with metadata of
 	// eventType whose payload "key" equals key (conversations.history with
-	// include_all_metadata). It reports the message's ts when found.
-	FindByMetadata(ctx context.Context, channel, eventType, key string, oldest time.Time, limit int) (ts string, found bool, err error)
+	// include_all_metadata). With threadTS set, it searches that thread's
+	// replies (conversations.replies) instead, since history has none of
+	// them. It reports the message's ts when found.
+	FindByMetadata(ctx context.Context, channel, threadTS, eventType, key string, oldest time.Time, limit int) (ts string, found bool, err error)
 }
 
 // IsPermanent reports whether err says retrying the same call cannot succeed.

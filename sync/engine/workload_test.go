@@ -322,6 +322,6 @@ func (wlSlack) PostMessage(context.Context, deliver.Message) (string, error) { r
 func (wlSlack) UpdateMessage(context.Context, string, deliver.Message) error { return errWLSlack }
 func (wlSlack) PostEphemeral(context.Context, string, deliver.Message) error { return errWLSlack }
 func (wlSlack) OpenDM(context.Context, string) (string, error)               { return "", errWLSlack }
-func (wlSlack) FindByMetadata(context.Context, string, string, string, time.Time, int) (string, bool, error) {
+func (wlSlack) FindByMetadata(context.Context, string, string, string, string, time.Time, int) (string, bool, error) {
 	return "", false, errWLSlack
 }
