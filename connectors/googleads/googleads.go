@@ -174,56 +174,43 @@ func (s *Syncer) window(cur Cursor, ok bool) (from, to string) {
 // credentials rejected, the API version sunset), the accounts after the
 // first are not tried and one error lists them instead of one per account.
 func (s *Syncer) Sync(ctx context.Context, accounts []Account) ([]AccountResult, error) {
-	var (
-		mu      sync.Mutex
-		results []AccountResult
-		errs    []error
-		skipped []string
-		dead    = map[any]bool{} // token sources, or versionKey, known to fail
-	)
-	sem := make(chan struct{}, s.conc)
-	var wg sync.WaitGroup
-	for _, a := range accounts {
-		ts := a.TokenSource
-		if ts == nil {
-			ts = s.ts
+	tokenOf := func(a Account) oauth2.TokenSource {
+		if a.TokenSource != nil {
+			return a.TokenSource
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			mu.Lock()
-			isDead := dead[ts] || dead[versionKey{}]
-			if isDead {
-				skipped = append(skipped, a.ClientID+"/"+a.CustomerID)
-			}
-			mu.Unlock()
-			if isDead {
-				return
-			}
-			res, err := s.syncAccount(ctx, ts, a)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				var te *google.TokenError
-				switch {
-				case errors.As(err, &te) && te.Permanent() && ts != nil:
-					dead[ts] = true
-				case errors.Is(err, ErrVersion):
-					dead[versionKey{}] = true
-				}
-				errs = append(errs, &AccountError{ClientID: a.ClientID, CustomerID: a.CustomerID, Err: err})
-				s.log.Warn("google ads pull failed", "client", a.ClientID, "account", a.CustomerID, "err", err)
-				return
-			}
-			results = append(results, res)
-		}()
+		return s.ts
 	}
-	wg.Wait()
+	out := google.Fanout(ctx, accounts, s.conc,
+		func(a Account) []any { return []any{tokenOf(a), versionKey{}} },
+		func(ctx context.Context, a Account) (AccountResult, error) {
+			res, err := s.syncAccount(ctx, tokenOf(a), a)
+			if err != nil {
+				s.log.Warn("google ads pull failed", "client", a.ClientID, "account", a.CustomerID, "err", err)
+			}
+			return res, err
+		},
+		func(a Account, err error) []any {
+			var te *google.TokenError
+			switch {
+			case errors.As(err, &te) && te.Permanent() && tokenOf(a) != nil:
+				return []any{tokenOf(a)}
+			case errors.Is(err, ErrVersion):
+				return []any{versionKey{}}
+			}
+			return nil
+		})
+	results := out.Results
+	errs := make([]error, 0, len(out.Failed)+1)
+	for _, f := range out.Failed {
+		errs = append(errs, &AccountError{ClientID: f.Item.ClientID, CustomerID: f.Item.CustomerID, Err: f.Err})
+	}
 	sort.Slice(results, func(i, j int) bool { return results[i].CustomerID < results[j].CustomerID })
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
-	if len(skipped) > 0 {
+	if len(out.Skipped) > 0 {
+		skipped := make([]string, 0, len(out.Skipped))
+		for _, a := range out.Skipped {
+			skipped = append(skipped, a.ClientID+"/"+a.CustomerID)
+		}
 		sort.Strings(skipped)
 		errs = append(errs, fmt.Errorf("google ads: %d more accounts not tried after the error above (same credentials or API version): %s",
 			len(skipped), strings.Join(skipped, ", ")))

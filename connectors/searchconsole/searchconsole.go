@@ -189,53 +189,40 @@ func (s *Syncer) window(cur Cursor, ok bool) (from, to string) {
 // *SiteError naming client and property). When shared credentials are
 // rejected, the properties after the first are not tried.
 func (s *Syncer) Sync(ctx context.Context, sites []Site) ([]SiteResult, error) {
-	var (
-		mu      sync.Mutex
-		results []SiteResult
-		errs    []error
-		skipped []string
-		dead    = map[oauth2.TokenSource]bool{}
-		wg      sync.WaitGroup
-	)
-	sem := make(chan struct{}, s.conc)
-	for _, site := range sites {
-		ts := site.TokenSource
-		if ts == nil {
-			ts = s.ts
+	tokenOf := func(site Site) oauth2.TokenSource {
+		if site.TokenSource != nil {
+			return site.TokenSource
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			mu.Lock()
-			isDead := dead[ts]
-			if isDead {
-				skipped = append(skipped, site.ClientID+"/"+site.Property)
-			}
-			mu.Unlock()
-			if isDead {
-				return
-			}
-			res, err := s.syncSite(ctx, ts, site)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				var te *google.TokenError
-				if errors.As(err, &te) && te.Permanent() && ts != nil {
-					dead[ts] = true
-				}
-				errs = append(errs, &SiteError{ClientID: site.ClientID, Property: site.Property, Err: err})
-				s.log.Warn("search console pull failed", "client", site.ClientID, "property", site.Property, "err", err)
-				return
-			}
-			results = append(results, res)
-		}()
+		return s.ts
 	}
-	wg.Wait()
+	out := google.Fanout(ctx, sites, s.conc,
+		func(site Site) []any { return []any{tokenOf(site)} },
+		func(ctx context.Context, site Site) (SiteResult, error) {
+			res, err := s.syncSite(ctx, tokenOf(site), site)
+			if err != nil {
+				s.log.Warn("search console pull failed", "client", site.ClientID, "property", site.Property, "err", err)
+			}
+			return res, err
+		},
+		func(site Site, err error) []any {
+			var te *google.TokenError
+			if errors.As(err, &te) && te.Permanent() && tokenOf(site) != nil {
+				return []any{tokenOf(site)}
+			}
+			return nil
+		})
+	results := out.Results
+	errs := make([]error, 0, len(out.Failed)+1)
+	for _, f := range out.Failed {
+		errs = append(errs, &SiteError{ClientID: f.Item.ClientID, Property: f.Item.Property, Err: f.Err})
+	}
 	sort.Slice(results, func(i, j int) bool { return results[i].Property < results[j].Property })
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
-	if len(skipped) > 0 {
+	if len(out.Skipped) > 0 {
+		skipped := make([]string, 0, len(out.Skipped))
+		for _, site := range out.Skipped {
+			skipped = append(skipped, site.ClientID+"/"+site.Property)
+		}
 		sort.Strings(skipped)
 		errs = append(errs, fmt.Errorf("search console: %d more properties not tried after the credentials were rejected: %s",
 			len(skipped), strings.Join(skipped, ", ")))

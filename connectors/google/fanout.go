@@ -1,0 +1,72 @@
+package google
+
+import (
+	"context"
+	"sync"
+)
+
+// Failure is one item that Fanout tried and that failed.
+type Failure[T any] struct {
+	Item T
+	Err  error
+}
+
+// Outcome is what Fanout did with each item: succeeded (Results, in no
+// particular order), failed, or skipped because a failure before it had
+// a cause it shares.
+type Outcome[T, R any] struct {
+	Results []R
+	Failed  []Failure[T]
+	Skipped []T
+}
+
+// Fanout runs run for every item, at most conc at a time. Google pulls run
+// per account or property, and some failures are not the item's own: a
+// revoked refresh token or a sunset API version fails every item sharing
+// it. causes names what an item depends on (its token source, the API
+// version); fatal names which of those a failure proved broken. Items
+// depending on a broken cause are not tried, so one error is reported
+// instead of hundreds of identical ones and no quota is spent on them.
+func Fanout[T, R any](ctx context.Context, items []T, conc int, causes func(T) []any,
+	run func(context.Context, T) (R, error), fatal func(T, error) []any) Outcome[T, R] {
+	var (
+		mu     sync.Mutex
+		out    Outcome[T, R]
+		broken = map[any]bool{}
+		wg     sync.WaitGroup
+	)
+	sem := make(chan struct{}, max(conc, 1))
+	for _, it := range items {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			mu.Lock()
+			skip := false
+			for _, c := range causes(it) {
+				skip = skip || broken[c]
+			}
+			if skip {
+				out.Skipped = append(out.Skipped, it)
+			}
+			mu.Unlock()
+			if skip {
+				return
+			}
+			res, err := run(ctx, it)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				for _, c := range fatal(it, err) {
+					broken[c] = true
+				}
+				out.Failed = append(out.Failed, Failure[T]{Item: it, Err: err})
+				return
+			}
+			out.Results = append(out.Results, res)
+		}()
+	}
+	wg.Wait()
+	return out
+}

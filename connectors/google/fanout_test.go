@@ -1,0 +1,78 @@
+package google
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+type item struct {
+	name  string
+	token string
+}
+
+// A permanent failure of a shared token skips the items still waiting on
+// it; items with another token run; no more than conc run at once.
+func TestFanoutSkipsItemsSharingABrokenCause(t *testing.T) {
+	items := []item{{"a1", "revoked"}, {"a2", "revoked"}, {"a3", "revoked"}, {"b1", "ok"}, {"b2", "ok"}, {"b3", "ok"}}
+	errRevoked := errors.New("invalid_grant")
+	var (
+		running, peak atomic.Int32
+		mu            sync.Mutex
+		ran           = map[string]bool{}
+	)
+	out := Fanout(context.Background(), items, 1,
+		func(it item) []any { return []any{it.token} },
+		func(_ context.Context, it item) (string, error) {
+			if n := running.Add(1); n > peak.Load() {
+				peak.Store(n)
+			}
+			defer running.Add(-1)
+			mu.Lock()
+			ran[it.name] = true
+			mu.Unlock()
+			if it.token == "revoked" {
+				return "", errRevoked
+			}
+			return it.name, nil
+		},
+		func(it item, err error) []any {
+			if errors.Is(err, errRevoked) {
+				return []any{it.token}
+			}
+			return nil
+		})
+	if len(out.Results) != 3 {
+		t.Errorf("results %v, want the three b items", out.Results)
+	}
+	if len(out.Failed) != 1 || len(out.Skipped) != 2 {
+		t.Errorf("failed %d, skipped %d; want 1 tried and failed, 2 skipped", len(out.Failed), len(out.Skipped))
+	}
+	for _, s := range out.Skipped {
+		if ran[s.name] {
+			t.Errorf("%s was skipped but ran", s.name)
+		}
+	}
+	if p := peak.Load(); p != 1 {
+		t.Errorf("%d ran at once, want at most 1", p)
+	}
+}
+
+// A failure that names no cause skips nothing.
+func TestFanoutOrdinaryFailureSkipsNothing(t *testing.T) {
+	items := []item{{"a1", "t"}, {"a2", "t"}, {"a3", "t"}}
+	out := Fanout(context.Background(), items, 2,
+		func(it item) []any { return []any{it.token} },
+		func(_ context.Context, it item) (int, error) {
+			if it.name == "a2" {
+				return 0, errors.New("timeout")
+			}
+			return 1, nil
+		},
+		func(item, error) []any { return nil })
+	if len(out.Results) != 2 || len(out.Failed) != 1 || len(out.Skipped) != 0 {
+		t.Errorf("outcome %+v; want 2 results, 1 failure, nothing skipped", out)
+	}
+}
