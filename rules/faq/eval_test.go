@@ -16,6 +16,11 @@ import (
 	"github.com/liaisonhq/liaison/rules/faq"
 )
 
+// exampleBase is the answer base the evaluation runs against: the example
+// Liaison ships (configs/examples/faq.yaml), so that the figures in
+// docs/FAQ.md are those of the base an agency starts from.
+var exampleBase = filepath.Join("..", "..", "configs", "examples", "faq.yaml")
+
 // labelled is one evaluation question: Want is the entry that answers it,
 // empty when none does.
 type labelled struct {
@@ -141,26 +146,55 @@ func scoreAt(best []faq.Match, qs []labelled, threshold float64) score {
 	return s
 }
 
+// evalSets are the labelled questions per language, in three files each,
+// all written for the tests and kept apart from the base's examples:
+//
+//   - eval_*.tsv, written with the first base and used since to choose
+//     the parameters and the threshold;
+//   - fresh_*.tsv, written later by someone who saw only the entries'
+//     answers; measured once blind, then (being looked at) used for
+//     tuning alongside eval_*.tsv;
+//   - final_*.tsv, written last the same blind way and never used for
+//     tuning: the honest estimate of quality on new questions.
+//
+// min is the size the acceptance asks for. finalP and finalR are the
+// floors on the final file: the goal, except for Ukrainian, whose 24
+// final questions came out at 0.875 precision (two wrong suggestions of
+// sixteen, one a question the labeller and the base's author read
+// differently); a question there moves precision by 0.06. docs/FAQ.md
+// has the figures.
 var evalSets = []struct {
-	lang connectors.Language
-	file string
-	min  int // questions the acceptance asks for
-	// minP and minR are the floors at the default threshold.
-	minP, minR float64
+	lang           connectors.Language
+	dev            []string
+	final          string
+	min            int
+	finalP, finalR float64
 }{
-	{connectors.LanguageRussian, "eval_ru.tsv", 60, 0.857, 0.692},
-	{connectors.LanguageEnglish, "eval_en.tsv", 60, 0.883, 0.730},
-	{connectors.LanguageUkrainian, "eval_uk.tsv", 20, 0.857, 0.666},
+	{connectors.LanguageRussian, []string{"eval_ru.tsv", "fresh_ru.tsv"}, "final_ru.tsv", 60, goalP, goalR},
+	{connectors.LanguageEnglish, []string{"eval_en.tsv", "fresh_en.tsv"}, "final_en.tsv", 60, goalP, goalR},
+	{connectors.LanguageUkrainian, []string{"eval_uk.tsv", "fresh_uk.tsv"}, "final_uk.tsv", 20, 0.875, 0.875},
+}
+
+// goalP and goalR are the quality the answer base must reach at the
+// default threshold, per language.
+const goalP, goalR = 0.9, 0.7
+
+// loadDev returns a language's tuning questions (every dev file).
+func loadDev(t testing.TB, files []string, ids map[string]bool) []labelled {
+	var out []labelled
+	for _, f := range files {
+		out = append(out, loadLabelled(t, filepath.Join("testdata", f), ids)...)
+	}
+	return out
 }
 
 // TestEvaluation checks the matcher on the labelled questions against the
-// evaluation base at the default threshold. The floors are the figures
-// reached when the threshold was chosen (docs/FAQ.md), so that a change to
-// normalisation, stemming or scoring that loses quality fails here; the
-// goal (precision ≥ 0.9 with recall ≥ 0.7) is not reached yet. -v prints
-// the figures and every miss.
+// evaluation base at the default threshold: precision ≥ 0.9 and recall
+// ≥ 0.7 per language on all the files together and on the tuning files,
+// and the final file's floors. -v prints the figures per file and every
+// miss.
 func TestEvaluation(t *testing.T) {
-	entries := loadBase(t, filepath.Join("testdata", "base.yaml"))
+	entries := loadBase(t, exampleBase)
 	ids := map[string]bool{}
 	for _, e := range entries {
 		ids[e.ID] = true
@@ -169,118 +203,123 @@ func TestEvaluation(t *testing.T) {
 	threshold := faq.DefaultConfig().Threshold
 	for _, set := range evalSets {
 		t.Run(string(set.lang), func(t *testing.T) {
-			qs := loadLabelled(t, filepath.Join("testdata", set.file), ids)
+			type part struct {
+				name       string
+				qs         []labelled
+				assert     bool
+				minP, minR float64
+			}
+			var parts []part
+			var dev, all []labelled
+			for _, f := range set.dev {
+				qs := loadLabelled(t, filepath.Join("testdata", f), ids)
+				parts = append(parts, part{f, qs, false, 0, 0})
+				dev = append(dev, qs...)
+			}
+			final := loadLabelled(t, filepath.Join("testdata", set.final), ids)
+			all = append(slices.Clone(dev), final...)
+			parts = append(parts, part{set.final, final, true, set.finalP, set.finalR},
+				part{"tuning files", dev, true, goalP, goalR}, part{"all files", all, true, goalP, goalR})
 			none := 0
-			for _, q := range qs {
+			for _, q := range all {
 				if q.Want == "" {
 					none++
 				}
 			}
-			if len(qs) < set.min || none*4 < len(qs) {
-				t.Fatalf("%s has %d questions (%d unanswerable); want at least %d, a quarter or more unanswerable", set.file, len(qs), none, set.min)
+			if len(all) < set.min || none*4 < len(all) {
+				t.Fatalf("%d questions (%d unanswerable); want at least %d, a quarter or more unanswerable", len(all), none, set.min)
 			}
-			s := evaluate(ix, set.lang, qs, threshold)
-			t.Logf("%s at threshold %.2f: %d questions (%d answerable), %d suggested, precision %.3f, recall %.3f",
-				set.lang, threshold, len(qs), s.answerable, s.suggested, s.precision(), s.recall())
-			for _, w := range s.wrong {
-				t.Log(w)
-			}
-			if s.precision() < set.minP || s.recall() < set.minR {
-				t.Errorf("precision %.3f, recall %.3f; want ≥ %.2f and ≥ %.2f", s.precision(), s.recall(), set.minP, set.minR)
+			for i, p := range parts {
+				s := evaluate(ix, set.lang, p.qs, threshold)
+				t.Logf("%s %s at threshold %.2f: %d questions (%d answerable), %d suggested, precision %.3f, recall %.3f",
+					set.lang, p.name, threshold, len(p.qs), s.answerable, s.suggested, s.precision(), s.recall())
+				if i <= len(set.dev) {
+					for _, w := range s.wrong {
+						t.Log("  " + p.name + " " + w)
+					}
+				}
+				if p.assert && (s.precision() < p.minP || s.recall() < p.minR) {
+					t.Errorf("%s: precision %.3f, recall %.3f; want ≥ %.3f and ≥ %.3f", p.name, s.precision(), s.recall(), p.minP, p.minR)
+				}
 			}
 		})
 	}
 }
 
-// TestThresholdSweep prints precision and recall per language over a range
-// of thresholds, the table docs/FAQ.md quotes. It only runs with
-// FAQ_SWEEP=1, as a tuning aid.
+// TestThresholdSweep prints precision and recall per language on the tuning
+// files over a range of thresholds, the table docs/FAQ.md quotes. It only
+// runs with FAQ_SWEEP=1, as a tuning aid; the final files stay out of it.
 func TestThresholdSweep(t *testing.T) {
 	if os.Getenv("FAQ_SWEEP") == "" {
 		t.Skip("set FAQ_SWEEP=1 to print the threshold sweep")
 	}
-	entries := loadBase(t, filepath.Join("testdata", "base.yaml"))
+	entries := loadBase(t, exampleBase)
 	ids := map[string]bool{}
 	for _, e := range entries {
 		ids[e.ID] = true
 	}
 	ix := faq.NewIndex(entries)
-	for th := 0.15; th < 0.61; th += 0.05 {
+	for th := 0.30; th < 0.551; th += 0.01 {
 		line := fmt.Sprintf("%.2f", th)
 		for _, set := range evalSets {
-			s := evaluate(ix, set.lang, loadLabelled(t, filepath.Join("testdata", set.file), ids), th)
+			s := evaluate(ix, set.lang, loadDev(t, set.dev, ids), th)
 			line += fmt.Sprintf("  %s P=%.3f R=%.3f", set.lang, s.precision(), s.recall())
 		}
 		t.Log(line)
 	}
 }
 
-// half returns the questions on odd-numbered lines of their file (the
-// tuning half, odd true) or on even-numbered ones (the held-out half).
-func half(qs []labelled, odd bool) []labelled {
-	var out []labelled
-	for _, q := range qs {
-		if (q.Line%2 == 1) == odd {
-			out = append(out, q)
-		}
-	}
-	return out
-}
-
-// TestParamSweep searches the matcher's parameters and the threshold on the
-// tuning half (odd lines) only, and prints the settings that reach the goal
-// on every language there, best worst-case F1 first, with their held-out
-// figures alongside for information. It only runs with FAQ_SWEEP=1.
+// TestParamSweep searches the matcher's parameters and the threshold on
+// the tuning files only and prints the settings reaching the goal in every
+// language there, best worst-case F1 first. The final files stay out of it,
+// so that they remain an honest test of whatever is chosen. It only runs
+// with FAQ_SWEEP=1 (FAQ_SWEEP=all prints the best settings even when none
+// reaches the goal).
 func TestParamSweep(t *testing.T) {
 	if os.Getenv("FAQ_SWEEP") == "" {
 		t.Skip("set FAQ_SWEEP=1 to run the parameter sweep")
 	}
-	entries := loadBase(t, filepath.Join("testdata", "base.yaml"))
+	entries := loadBase(t, exampleBase)
 	ids := map[string]bool{}
 	for _, e := range entries {
 		ids[e.ID] = true
 	}
 	sets := map[connectors.Language][]labelled{}
 	for _, set := range evalSets {
-		sets[set.lang] = loadLabelled(t, filepath.Join("testdata", set.file), ids)
+		sets[set.lang] = loadDev(t, set.dev, ids)
 	}
 	type result struct {
 		line        string
 		worst, mean float64
 	}
 	var res []result
-	for _, rp := range []float64{0, 0.2, 0.3, 0.4, 0.5} {
-		for _, ew := range []float64{0.5, 0.6, 0.7, 0.8} {
+	for _, rp := range []float64{0, 0.2, 0.3, 0.4} {
+		for _, ew := range []float64{0.5, 0.6, 0.7, 0.8, 1} {
 			for _, es := range []float64{0.5, 0.65, 0.8} {
-				for _, v := range []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11} {
-					wk := []float64{1, 0.5, 0.3}[v%3]
-					pooled, strong := v/3%2 == 1, v/6 == 1
+				for v := range 12 {
+					wk := []float64{1, 0.5}[v%2]
+					answers := v/2%2 == 0
+					topK := v/4 + 1
 					p := faq.DefaultTuneParams()
 					p.RivalPenalty, p.ExampleWeight, p.ExampleSide = rp, ew, es
-					p.WeakWeight, p.SharedPooled, p.SharedStrong = wk, pooled, strong
+					p.WeakWeight, p.CoverAnswers, p.TopK = wk, answers, topK
 					ix := faq.NewTunedIndex(entries, p)
-					type halves struct {
-						tq, hq []labelled
-						tb, hb []faq.Match
-					}
-					hs := map[connectors.Language]halves{}
+					best := map[connectors.Language][]faq.Match{}
 					for _, set := range evalSets {
-						tq, hq := half(sets[set.lang], true), half(sets[set.lang], false)
-						hs[set.lang] = halves{tq, hq, bestOf(ix, set.lang, tq), bestOf(ix, set.lang, hq)}
+						best[set.lang] = bestOf(ix, set.lang, sets[set.lang])
 					}
-					for th := 0.10; th < 0.56; th += 0.01 {
+					for th := 0.10; th < 0.71; th += 0.01 {
 						worst, mean, ok := 1.0, 0.0, true
-						line := fmt.Sprintf("rival=%.2f exW=%.2f exSide=%.2f weak=%.1f pooled=%v strong=%v th=%.2f", rp, ew, es, wk, pooled, strong, th)
+						line := fmt.Sprintf("rival=%.2f exW=%.2f exSide=%.2f weak=%.1f answers=%v topK=%d th=%.2f", rp, ew, es, wk, answers, topK, th)
 						for _, set := range evalSets {
-							h := hs[set.lang]
-							tune, held := scoreAt(h.tb, h.tq, th), scoreAt(h.hb, h.hq, th)
-							if tune.precision() < 0.9 || tune.recall() < 0.7 {
+							s := scoreAt(best[set.lang], sets[set.lang], th)
+							if s.precision() < goalP || s.recall() < goalR {
 								ok = false
 							}
-							f := 2 * tune.precision() * tune.recall() / (tune.precision() + tune.recall())
+							f := 2 * s.precision() * s.recall() / (s.precision() + s.recall())
 							worst = min(worst, f)
 							mean += f / float64(len(evalSets))
-							line += fmt.Sprintf("  %s tune P=%.2f R=%.2f held P=%.2f R=%.2f", set.lang, tune.precision(), tune.recall(), held.precision(), held.recall())
+							line += fmt.Sprintf("  %s P=%.2f R=%.2f", set.lang, s.precision(), s.recall())
 						}
 						if ok || os.Getenv("FAQ_SWEEP") == "all" {
 							res = append(res, result{line, worst, mean})
@@ -302,50 +341,5 @@ func TestParamSweep(t *testing.T) {
 		}
 		t.Logf("worst F1 %.3f mean %.3f %s", r.worst, r.mean, r.line)
 	}
-	t.Logf("%d settings reach the goal on the tuning half", len(res))
-}
-
-// heldOutSets are the floors per half at the default threshold: the
-// parameters were chosen on the tuning half (odd lines), so the held-out
-// half (even lines) is the honest estimate of quality on new questions.
-var heldOutSets = []struct {
-	lang                       connectors.Language
-	file                       string
-	tuneP, tuneR, heldP, heldR float64
-}{
-	{connectors.LanguageRussian, "eval_ru.tsv", 0.894, 0.653, 0.826, 0.730},
-	{connectors.LanguageEnglish, "eval_en.tsv", 0.904, 0.730, 0.863, 0.730},
-	{connectors.LanguageUkrainian, "eval_uk.tsv", 0.857, 0.666, 0.857, 0.666},
-}
-
-// TestHeldOut reports precision and recall at the default threshold on the
-// tuning half and the held-out half of each labelled set separately, and
-// holds both to floors so that a change tuned on one half and losing on the
-// other fails. -v prints the figures and the held-out misses.
-func TestHeldOut(t *testing.T) {
-	entries := loadBase(t, filepath.Join("testdata", "base.yaml"))
-	ids := map[string]bool{}
-	for _, e := range entries {
-		ids[e.ID] = true
-	}
-	ix := faq.NewIndex(entries)
-	threshold := faq.DefaultConfig().Threshold
-	for _, set := range heldOutSets {
-		t.Run(string(set.lang), func(t *testing.T) {
-			qs := loadLabelled(t, filepath.Join("testdata", set.file), ids)
-			tune := evaluate(ix, set.lang, half(qs, true), threshold)
-			held := evaluate(ix, set.lang, half(qs, false), threshold)
-			t.Logf("%s at threshold %.2f: tuning half (odd lines) %d answerable, precision %.3f, recall %.3f; held-out half (even lines) %d answerable, precision %.3f, recall %.3f",
-				set.lang, threshold, tune.answerable, tune.precision(), tune.recall(), held.answerable, held.precision(), held.recall())
-			for _, w := range held.wrong {
-				t.Log("held out: " + w)
-			}
-			if tune.precision() < set.tuneP || tune.recall() < set.tuneR {
-				t.Errorf("tuning half: precision %.3f, recall %.3f; want ≥ %.2f and ≥ %.2f", tune.precision(), tune.recall(), set.tuneP, set.tuneR)
-			}
-			if held.precision() < set.heldP || held.recall() < set.heldR {
-				t.Errorf("held-out half: precision %.3f, recall %.3f; want ≥ %.2f and ≥ %.2f", held.precision(), held.recall(), set.heldP, set.heldR)
-			}
-		})
-	}
+	t.Logf("%d settings reach the goal on the tuning files", len(res))
 }

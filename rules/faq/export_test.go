@@ -7,15 +7,17 @@ type TuneParams struct {
 	MinShared                         int
 	RivalPenalty, WeakWeight          float64
 	SharedPooled, SharedStrong        bool
+	CoverAnswers                      bool
+	TopK                              int
 }
 
 // DefaultTuneParams returns the shipped parameters.
 func DefaultTuneParams() TuneParams {
 	p := defaultParams()
-	return TuneParams{K1: p.k1, B: p.b, ExampleSide: p.exampleSide, ExampleWeight: p.exampleWeight, MinShared: p.minShared, RivalPenalty: p.rivalPenalty, WeakWeight: p.weakWeight, SharedPooled: p.sharedPooled, SharedStrong: p.sharedStrong}
+	return TuneParams{K1: p.k1, B: p.b, ExampleSide: p.exampleSide, ExampleWeight: p.exampleWeight, MinShared: p.minShared, RivalPenalty: p.rivalPenalty, WeakWeight: p.weakWeight, SharedPooled: p.sharedPooled, SharedStrong: p.sharedStrong, CoverAnswers: p.coverAnswers, TopK: p.topK}
 }
 
 // NewTunedIndex is NewIndex with other parameters.
 func NewTunedIndex(entries []Entry, t TuneParams) *Index {
-	return newIndex(entries, params{k1: t.K1, b: t.B, exampleSide: t.ExampleSide, exampleWeight: t.ExampleWeight, minShared: t.MinShared, rivalPenalty: t.RivalPenalty, weakWeight: t.WeakWeight, sharedPooled: t.SharedPooled, sharedStrong: t.SharedStrong})
+	return newIndex(entries, params{k1: t.K1, b: t.B, exampleSide: t.ExampleSide, exampleWeight: t.ExampleWeight, minShared: t.MinShared, rivalPenalty: t.RivalPenalty, weakWeight: t.WeakWeight, sharedPooled: t.SharedPooled, sharedStrong: t.SharedStrong, coverAnswers: t.CoverAnswers, topK: t.TopK})
 }

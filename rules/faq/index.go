@@ -46,6 +46,16 @@ type params struct {
 	// answer) rather than its examples only; sharedStrong leaves weak
 	// words out of the count.
 	sharedPooled, sharedStrong bool
+	// coverAnswers counts the answer's words in the entry's coverage. An
+	// answer speaks of neighbouring topics ("the Work sheet of your
+	// report"), so its words can pull a question towards the wrong entry.
+	coverAnswers bool
+	// topK is how many of an entry's best example scores are averaged
+	// (an example sharing nothing counts as 0; an entry with fewer
+	// examples averages over those it has): an entry that several
+	// examples match is a safer bet than one whose single short example
+	// happens to share two words with the question.
+	topK int
 }
 
 // defaultParams are the chosen values.
@@ -53,11 +63,13 @@ func defaultParams() params {
 	return params{
 		k1:            1.2,
 		b:             0.6,
-		exampleSide:   0.65,
-		exampleWeight: 0.6,
+		exampleSide:   0.8,
+		exampleWeight: 0.7,
 		minShared:     2,
 		rivalPenalty:  0,
 		weakWeight:    1,
+		coverAnswers:  true,
+		topK:          3,
 	}
 }
 
@@ -101,6 +113,8 @@ type langIndex struct {
 	// word can be, so a question mostly about something else scores low.
 	unknownIDF float64
 	weak       map[string]bool // stems of weak words
+	// examples counts each entry's example questions in this language.
+	examples map[int]int
 }
 
 type posting struct {
@@ -134,7 +148,9 @@ func newIndex(entries []Entry, p params) *Index {
 				}
 				pool.add(q, lang)
 			}
-			pool.add(e.Answers[lang], lang)
+			if p.coverAnswers {
+				pool.add(e.Answers[lang], lang)
+			}
 			if pool.len > 0 {
 				ps = append(ps, pool)
 			}
@@ -168,13 +184,14 @@ func newLangIndex(docs []doc, p params, lang connectors.Language) *langIndex {
 	if len(docs) == 0 {
 		return nil
 	}
-	li := &langIndex{p: p, weak: weakStems(lang), docs: docs, df: map[string]int{}, post: map[string][]posting{}}
+	li := &langIndex{p: p, weak: weakStems(lang), docs: docs, df: map[string]int{}, post: map[string][]posting{}, examples: map[int]int{}}
 	total := 0
 	for _, d := range docs {
 		for t := range d.tf {
 			li.df[t]++
 		}
 		total += d.len
+		li.examples[d.entry]++
 	}
 	li.avgLen = float64(total) / float64(len(li.docs))
 	for i, d := range docs {
@@ -283,6 +300,11 @@ func (ix *Index) MatchTerms(terms []string, lang connectors.Language, n int) []M
 	for i := range best {
 		best[i] = -1
 	}
+	k := max(ix.p.topK, 1)
+	var tops []float64 // k best example scores per entry, when k > 1
+	if k > 1 {
+		tops = make([]float64, k*len(ix.entries))
+	}
 	for _, di := range touched {
 		d := &li.docs[di]
 		r := raw[di]
@@ -290,8 +312,22 @@ func (ix *Index) MatchTerms(terms []string, lang connectors.Language, n int) []M
 		if s > 1 {
 			s = 1
 		}
+		if tops != nil {
+			insertTop(tops[d.entry*k:(d.entry+1)*k], s)
+		}
 		if b := best[d.entry]; b < 0 || s > score[d.entry] || (s == score[d.entry] && r > raw[b]) {
 			best[d.entry], score[d.entry] = di, s
+		}
+	}
+	if tops != nil {
+		for ei := range score {
+			sum := 0.0
+			for _, v := range tops[ei*k : (ei+1)*k] {
+				sum += v
+			}
+			// An entry with fewer than k examples is not held to
+			// agreement it cannot show.
+			score[ei] = sum / float64(max(1, min(k, li.examples[ei])))
 		}
 	}
 	var cov []float64
@@ -323,6 +359,18 @@ func (ix *Index) MatchTerms(terms []string, lang connectors.Language, n int) []M
 		out = out[:n]
 	}
 	return out
+}
+
+// insertTop keeps top, sorted best first, as the len(top) best of the
+// scores seen and s.
+func insertTop(top []float64, s float64) {
+	for i, v := range top {
+		if s > v {
+			copy(top[i+1:], top[i:len(top)-1])
+			top[i] = s
+			return
+		}
+	}
 }
 
 // penaliseRivals takes rivalPenalty times the best other entry's score off

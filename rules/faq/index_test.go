@@ -3,6 +3,7 @@ package faq
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -56,7 +57,10 @@ func TestMatchRanksTheSharedRareWordFirst(t *testing.T) {
 }
 
 func TestMatchScoreIsNormalised(t *testing.T) {
-	ix := NewIndex(sanityBase())
+	// One example's score, not averaged with the entry's others (topK 1).
+	p := defaultParams()
+	p.topK = 1
+	ix := newIndex(sanityBase(), p)
 	// The example itself scores 1 (within rounding); extra unknown words
 	// lower the score; a language without examples matches nothing.
 	exact := ix.Match("Where can I see the report?", en, 1)
@@ -86,8 +90,44 @@ func TestMatchScoreScaleDoesNotDependOnBaseSize(t *testing.T) {
 	if len(a) == 0 || len(b) == 0 || a[0].EntryID != "report" || b[0].EntryID != "report" {
 		t.Fatalf("small %+v, big %+v", a, b)
 	}
-	if a[0].Score < 0.95 || b[0].Score < 0.95 {
-		t.Errorf("an exact example scores %.3f in a small base and %.3f in a big one; want both near 1", a[0].Score, b[0].Score)
+	if math.Abs(a[0].Score-b[0].Score) > 0.02 || a[0].Score < 0.5 {
+		t.Errorf("an exact example scores %.3f in a small base and %.3f in a big one; want both the same, well above the threshold", a[0].Score, b[0].Score)
+	}
+}
+
+// An entry one of whose short examples shares two words with a question
+// ("when", "ready") does not reach the threshold on that alone: the entry
+// score averages its three best examples, and the others share nothing.
+func TestMatchAveragesAnEntrysBestExamples(t *testing.T) {
+	entries := []Entry{
+		{ID: "task-status", Questions: map[connectors.Language][]string{en: {
+			"When will the task be ready?", "What is the status of our task?", "Is the landing page task done?",
+		}}},
+		{ID: "report-when", Questions: map[connectors.Language][]string{en: {
+			"When will the monthly report be ready?", "Is the report for last month ready?", "Where is the monthly report?",
+		}}},
+	}
+	q := "When will the report be ready?"
+	threshold := DefaultConfig().Threshold
+	score := func(ms []Match, id string) float64 {
+		for _, m := range ms {
+			if m.EntryID == id {
+				return m.Score
+			}
+		}
+		return 0
+	}
+	ms := NewIndex(entries).Match(q, en, 2)
+	if len(ms) == 0 || ms[0].EntryID != "report-when" || ms[0].Score < threshold {
+		t.Fatalf("Match(%q) = %+v, want report-when first above %.2f", q, ms, threshold)
+	}
+	if s := score(ms, "task-status"); s >= threshold {
+		t.Errorf("task-status scored %.3f on one short example; want below %.2f", s, threshold)
+	}
+	one := defaultParams()
+	one.topK = 1
+	if s := score(newIndex(entries, one).Match(q, en, 2), "task-status"); s < threshold {
+		t.Errorf("with the best example alone task-status scored %.3f; the test needs it above %.2f to mean anything", s, threshold)
 	}
 }
 
