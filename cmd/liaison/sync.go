@@ -11,7 +11,6 @@ import (
 
 	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/sync/daemon"
-	"github.com/liaisonhq/liaison/sync/store/sqlite"
 )
 
 // cmdSync is `liaison sync --once`: one full cycle, then exit.
@@ -20,7 +19,7 @@ func cmdSync(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	path := configFlag(fs)
 	once := fs.Bool("once", false, "run one cycle (pull, rules, deliver) and exit; required")
-	dataDir := fs.String("data-dir", os.Getenv("LIAISON_DATA_DIR"), "state `dir` (overrides store.data_dir)")
+	dataDir := fs.String("data-dir", os.Getenv("LIAISON_DATA_DIR"), "state `dir` (overrides store.data_dir; sqlite only)")
 	dryRun := fs.Bool("dry-run", false, "log what would be written to Slack and Jira instead of writing it")
 	logFormat := fs.String("log-format", "", "text or json (overrides log.format)")
 	logLevel := fs.String("log-level", "", "overrides log.level")
@@ -36,11 +35,12 @@ func cmdSync(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	log := newLogger(stderr, pick(*logFormat, cfg.Log.Format), pick(*logLevel, cfg.Log.Level))
-	dir := pick(*dataDir, cfg.Store.DataDir)
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	st, err := sqlite.Open(ctx, dir, sqlite.Options{Logger: log})
+	// store.driver decides: the data dir (sqlite) or the shared database
+	// (postgres), where a one-off cycle works alongside running replicas.
+	st, err := daemon.OpenStore(ctx, cfg, daemon.StoreOptions{DataDir: *dataDir, Logger: log})
 	if err != nil {
 		fmt.Fprintf(stderr, "liaison sync: %v\n", err)
 		return exitFailed
@@ -49,7 +49,9 @@ func cmdSync(args []string, stdout, stderr io.Writer) int {
 	for _, why := range cfg.Unconfigured() {
 		log.Warn("connector not configured; skipping it", "reason", why)
 	}
-	app, err := daemon.NewApp(func() *configs.Config { return cfg }, st, daemon.AppOptions{Logger: log, DryRun: *dryRun, Once: true})
+	app, err := daemon.NewApp(func() *configs.Config { return cfg }, st, daemon.AppOptions{
+		Logger: log, DryRun: *dryRun, Once: true, Owner: daemon.LeaseOwner(cfg),
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "liaison sync: %v\n", err)
 		return exitFailed

@@ -10,9 +10,12 @@ package daemon
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,7 +47,9 @@ type Options struct {
 	Version string
 	// DryRun logs every write to Slack and Jira instead of sending it.
 	DryRun bool
-	// Owner names this replica in outbox leases; default "liaison".
+	// Owner names this replica in outbox leases; default "liaison" on
+	// SQLite, and host, pid and a random suffix on PostgreSQL, where
+	// replicas must differ.
 	Owner string
 	// LoadOptions are passed to configs.Load (tests inject the environment).
 	LoadOptions []configs.Option
@@ -140,16 +145,12 @@ func (d *Daemon) notReadyReason() string {
 // after a clean shutdown.
 func (d *Daemon) Run(ctx context.Context) error {
 	cfg := d.Config()
-	dataDir := d.opts.DataDir
-	if dataDir == "" {
-		dataDir = cfg.Store.DataDir
-	}
 	listenAddr := d.opts.Listen
 	if listenAddr == "" {
 		listenAddr = cfg.Server.Listen
 	}
 
-	st, err := openStore(ctx, cfg, dataDir, d)
+	st, err := openStore(ctx, cfg, StoreOptions{DataDir: d.opts.DataDir, Logger: d.log, Clock: d.clock})
 	if err != nil {
 		return err
 	}
@@ -159,8 +160,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}
 	}()
 
-	app, err := NewApp(d.Config, st, AppOptions{
-		Logger: d.log, Clock: d.clock, Registerer: d.reg, DryRun: d.opts.DryRun, Owner: d.opts.Owner,
+	owner := d.opts.Owner
+	if owner == "" {
+		owner = LeaseOwner(cfg)
+	}
+	app, err := NewApp(d.Config, st.Store, AppOptions{
+		Logger: d.log, Clock: d.clock, Registerer: d.reg, DryRun: d.opts.DryRun, Owner: owner,
 	})
 	if err != nil {
 		return err
@@ -201,8 +206,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 		"version", d.opts.Version,
 		"agency", cfg.Agency.Name,
 		"listen", srv.addr(),
-		"data_dir", dataDir,
 		"store", cfg.Store.Driver,
+		st.where,
 		"people", len(cfg.People),
 		"clients", len(cfg.Clients),
 	)
@@ -302,4 +307,23 @@ func boolFloat(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// LeaseOwner is the default outbox lease owner for a process using cfg's
+// store: empty (the App's "liaison") on SQLite, where one process owns the
+// data, and a name unique among live replicas on PostgreSQL, where a shared
+// owner would let one replica finish a delivery another holds.
+func LeaseOwner(cfg *configs.Config) string {
+	if cfg.Store.Driver != configs.DriverPostgres {
+		return ""
+	}
+	// The host and pid tell an operator which process holds a delivery; the
+	// random suffix keeps apart two containers that both run as pid 1.
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "liaison"
+	}
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }
