@@ -34,7 +34,7 @@ func (q queries) UpsertMessages(ctx context.Context, msgs []connectors.Message) 
 	}
 	return batch(ctx, q, upsertMessage, msgs, func(m connectors.Message) []any {
 		return []any{m.ChannelID, m.TS, m.ThreadTS, m.UserID, m.TeamID,
-			m.Text, m.Subtype, m.EditedTS, m.Deleted, m.Permalink, m.ClientID}
+			text(m.Text), m.Subtype, m.EditedTS, m.Deleted, m.Permalink, m.ClientID}
 	}, func(m connectors.Message) string { return "upserting message " + m.ChannelID + "/" + m.TS })
 }
 

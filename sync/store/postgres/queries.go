@@ -182,3 +182,15 @@ func (q queries) updateOrExists(ctx context.Context, table, keyCol, update strin
 		Scan(&updated, &exists)
 	return updated, exists, err
 }
+
+// text makes upstream free text storable. PostgreSQL's text type rejects
+// NUL and invalid UTF-8, which SQLite stores as given; one such Slack
+// message or Jira summary would otherwise fail its whole batch and stop
+// the sync from advancing. NUL carries nothing a person wrote, so it is
+// dropped; invalid bytes become U+FFFD, as encoding/json would.
+func text(s string) string {
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "")
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}

@@ -824,3 +824,40 @@ func BenchmarkClaimDeliveries(b *testing.B) {
 		}
 	}
 }
+
+// A NUL or invalid UTF-8 in upstream text (PostgreSQL text rejects both)
+// is cleaned rather than failing the batch and the messages around it.
+func TestUnstorableTextIsCleanedNotRejected(t *testing.T) {
+	st := openTemp(t)
+	ctx := t.Context()
+	msgs := []connectors.Message{
+		{ChannelID: "C1", TS: "1.000001", Text: "before"},
+		{ChannelID: "C1", TS: "1.000002", Text: "nul\x00here \xff end"},
+		{ChannelID: "C1", TS: "1.000003", Text: "after"},
+	}
+	if err := st.UpsertMessages(ctx, msgs); err != nil {
+		t.Fatalf("UpsertMessages: %v", err)
+	}
+	m, err := st.GetMessage(ctx, "C1", "1.000002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Text != "nulhere \uFFFD end" {
+		t.Errorf("stored text %q", m.Text)
+	}
+	if msgs[1].Text != "nul\x00here \xff end" {
+		t.Error("the caller's message was changed")
+	}
+	task := connectors.Task{Key: "A-1", ID: "1", ProjectKey: "A", Summary: "fix\x00 it", Labels: []string{"a\x00b"},
+		Created: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), Updated: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	if err := st.UpsertTasks(ctx, []connectors.Task{task}); err != nil {
+		t.Fatalf("UpsertTasks: %v", err)
+	}
+	got, err := st.GetTask(ctx, "A-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Summary != "fix it" || len(got.Labels) != 1 || got.Labels[0] != "ab" || task.Labels[0] != "a\x00b" {
+		t.Errorf("stored %q %q; caller's labels %q", got.Summary, got.Labels, task.Labels)
+	}
+}

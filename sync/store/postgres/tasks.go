@@ -45,15 +45,16 @@ func (q queries) UpsertTasks(ctx context.Context, tasks []connectors.Task) error
 		}
 	}
 	return batch(ctx, q, upsertTask, tasks, func(t connectors.Task) []any {
-		labels := t.Labels
-		if labels == nil {
-			labels = []string{}
+		// A copy: the caller's task is not ours to change.
+		labels := make([]string, len(t.Labels))
+		for i, l := range t.Labels {
+			labels[i] = text(l)
 		}
 		var due any
 		if t.DueDate != "" {
 			due = t.DueDate
 		}
-		return []any{t.Key, t.ID, t.ProjectKey, t.Summary, t.Status, string(t.StatusCategory), t.AssigneeAccountID,
+		return []any{t.Key, t.ID, t.ProjectKey, text(t.Summary), t.Status, string(t.StatusCategory), t.AssigneeAccountID,
 			due, t.OriginalEstimate, t.RemainingEstimate, t.TimeSpent, labels, t.IssueType, t.ParentKey,
 			ts(t.Created), ts(t.Updated), ts(t.Resolved), t.Deleted}
 	}, func(t connectors.Task) string { return "upserting task " + t.Key })
