@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -124,41 +123,19 @@ func (q queries) QueryMetrics(ctx context.Context, mq store.MetricQuery) ([]stor
 		return nil, fmt.Errorf("querying metrics: %w", err)
 	}
 	defer rows.Close()
-	type group struct{ date, dim string }
-	totals := map[group]map[string]float64{}
+	var totals store.MetricTotals
 	for rows.Next() {
 		var (
-			g    group
-			name string
-			sum  float64
+			date, dim, name string
+			sum             float64
 		)
-		if err := rows.Scan(&g.date, &g.dim, &name, &sum); err != nil {
+		if err := rows.Scan(&date, &dim, &name, &sum); err != nil {
 			return nil, fmt.Errorf("querying metrics: %w", err)
 		}
-		if totals[g] == nil {
-			totals[g] = map[string]float64{}
-		}
-		totals[g][name] = sum
+		totals.Add(date, dim, name, sum)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("querying metrics: %w", err)
 	}
-	out := make([]store.MetricTotal, 0, len(totals))
-	for g, m := range totals {
-		out = append(out, store.MetricTotal{Date: g.date, Dimension: g.dim, Metrics: m})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if mq.OrderBy != "" && a.Metrics[mq.OrderBy] != b.Metrics[mq.OrderBy] {
-			return a.Metrics[mq.OrderBy] > b.Metrics[mq.OrderBy]
-		}
-		if a.Date != b.Date {
-			return a.Date < b.Date
-		}
-		return a.Dimension < b.Dimension
-	})
-	if mq.Limit > 0 && len(out) > mq.Limit {
-		out = out[:mq.Limit]
-	}
-	return out, nil
+	return totals.Result(mq), nil
 }

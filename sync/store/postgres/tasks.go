@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -169,16 +168,11 @@ func (q queries) DeleteWorklogs(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// SumWorklogs implements store.Worklogs. Grouping by day happens here, not
-// in SQL: WorklogQuery.Location is a Go zone (possibly a fixed offset with
-// no IANA name), which PostgreSQL's AT TIME ZONE cannot be given reliably.
+// SumWorklogs implements store.Worklogs: SQL filters, store.WorklogSums
+// groups (by day in a Go zone, which SQL cannot be handed reliably).
 func (q queries) SumWorklogs(ctx context.Context, wq store.WorklogQuery) ([]store.WorklogSum, error) {
 	if wq.From.IsZero() || wq.To.IsZero() || !wq.From.Before(wq.To) {
 		return nil, fmt.Errorf("summing worklogs: need From before To: %w", store.ErrInvalid)
-	}
-	loc := wq.Location
-	if loc == nil {
-		loc = time.UTC
 	}
 	var w where
 	w.add("started_at >= " + w.arg(tsArg(wq.From)) + " AND started_at < " + w.arg(tsArg(wq.To)))
@@ -190,44 +184,20 @@ func (q queries) SumWorklogs(ctx context.Context, wq store.WorklogQuery) ([]stor
 		return nil, fmt.Errorf("summing worklogs: %w", err)
 	}
 	defer rows.Close()
-	sums := map[store.WorklogSum]int64{}
+	sums := store.NewWorklogSums(wq)
 	for rows.Next() {
 		var (
-			g       store.WorklogSum
-			started time.Time
-			secs    int64
+			issue, author string
+			started       time.Time
+			secs          int64
 		)
-		if err := rows.Scan(&g.IssueKey, &g.AuthorAccountID, &started, &secs); err != nil {
+		if err := rows.Scan(&issue, &author, &started, &secs); err != nil {
 			return nil, fmt.Errorf("summing worklogs: %w", err)
 		}
-		if !wq.ByIssue {
-			g.IssueKey = ""
-		}
-		if !wq.ByAuthor {
-			g.AuthorAccountID = ""
-		}
-		if wq.ByDay {
-			g.Day = started.In(loc).Format(time.DateOnly)
-		}
-		sums[g] += secs
+		sums.Add(issue, author, started, secs)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("summing worklogs: %w", err)
 	}
-	out := make([]store.WorklogSum, 0, len(sums))
-	for g, s := range sums {
-		g.Seconds = s
-		out = append(out, g)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Day != b.Day {
-			return a.Day < b.Day
-		}
-		if a.IssueKey != b.IssueKey {
-			return a.IssueKey < b.IssueKey
-		}
-		return a.AuthorAccountID < b.AuthorAccountID
-	})
-	return out, nil
+	return sums.Result(), nil
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -209,16 +208,11 @@ func (q queries) DeleteWorklogs(ctx context.Context, ids []string) error {
 	})
 }
 
-// SumWorklogs implements store.Worklogs. Grouping by day happens here, not in
-// SQL, because the day depends on a time zone and time zone arithmetic is
-// not portable across databases.
+// SumWorklogs implements store.Worklogs: SQL filters, store.WorklogSums
+// groups (by day in a Go zone, which SQL cannot be handed reliably).
 func (q queries) SumWorklogs(ctx context.Context, wq store.WorklogQuery) ([]store.WorklogSum, error) {
 	if wq.From.IsZero() || wq.To.IsZero() || !wq.From.Before(wq.To) {
 		return nil, fmt.Errorf("summing worklogs: need From before To: %w", store.ErrInvalid)
-	}
-	loc := wq.Location
-	if loc == nil {
-		loc = time.UTC
 	}
 	var w where
 	w.add("started_at >= ? AND started_at < ?", wq.From.UnixMilli(), wq.To.UnixMilli())
@@ -230,44 +224,20 @@ func (q queries) SumWorklogs(ctx context.Context, wq store.WorklogQuery) ([]stor
 		return nil, fmt.Errorf("summing worklogs: %w", err)
 	}
 	defer rows.Close()
-	sums := map[store.WorklogSum]int64{}
+	sums := store.NewWorklogSums(wq)
 	for rows.Next() {
 		var (
-			g       store.WorklogSum
-			started int64
-			secs    int64
+			issue, author string
+			started       int64
+			secs          int64
 		)
-		if err := rows.Scan(&g.IssueKey, &g.AuthorAccountID, &started, &secs); err != nil {
+		if err := rows.Scan(&issue, &author, &started, &secs); err != nil {
 			return nil, fmt.Errorf("summing worklogs: %w", err)
 		}
-		if !wq.ByIssue {
-			g.IssueKey = ""
-		}
-		if !wq.ByAuthor {
-			g.AuthorAccountID = ""
-		}
-		if wq.ByDay {
-			g.Day = time.UnixMilli(started).In(loc).Format(time.DateOnly)
-		}
-		sums[g] += secs
+		sums.Add(issue, author, time.UnixMilli(started), secs)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("summing worklogs: %w", err)
 	}
-	out := make([]store.WorklogSum, 0, len(sums))
-	for g, s := range sums {
-		g.Seconds = s
-		out = append(out, g)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Day != b.Day {
-			return a.Day < b.Day
-		}
-		if a.IssueKey != b.IssueKey {
-			return a.IssueKey < b.IssueKey
-		}
-		return a.AuthorAccountID < b.AuthorAccountID
-	})
-	return out, nil
+	return sums.Result(), nil
 }
