@@ -2,6 +2,9 @@ package google
 
 import (
 	"context"
+	"errors"
+	"sort"
+	"strings"
 	"sync"
 )
 
@@ -69,4 +72,25 @@ func Fanout[T, R any](ctx context.Context, items []T, conc int, causes func(T) [
 	}
 	wg.Wait()
 	return out
+}
+
+// Err joins the failures, each wrapped by wrap and sorted by message, and
+// when items were skipped one more error after them, made by skipped from
+// their number and their names (sorted, comma-separated). Nil when all
+// succeeded.
+func (o Outcome[T, R]) Err(wrap func(Failure[T]) error, name func(T) string, skipped func(n int, names string) error) error {
+	errs := make([]error, 0, len(o.Failed)+1)
+	for _, f := range o.Failed {
+		errs = append(errs, wrap(f))
+	}
+	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+	if len(o.Skipped) > 0 {
+		names := make([]string, 0, len(o.Skipped))
+		for _, it := range o.Skipped {
+			names = append(names, name(it))
+		}
+		sort.Strings(names)
+		errs = append(errs, skipped(len(names), strings.Join(names, ", ")))
+	}
+	return errors.Join(errs...)
 }

@@ -3,6 +3,9 @@ package google
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -58,6 +61,26 @@ func TestFanoutSkipsItemsSharingABrokenCause(t *testing.T) {
 	if p := peak.Load(); p != 1 {
 		t.Errorf("%d ran at once, want at most 1", p)
 	}
+	err := out.Err(func(f Failure[item]) error { return fmt.Errorf("%s: %w", f.Item.name, f.Err) },
+		func(it item) string { return it.name },
+		func(n int, names string) error { return fmt.Errorf("%d more not tried: %s", n, names) })
+	if !errors.Is(err, errRevoked) || strings.Count(err.Error(), "invalid_grant") != 1 ||
+		!strings.HasSuffix(err.Error(), "2 more not tried: "+skippedNames(out.Skipped)) {
+		t.Errorf("Err() = %v; want the one failure, then the two skipped by name", err)
+	}
+	if none := (Outcome[item, string]{Results: []string{"x"}}).Err(nil, nil, nil); none != nil {
+		t.Errorf("Err() with no failures = %v", none)
+	}
+}
+
+// skippedNames lists skipped items as Err does: sorted, comma-separated.
+func skippedNames(its []item) string {
+	names := make([]string, 0, len(its))
+	for _, it := range its {
+		names = append(names, it.name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 // A failure that names no cause skips nothing.

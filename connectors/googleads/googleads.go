@@ -200,23 +200,15 @@ func (s *Syncer) Sync(ctx context.Context, accounts []Account) ([]AccountResult,
 			return nil
 		})
 	results := out.Results
-	errs := make([]error, 0, len(out.Failed)+1)
-	for _, f := range out.Failed {
-		errs = append(errs, &AccountError{ClientID: f.Item.ClientID, CustomerID: f.Item.CustomerID, Err: f.Err})
-	}
 	sort.Slice(results, func(i, j int) bool { return results[i].CustomerID < results[j].CustomerID })
-	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
-	if len(out.Skipped) > 0 {
-		skipped := make([]string, 0, len(out.Skipped))
-		for _, a := range out.Skipped {
-			skipped = append(skipped, a.ClientID+"/"+a.CustomerID)
-		}
-		sort.Strings(skipped)
-		errs = append(errs, fmt.Errorf("google ads: %d more accounts not tried after the error above (same credentials or API version): %s",
-			len(skipped), strings.Join(skipped, ", ")))
-	}
+	err := out.Err(func(f google.Failure[Account]) error {
+		return &AccountError{ClientID: f.Item.ClientID, CustomerID: f.Item.CustomerID, Err: f.Err}
+	}, func(a Account) string { return a.ClientID + "/" + a.CustomerID },
+		func(n int, names string) error {
+			return fmt.Errorf("google ads: %d more accounts not tried after the error above (same credentials or API version): %s", n, names)
+		})
 	s.log.Info("google ads pulled", "accounts", len(results), "failed", len(accounts)-len(results))
-	return results, errors.Join(errs...)
+	return results, err
 }
 
 // versionKey marks the API version as failing in Sync's memo.

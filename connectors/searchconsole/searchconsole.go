@@ -212,23 +212,15 @@ func (s *Syncer) Sync(ctx context.Context, sites []Site) ([]SiteResult, error) {
 			return nil
 		})
 	results := out.Results
-	errs := make([]error, 0, len(out.Failed)+1)
-	for _, f := range out.Failed {
-		errs = append(errs, &SiteError{ClientID: f.Item.ClientID, Property: f.Item.Property, Err: f.Err})
-	}
 	sort.Slice(results, func(i, j int) bool { return results[i].Property < results[j].Property })
-	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
-	if len(out.Skipped) > 0 {
-		skipped := make([]string, 0, len(out.Skipped))
-		for _, site := range out.Skipped {
-			skipped = append(skipped, site.ClientID+"/"+site.Property)
-		}
-		sort.Strings(skipped)
-		errs = append(errs, fmt.Errorf("search console: %d more properties not tried after the credentials were rejected: %s",
-			len(skipped), strings.Join(skipped, ", ")))
-	}
+	err := out.Err(func(f google.Failure[Site]) error {
+		return &SiteError{ClientID: f.Item.ClientID, Property: f.Item.Property, Err: f.Err}
+	}, func(site Site) string { return site.ClientID + "/" + site.Property },
+		func(n int, names string) error {
+			return fmt.Errorf("search console: %d more properties not tried after the credentials were rejected: %s", n, names)
+		})
 	s.log.Info("search console pulled", "properties", len(results), "failed", len(sites)-len(results))
-	return results, errors.Join(errs...)
+	return results, err
 }
 
 // groupings are the queries made per property: the daily total, then
