@@ -56,6 +56,7 @@ commands:
   sync --once   one cycle: pull, evaluate rules, deliver what is due; then exit
   silence       add, list or expire silences (add|list|expire)
   faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
+  faq eval      precision and recall of an answer base on labelled questions ([-faq FILE | -config FILE] [-threshold T] [-sweep] [-json] FILE.tsv)
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config)
   healthcheck   probe a running daemon's /healthz (for container HEALTHCHECK)
   version       print the version
@@ -164,6 +165,9 @@ func cmdCheckConfig(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%s: ok (%d people, %d clients)\n", *path, len(cfg.People), len(cfg.Clients))
 	for _, why := range cfg.Unconfigured() {
 		fmt.Fprintf(stdout, "note: %s\n", why)
+	}
+	for _, w := range cfg.FAQWarnings() {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
 	}
 	if *printCfg {
 		out, err := cfg.RedactedYAML()

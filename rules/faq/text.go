@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-
-	"github.com/liaisonhq/liaison/connectors"
 )
 
 var (
@@ -57,44 +55,6 @@ func Normalize(text string) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
-}
-
-// DetectLanguage guesses the language of text: Latin script is English;
-// Cyrillic with і, ї, є or ґ is Ukrainian, with ы, э, ъ or ё Russian;
-// Cyrillic with none of those letters (short messages often have none)
-// takes fallback when that is ru or uk, else Russian. Brand names in Latin
-// inside Cyrillic text ("отчёт по Google Ads") do not flip it: Latin must
-// outnumber Cyrillic letters twice over.
-func DetectLanguage(text string, fallback connectors.Language) connectors.Language {
-	var latin, cyr, uk, ru int
-	for _, r := range strings.ToLower(StripMarkup(text)) {
-		switch {
-		case r >= 'a' && r <= 'z':
-			latin++
-		case r == 'і' || r == 'ї' || r == 'є' || r == 'ґ':
-			uk++
-			cyr++
-		case r == 'ы' || r == 'э' || r == 'ъ' || r == 'ё':
-			ru++
-			cyr++
-		case unicode.Is(unicode.Cyrillic, r):
-			cyr++
-		}
-	}
-	switch {
-	case cyr == 0 && latin == 0:
-		return fallback
-	case latin > 2*cyr:
-		return connectors.LanguageEnglish
-	case uk > ru:
-		return connectors.LanguageUkrainian
-	case ru > uk:
-		return connectors.LanguageRussian
-	case fallback == connectors.LanguageUkrainian:
-		return connectors.LanguageUkrainian
-	default:
-		return connectors.LanguageRussian
-	}
 }
 
 // questionStarts are words that make a sentence a question when it starts

@@ -95,21 +95,9 @@ func (f *FAQ) index(cfg *configs.Config) *faq.Index {
 	f.ixMu.Lock()
 	defer f.ixMu.Unlock()
 	if f.ixCfg != cfg {
-		f.ix, f.ixCfg = faq.NewIndex(FAQEntries(cfg.FAQ)), cfg
+		f.ix, f.ixCfg = cfg.FAQ.Index(), cfg
 	}
 	return f.ix
-}
-
-// FAQEntries converts the loaded answer base for the matcher.
-func FAQEntries(base *configs.FAQ) []faq.Entry {
-	if base == nil {
-		return nil
-	}
-	out := make([]faq.Entry, 0, len(base.Entries))
-	for _, e := range base.Entries {
-		out = append(out, faq.Entry{ID: e.ID, Questions: e.Questions, Answers: e.Answers})
-	}
-	return out
 }
 
 // faqSuggestion is what a suggestion's buttons act on.
@@ -144,7 +132,11 @@ func (f *FAQ) OnMessage(ctx context.Context, m connectors.Message) error {
 	if !rc.Enabled {
 		return nil
 	}
-	if side, _ := ClassifyAuthor(cfg, m); side != SideClient || !faq.IsQuestion(m.Text) {
+	if side, _ := ClassifyAuthor(cfg, m); side != SideClient {
+		return nil
+	}
+	o := f.index(cfg).Assess(m.Text, c.Language, 1)
+	if !o.Asks() {
 		return nil
 	}
 	now := f.e.clock.Now()
@@ -156,12 +148,11 @@ func (f *FAQ) OnMessage(ctx context.Context, m connectors.Message) error {
 	if !first {
 		return nil
 	}
-	lang := faq.DetectLanguage(m.Text, c.Language)
-	terms := faq.Terms(m.Text, lang)
+	lang := o.Lang
 	f.questions.WithLabelValues(string(lang)).Inc()
-	ms := f.index(cfg).MatchTerms(terms, lang, 1)
-	if len(ms) == 0 || ms[0].Score < rc.Threshold {
-		detail, err := json.Marshal(faq.Unmatched{ClientID: c.ID, Lang: lang, Text: faq.StripMarkup(m.Text), Terms: terms, Time: m.Time()})
+	best, ok := o.Suggestion(rc.Threshold)
+	if !ok {
+		detail, err := json.Marshal(faq.Unmatched{ClientID: c.ID, Lang: lang, Text: faq.StripMarkup(m.Text), Terms: o.Terms, Time: m.Time()})
 		if err != nil {
 			return fmt.Errorf("encoding unmatched question: %w", err)
 		}
@@ -170,7 +161,6 @@ func (f *FAQ) OnMessage(ctx context.Context, m connectors.Message) error {
 		}
 		return nil
 	}
-	best := ms[0]
 	f.matched.WithLabelValues(best.EntryID).Inc()
 	if now.Sub(m.Time()) > staleEvent {
 		return nil

@@ -1,0 +1,70 @@
+package faq_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules/faq"
+)
+
+func TestTuneQuick(t *testing.T) {
+	if os.Getenv("FAQ_TUNE") == "" {
+		t.Skip()
+	}
+	entries := loadBase(t, exampleBase)
+	var qs []faq.Labelled
+	for _, f := range strings.Fields(os.Getenv("FAQ_FILES")) {
+		qs = append(qs, readFile(t, filepath.Join("testdata", f))...)
+	}
+	p := faq.DefaultTuneParams()
+	fmt.Sscan(os.Getenv("FAQ_ACT"), &p.ActPenalty)
+	fmt.Sscan(os.Getenv("FAQ_SHORT"), &p.ShortTerms)
+	fmt.Sscan(os.Getenv("FAQ_NEG"), &p.NegMargin)
+	fmt.Sscan(os.Getenv("FAQ_NONE"), &p.NoneMargin)
+	fmt.Sscan(os.Getenv("FAQ_TOPK"), &p.TopK)
+	fmt.Sscan(os.Getenv("FAQ_EXW"), &p.ExampleWeight)
+	fmt.Sscan(os.Getenv("FAQ_GAMMA"), &p.CalGamma)
+	fmt.Sscan(os.Getenv("FAQ_CREF"), &p.CalRef)
+	fmt.Sscan(os.Getenv("FAQ_CMAX"), &p.CalMax)
+	fmt.Sscan(os.Getenv("FAQ_MINSH"), &p.MinShared)
+	for _, b := range []struct {
+		name string
+		es   *configs.FAQ
+	}{{"full", entries}, {"two", firstTwo(entries)}} {
+		ix := faq.NewTunedIndex(entriesOf(b.es), p, b.es.Synonyms...)
+		ev, err := faq.NewEvaluator(ix, qs, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, th := range []float64{0.30, 0.34, 0.38, 0.42, 0.46, 0.50} {
+			e := ev.Score(th)
+			line := fmt.Sprintf("%s %.2f", b.name, th)
+			for _, l := range connectors.Languages() {
+				if s := e.Languages[l]; s != nil {
+					line += fmt.Sprintf("  %s P=%.3f R=%.3f (%d/%d/%d)", l, s.Precision, s.Recall, s.Correct, s.Suggested, s.Answerable)
+				}
+			}
+			t.Log(line)
+		}
+		if os.Getenv("FAQ_V") == b.name {
+			th := 0.42
+			fmt.Sscan(os.Getenv("FAQ_TH"), &th)
+			for _, c := range ev.Score(th).Confusions {
+				t.Logf("  %s %d want %s got %s %.2f %q", c.Lang, c.Line, c.Expected, c.Got, c.Score, c.Question)
+			}
+		}
+	}
+}
+
+func entriesOf(b *configs.FAQ) []faq.Entry {
+	var out []faq.Entry
+	for _, e := range b.Entries {
+		out = append(out, faq.Entry{ID: e.ID, Questions: e.Questions, Not: e.Not, Answers: e.Answers})
+	}
+	return out
+}
