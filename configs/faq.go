@@ -140,7 +140,7 @@ func checkFAQ(doc *document, used map[connectors.Language][]string) *FAQ {
 			doc.addAt(p, "a synonym group needs at least two words")
 		}
 		for j, w := range g {
-			if len(strings.Fields(w)) != 1 {
+			if len(strings.Fields(faq.Normalize(w))) != 1 {
 				doc.addAt(field.Index(p, j), "%q must be one word", w)
 			}
 		}

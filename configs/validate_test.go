@@ -381,6 +381,10 @@ func TestFAQProblems(t *testing.T) {
 		{name: "bad tag", faq: mustReplace(t, good, "tags: [reports]", "tags: [Reports]"), path: "entries[0].tags[0]", msg: "must be lowercase"},
 		{name: "empty answer", faq: mustReplace(t, good, `en: "In the first days of the month."`, `en: "  "`), path: "entries[0].answers.en", msg: "must not be empty"},
 		{name: "missing id", faq: mustReplace(t, good, "  - id: report\n    tags", "  - tags"), path: "entries[0].id", msg: "is required"},
+		{name: "empty negative", faq: mustReplace(t, good, "    answers:", "    not:\n      en: [\"Do you do TikTok?\", \" \"]\n    answers:"), path: "entries[0].not.en[1]", msg: "must not be empty"},
+		{name: "negative in unknown language", faq: mustReplace(t, good, "    answers:", "    not:\n      de: [\"Wann?\"]\n    answers:"), path: "entries[0].not.de", msg: `unknown language "de"`, at: "de:"},
+		{name: "one-word synonym group", faq: "synonyms:\n  - [лиды]\n" + good, path: "synonyms[0]", msg: "at least two words"},
+		{name: "synonym of two words", faq: "synonyms:\n  - [pause, switch off]\n" + good, path: "synonyms[0][1]", msg: `"switch off" must be one word`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -407,5 +411,45 @@ func TestFAQProblems(t *testing.T) {
 		if len(cfg.FAQ.Entries) != 1 || cfg.FAQ.Entries[0].Answers["uk"] != "На початку місяця." {
 			t.Errorf("FAQ = %+v", cfg.FAQ)
 		}
+		// One phrasing in uk and en, the languages of the clients: a
+		// warning naming the entry, not a problem.
+		ws := cfg.FAQWarnings()
+		if len(ws) != 2 || !strings.Contains(ws[0], "entry report has 1 phrasing(s) in uk, the language of client beta") ||
+			!strings.Contains(ws[1], "entry report has 1 phrasing(s) in en") {
+			t.Errorf("FAQWarnings() = %q", ws)
+		}
 	})
+	t.Run("negatives and synonyms", func(t *testing.T) {
+		withNot := "synonyms:\n  - [лиды, заявки]\n" + mustReplace(t, good, "    answers:", "    not:\n      en: [\"Do you do TikTok ads?\"]\n    answers:")
+		cfg, err := Parse("cfg/agency.yaml", []byte(withFAQ), envOf(nil), WithFS(fstest.MapFS{"cfg/faq.yaml": {Data: []byte(withNot)}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.FAQ.Entries[0].Not["en"]; len(got) != 1 || got[0] != "Do you do TikTok ads?" {
+			t.Errorf("not = %q", got)
+		}
+		if len(cfg.FAQ.Synonyms) != 1 || cfg.FAQ.Synonyms[0][1] != "заявки" {
+			t.Errorf("synonyms = %q", cfg.FAQ.Synonyms)
+		}
+	})
+}
+
+// TestLoadFAQ checks the answer base loaded on its own (faq eval -faq):
+// no client, so no language is required of the answers, but every other
+// problem is reported with the file's name.
+func TestLoadFAQ(t *testing.T) {
+	const enOnly = "entries:\n  - id: report\n    questions: {en: [\"Where is the report?\"]}\n    answers: {en: \"Pinned.\"}\n"
+	fsys := fstest.MapFS{"faq.yaml": {Data: []byte(enOnly)}, "bad.yaml": {Data: []byte(enOnly + "  - id: Report\n    questions: {en: [x]}\n    answers: {en: y}\n")}}
+	f, err := LoadFAQ("faq.yaml", WithFS(fsys))
+	if err != nil || len(f.Entries) != 1 {
+		t.Fatalf("LoadFAQ = %+v, %v", f, err)
+	}
+	_, err = LoadFAQ("bad.yaml", WithFS(fsys))
+	ps := problemsOf(t, err)
+	if len(ps) != 1 || ps[0].File != "bad.yaml" || ps[0].Path != "entries[1].id" {
+		t.Errorf("problems = %v", ps)
+	}
+	if _, err := LoadFAQ("missing.yaml", WithFS(fsys)); err == nil || !strings.Contains(err.Error(), "reading answer base") {
+		t.Errorf("missing file: %v", err)
+	}
 }
