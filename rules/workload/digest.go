@@ -38,6 +38,10 @@ type Digest struct {
 	// From and To are the first and last day the redirect counts cover.
 	From, To hours.Date
 	Lines    []DigestLine
+	// FAQCandidates are the unmatched client questions of the head's
+	// clients that recurred in the period, one formatted line each
+	// (faq.Candidate.Line): proposals for the answer base.
+	FAQCandidates []string
 }
 
 // ratio is how full a person is, for the bar and for ordering: active
@@ -96,6 +100,10 @@ func (d Digest) Render() (string, json.RawMessage) {
 	if n := len(lines) - MaxDigestPeople; n > 0 {
 		blocks = append(blocks, map[string]any{"type": "context", "elements": []any{
 			map[string]any{"type": "mrkdwn", "text": fmt.Sprintf(cat.more, n)}}})
+	}
+	if t, b, ok := d.candidateSection(); ok {
+		text.WriteString(t)
+		blocks = append(blocks, b)
 	}
 	raw, err := json.Marshal(blocks)
 	if err != nil {

@@ -322,8 +322,14 @@ func (f *FAQ) post(ctx context.Context, cfg *configs.Config, c *configs.Client, 
 // the weekly digest's proposals for the answer base (Candidate.Line formats
 // one).
 func (f *FAQ) Candidates(ctx context.Context, since time.Time) ([]faq.Candidate, error) {
-	cfg := f.e.cfg()
-	entries, err := f.e.st.ListAudit(ctx, store.AuditFilter{Since: since, Action: faqAuditUnmatched})
+	return f.e.faqCandidates(ctx, f.e.cfg(), since, time.Time{}, nil)
+}
+
+// faqCandidates groups the unmatched questions asked in [from, to) (to
+// zero: up to now) by the clients in clients (nil: every client) and
+// returns the groups of at least rules.faq.candidate_min_count.
+func (e *Engine) faqCandidates(ctx context.Context, cfg *configs.Config, from, to time.Time, clients map[string]bool) ([]faq.Candidate, error) {
+	entries, err := e.st.ListAudit(ctx, store.AuditFilter{Since: from, Until: to, Action: faqAuditUnmatched})
 	if err != nil {
 		return nil, fmt.Errorf("loading unmatched questions: %w", err)
 	}
@@ -331,12 +337,44 @@ func (f *FAQ) Candidates(ctx context.Context, since time.Time) ([]faq.Candidate,
 	for _, a := range entries {
 		var u faq.Unmatched
 		if err := json.Unmarshal([]byte(a.Detail), &u); err != nil {
-			f.e.log.Warn("skipping unreadable unmatched question", "audit_id", a.ID, "err", err)
+			e.log.Warn("skipping unreadable unmatched question", "audit_id", a.ID, "err", err)
 			continue
 		}
-		qs = append(qs, u)
+		if clients == nil || clients[u.ClientID] {
+			qs = append(qs, u)
+		}
 	}
 	return faq.GroupUnmatched(qs, cfg.Rules.FAQ.CandidateMinCount), nil
+}
+
+// digestCandidates returns the digest lines of the answer-base candidates
+// from the clients headed by head (every client when the agency has one
+// head) in [from, to).
+func (e *Engine) digestCandidates(ctx context.Context, cfg *configs.Config, head string, from, to time.Time) ([]string, error) {
+	if cfg.FAQ == nil {
+		return nil, nil
+	}
+	heads := 0
+	for _, p := range cfg.People {
+		if p.Role == connectors.RoleHead {
+			heads++
+		}
+	}
+	clients := map[string]bool{}
+	for _, c := range cfg.Clients {
+		if c.Head == head || heads == 1 {
+			clients[c.ID] = true
+		}
+	}
+	cs, err := e.faqCandidates(ctx, cfg, from, to, clients)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]string, len(cs))
+	for i, c := range cs {
+		lines[i] = c.Line()
+	}
+	return lines, nil
 }
 
 // Feedback returns how often an entry's suggestion was posted and rejected.
