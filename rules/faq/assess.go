@@ -35,8 +35,10 @@ func (o Outcome) Suggestion(threshold float64) (Match, bool) {
 // client's configured language, prior, tips the balance only when the text
 // itself does not), the speech act, and ranks the n best entries.
 func (ix *Index) Assess(text string, prior connectors.Language, n int) Outcome {
-	lang := DetectLanguage(text, prior)
-	o := Outcome{Lang: lang, Act: SpeechAct(text, lang), Terms: ix.Terms(text, lang)}
+	stripped := StripMarkup(text)
+	norm := normalizeStripped(stripped)
+	lang := detectLanguage(norm, prior)
+	o := Outcome{Lang: lang, Act: speechAct(stripped, lang), Terms: ix.termsOf(norm, lang)}
 	o.Matches = ix.matchTerms(o.Terms, lang, o.Act, n)
 	return o
 }

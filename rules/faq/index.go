@@ -258,7 +258,11 @@ func (ix *Index) canonical(t string, lang connectors.Language) string {
 // Terms returns the distinct terms of text in lang as the index sees
 // them: Terms with each synonym replaced by its group's first word.
 func (ix *Index) Terms(text string, lang connectors.Language) []string {
-	raw := Terms(text, lang)
+	return ix.termsOf(Normalize(text), lang)
+}
+
+func (ix *Index) termsOf(norm string, lang connectors.Language) []string {
+	raw := termsOf(norm, lang)
 	out := raw[:0:0]
 	seen := make(map[string]bool, len(raw))
 	for _, t := range raw {

@@ -118,9 +118,14 @@ func (m *langModel) ukLogOdds(words []string) float64 {
 // outweighs the text. Text without letters takes prior (Russian if prior
 // is not set).
 func DetectLanguage(text string, prior connectors.Language) connectors.Language {
+	return detectLanguage(Normalize(text), prior)
+}
+
+// detectLanguage is DetectLanguage on normalised text.
+func detectLanguage(norm string, prior connectors.Language) connectors.Language {
 	var latin, cyr int
 	var words []string
-	for _, w := range strings.Fields(Normalize(text)) {
+	for _, w := range strings.Fields(norm) {
 		for _, r := range w {
 			switch {
 			case r >= 'a' && r <= 'z':

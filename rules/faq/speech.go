@@ -86,13 +86,17 @@ var (
 // поставить", "can you pause"); asking to be told ("подскажите", "tell
 // me") is a question.
 func SpeechAct(text string, lang connectors.Language) Act {
-	text = StripMarkup(text)
+	return speechAct(StripMarkup(text), lang)
+}
+
+// speechAct is SpeechAct on text whose markup is already gone.
+func speechAct(text string, lang connectors.Language) Act {
 	question := strings.ContainsAny(text, "?？¿")
 	request := false
 	for _, s := range strings.FieldsFunc(text, func(r rune) bool {
 		return r == '.' || r == '!' || r == '\n' || r == ';' || r == '?' || r == ','
 	}) {
-		words := strings.Fields(Normalize(s))
+		words := strings.Fields(normalizeStripped(s))
 		for i, w := range words {
 			switch {
 			case whyWords[w]:

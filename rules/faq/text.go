@@ -15,9 +15,6 @@ var (
 	emojiRE = regexp.MustCompile(`:[a-z0-9_+'-]+:`)
 	// A bare URL that was not wrapped (pasted text, tests, the CLI).
 	bareURLRE = regexp.MustCompile(`(?i)\bhttps?://\S+`)
-	// An apostrophe between letters is part of a Ukrainian or English word
-	// (п'ять, об’єкт, don't): the word is joined rather than split.
-	apostropheRE = regexp.MustCompile(`(\pL)['’ʼ` + "`" + `](\pL)`)
 )
 
 // StripMarkup removes Slack markup (mentions, channel links, links, emoji
@@ -35,18 +32,27 @@ func StripMarkup(text string) string {
 // ё as е (Russian writers use both), apostrophes inside words dropped, and
 // everything but letters and digits turned into single spaces.
 func Normalize(text string) string {
-	text = StripMarkup(text)
+	return normalizeStripped(StripMarkup(text))
+}
+
+// normalizeStripped is Normalize on text whose markup is already gone.
+func normalizeStripped(text string) string {
 	text = strings.ToLower(text)
-	text = strings.ReplaceAll(text, "ё", "е")
-	text = apostropheRE.ReplaceAllString(text, "$1$2")
-	text = apostropheRE.ReplaceAllString(text, "$1$2") // overlapping pairs: "a'b'c"
+	rs := []rune(text)
 	var b strings.Builder
 	b.Grow(len(text))
 	space := true
-	for _, r := range text {
+	for i, r := range rs {
+		if r == 'ё' {
+			r = 'е'
+		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 			space = false
+			continue
+		}
+		// An apostrophe between letters is part of the word.
+		if isApostrophe(r) && i > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1]) {
 			continue
 		}
 		if !space {
@@ -55,6 +61,10 @@ func Normalize(text string) string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '’' || r == 'ʼ' || r == '`'
 }
 
 // questionStarts are words that make a sentence a question when it starts
