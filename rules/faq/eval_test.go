@@ -153,15 +153,24 @@ func TestBlind(t *testing.T) {
 	th := faq.DefaultConfig().Threshold
 	for _, n := range names {
 		qs := readFiles(t, n)
+		// The clients of a file write in its language: the daemon takes
+		// that as the prior. faq eval -faq has no client and no prior.
+		clientLang := connectors.Language(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(n), "blind_"), ".tsv"))
 		for _, b := range []struct {
 			name string
 			base *configs.FAQ
 		}{{"shipped base", full}, {"two phrasings", firstTwo(full)}} {
-			ev, err := faq.NewEvaluator(b.base.Index(), qs, "")
-			if err != nil {
-				t.Fatal(err)
+			for _, prior := range []connectors.Language{"", clientLang} {
+				ev, err := faq.NewEvaluator(b.base.Index(), qs, prior)
+				if err != nil {
+					t.Fatal(err)
+				}
+				how := "no prior"
+				if prior != "" {
+					how = "client language " + string(prior)
+				}
+				logEval(t, n+" "+b.name+", "+how, ev.Score(th))
 			}
-			logEval(t, n+" "+b.name, ev.Score(th))
 		}
 	}
 }
