@@ -239,3 +239,44 @@ func TestShortMessageMatchesOnOneRareWord(t *testing.T) {
 		t.Errorf("with the rule off, one word matched %+v", ms)
 	}
 }
+
+// TestNegativePhrasingsStopALookalike: a message closer to an entry's not:
+// phrasing than to its own is not given the entry; without the negative it
+// would be.
+func TestNegativePhrasingsStopALookalike(t *testing.T) {
+	entry := Entry{ID: "campaign-status", Questions: map[connectors.Language][]string{en: {
+		"Are our ads running right now?", "Why did our ads stop running?", "Is the search campaign live?"}}}
+	// The shipped near misses off, so that only the entry's own negative
+	// can stop the match.
+	p := defaultParams()
+	p.noneMargin = 1
+	q := "Are you running Snapchat ads for anyone right now?"
+	if ms := newIndex([]Entry{entry}, p, nil).Match(q, en, 1); len(ms) == 0 {
+		t.Fatalf("without a negative %q matched nothing; the test needs a lookalike", q)
+	}
+	entry.Not = map[connectors.Language][]string{en: {"Do you run Snapchat ads?"}}
+	if ms := newIndex([]Entry{entry}, p, nil).Match(q, en, 1); len(ms) != 0 {
+		t.Errorf("with the negative: %+v", ms)
+	}
+	if ms := newIndex([]Entry{entry}, p, nil).Match("Are our search ads running right now?", en, 1); len(ms) != 1 {
+		t.Errorf("the entry's own question lost its match: %+v", ms)
+	}
+}
+
+// TestSynonymsJoinWords: a word of an agency synonym group matches the
+// entry written with another word of the group, and the shipped groups
+// apply without being given.
+func TestSynonymsJoinWords(t *testing.T) {
+	base := []Entry{{ID: "dashboard", Questions: map[connectors.Language][]string{en: {
+		"Where is the dashboard link?", "The dashboard does not load"}}},
+		{ID: "leads", Questions: map[connectors.Language][]string{ru: {"Заявки перестали приходить, почему?"}}}}
+	q := "Where is the scoreboard link?"
+	without := NewIndex(base).Match(q, en, 1)
+	with := NewIndex(base, []string{"dashboard", "scoreboard"}).Match(q, en, 1)
+	if len(with) != 1 || with[0].Score < 0.95 || (len(without) > 0 && without[0].Score > with[0].Score-0.2) {
+		t.Errorf("with the group %+v, without %+v; want ≈1 with it, far lower without", with, without)
+	}
+	if ms := NewIndex(base).Match("Лиды перестали приходить, почему?", ru, 1); len(ms) != 1 || ms[0].Score < 0.9 {
+		t.Errorf("shipped лиды/заявки: %+v", ms)
+	}
+}
