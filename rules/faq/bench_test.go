@@ -26,8 +26,12 @@ func BenchmarkMatch(b *testing.B) {
 	qs, langs = qs[:10000], langs[:10000]
 	b.ReportAllocs()
 	b.ResetTimer()
+	start := cpuTime()
 	for i := range b.N {
 		ix.Assess(qs[i%len(qs)], langs[i%len(qs)], 1)
+	}
+	if used := cpuTime() - start; used > 0 {
+		b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -35,7 +39,11 @@ func BenchmarkMatch(b *testing.B) {
 func BenchmarkNewIndex(b *testing.B) {
 	base := syntheticBase(500, 7)
 	b.ReportAllocs()
+	start := cpuTime()
 	for range b.N {
 		NewIndex(base)
+	}
+	if used := cpuTime() - start; used > 0 {
+		b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
