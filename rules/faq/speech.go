@@ -232,3 +232,20 @@ func infinitive(w string) bool {
 	}
 	return false
 }
+
+// questionStarts are words that make a sentence a question when it starts
+// with them, even without a question mark (chat writers often drop it).
+var questionStarts = map[string]bool{
+	// ru
+	"когда": true, "где": true, "как": true, "какой": true, "какая": true, "какие": true, "каких": true,
+	"какое": true, "каким": true, "почему": true, "зачем": true, "сколько": true, "что": true, "кто": true,
+	"кому": true, "чем": true, "куда": true, "откуда": true, "можно": true, "нельзя": true,
+	// uk
+	"коли": true, "де": true, "як": true, "який": true, "яка": true, "які": true, "яких": true, "яке": true,
+	"чому": true, "навіщо": true, "скільки": true, "що": true, "хто": true, "чи": true, "куди": true,
+	"звідки": true, "можна": true,
+	// en
+	"when": true, "where": true, "how": true, "what": true, "why": true, "which": true, "who": true,
+	"whom": true, "whose": true, "can": true, "could": true, "would": true, "will": true, "is": true,
+	"are": true, "do": true, "does": true, "did": true, "should": true,
+}

@@ -33,7 +33,10 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
-func TestIsQuestion(t *testing.T) {
+// TestAsks checks which messages ask something (a question or a request)
+// and so are matched at all: question marks outside links, question words,
+// "подскажите", "ли", requests; not thanks and statements.
+func TestAsks(t *testing.T) {
 	tests := []struct {
 		in   string
 		want bool
@@ -56,8 +59,8 @@ func TestIsQuestion(t *testing.T) {
 		{"See https://example.com/?a=b", false},
 	}
 	for _, tt := range tests {
-		if got := IsQuestion(tt.in); got != tt.want {
-			t.Errorf("IsQuestion(%q) = %v, want %v", tt.in, got, tt.want)
+		if got := SpeechAct(tt.in, DetectLanguage(tt.in, "")) != ActNone; got != tt.want {
+			t.Errorf("%q asks: %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }
