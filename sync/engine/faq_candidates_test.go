@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules/faq"
@@ -52,5 +54,32 @@ func TestWorkloadDigestListsFAQCandidates(t *testing.T) {
 	}
 	if strings.Contains(payload, "31 декабря") {
 		t.Errorf("a one-off question reached the digest:\n%s", payload)
+	}
+}
+
+// TestFAQRequestFromAUkrainianClientInRussian: a Ukrainian client's request
+// written in Russian without ы, э, ъ or ё is matched in Russian, suggested,
+// and answered in the client's language; a request nothing answers is
+// recorded for the candidates like an unanswered question.
+func TestFAQRequestFromAUkrainianClientInRussian(t *testing.T) {
+	v := newFAQEnv(t, faqWorking, nil)
+	v.says("C0ACMEUA01", "U0PETRO001", "Скиньте, пожалуйста, отчет за октябрь для директора")
+	rs := v.rec.all()
+	if len(rs) != 1 || !strings.Contains(rs[0].Text, "report-when") || !strings.Contains(rs[0].Text, "Звіт оновлюється щодня") {
+		t.Fatalf("replies %+v, want one report-when suggestion with the Ukrainian answer", rs)
+	}
+	if got := testutil.ToFloat64(v.f.questions.WithLabelValues("ru")); got != 1 {
+		t.Errorf("questions_total{ru} = %v, want 1 (the message is Russian)", got)
+	}
+	v.says("C0ACMEUA01", "U0PETRO001", "Сделайте нам баннер для Instagram к распродаже")
+	if n := len(v.rec.all()); n != 1 {
+		t.Errorf("%d replies, want no suggestion for the banner request", n)
+	}
+	as, err := v.st.ListAudit(t.Context(), store.AuditFilter{Action: faqAuditUnmatched})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) != 1 || !strings.Contains(as[0].Detail, "баннер") {
+		t.Errorf("unmatched %+v, want the banner request", as)
 	}
 }
