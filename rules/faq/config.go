@@ -18,9 +18,10 @@ type Config struct {
 
 // DefaultConfig returns the defaults. At the threshold 0.42 the shipped
 // base keeps precision ≥ 0.95 in every language on the tuning messages in
-// testdata with recall near 0.9; scores are calibrated per entry, so the
-// same threshold serves a thinner base (docs/FAQ.md has the sweep and the
-// blind figures; `liaison faq eval -sweep` recommends one per base).
+// testdata with recall near 0.9. Scores are scaled per entry by how well
+// its own phrasings match each other, which keeps a thinner base's scores
+// on the same scale, though not its recall (docs/FAQ.md has the sweep and
+// the blind figures; `liaison faq eval -sweep` recommends one per base).
 func DefaultConfig() Config {
 	return Config{Enabled: true, Threshold: 0.42, CandidateMinCount: 3}
 }

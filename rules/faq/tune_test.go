@@ -12,9 +12,18 @@ import (
 	"github.com/liaisonhq/liaison/rules/faq"
 )
 
+// TestTuneQuick is the tuning aid the matcher's constants were chosen
+// with: it prints precision and recall of the shipped base and its
+// two-phrasing version on the labelled files named in FAQ_FILES at a few
+// thresholds, with the constants overridden from FAQ_ACT, FAQ_SHORT,
+// FAQ_NEG, FAQ_NONE, FAQ_TOPK, FAQ_EXW, FAQ_GAMMA, FAQ_CREF, FAQ_CMAX and
+// FAQ_MINSH; FAQ_V=full or two also lists the confusions at FAQ_TH. It
+// runs only with FAQ_TUNE=1, e.g.
+//
+//	FAQ_TUNE=1 FAQ_FILES="eval_ru.tsv fresh_ru.tsv" FAQ_GAMMA=0 go test ./rules/faq -run TestTuneQuick -v
 func TestTuneQuick(t *testing.T) {
 	if os.Getenv("FAQ_TUNE") == "" {
-		t.Skip()
+		t.Skip("set FAQ_TUNE=1 and FAQ_FILES to run the tuning aid")
 	}
 	entries := loadBase(t, exampleBase)
 	var qs []faq.Labelled
