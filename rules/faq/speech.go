@@ -64,7 +64,7 @@ var (
 	// modals make a request of an infinitive that follows ("можете
 	// прислать", "можна поставити", "could you send").
 	modals = wordSet(`можете можешь сможете могли можно прошу просим хотим хочу хотели нужно надо
-		можете можеш зможете могли можна прошу просимо хочемо хочу хотіли потрібно треба
+		можеш зможете можна просимо хочемо хотіли потрібно треба
 		please pls plz kindly`)
 	// enRequestVerbs start an English imperative.
 	enRequestVerbs = wordSet(`send resend share forward pause stop turn switch add remove delete change update
@@ -76,7 +76,7 @@ var (
 	// notRequest are Russian and Ukrainian words ending like imperatives
 	// that are not requests.
 	notRequest = wordSet(`хотите видите смотрите знаете платите говорите ходите мыслите значите
-		хочете бачите знаєте платите говорите`)
+		хочете бачите знаєте`)
 )
 
 // SpeechAct returns what text does: a why- or when-question, a request,
