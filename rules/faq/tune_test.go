@@ -77,3 +77,54 @@ func entriesOf(b *configs.FAQ) []faq.Entry {
 	}
 	return out
 }
+
+// TestShortMessages measures the short-message rule on the tuning files:
+// among messages of at most two terms, how many answerable ones each base
+// gets right and how many wrong suggestions it makes, with the rule and
+// without. docs/FAQ.md quotes it; it fails if the rule adds a wrong
+// suggestion with the shipped base.
+func TestShortMessages(t *testing.T) {
+	full := loadBase(t, exampleBase)
+	qs := readFiles(t, tuningFiles...)
+	th := faq.DefaultConfig().Threshold
+	for _, b := range []struct {
+		name string
+		base *configs.FAQ
+	}{{"shipped base", full}, {"two phrasings", firstTwo(full)}} {
+		var gain, cost int
+		for _, short := range []int{0, faq.DefaultTuneParams().ShortTerms} {
+			p := faq.DefaultTuneParams()
+			p.ShortTerms = short
+			ix := faq.NewTunedIndex(entriesOf(b.base), p, b.base.Synonyms...)
+			var n, answerable, right, wrong int
+			for _, q := range qs {
+				o := ix.Assess(q.Question, "", 1)
+				if len(o.Terms) > 2 {
+					continue
+				}
+				n++
+				if q.Expected != faq.NoEntry {
+					answerable++
+				}
+				if m, ok := o.Suggestion(th); ok {
+					if m.EntryID == q.Expected {
+						right++
+					} else {
+						wrong++
+					}
+				}
+			}
+			t.Logf("%s, short-message rule for ≤ %d terms: %d short messages (%d answerable): %d right, %d wrong suggestions",
+				b.name, short, n, answerable, right, wrong)
+			if short == 0 {
+				gain, cost = -right, -wrong
+			} else {
+				gain, cost = gain+right, cost+wrong
+			}
+		}
+		t.Logf("%s: the rule adds %d right and %d wrong suggestions", b.name, gain, cost)
+		if b.base == full && cost > 0 {
+			t.Errorf("%s: the rule adds %d wrong suggestions", b.name, cost)
+		}
+	}
+}
