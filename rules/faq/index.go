@@ -183,6 +183,7 @@ func NewIndex(entries []Entry, synonyms ...[]string) *Index {
 func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 	ix := &Index{entries: entries, p: p, langs: map[connectors.Language]*langIndex{},
 		pooled: map[connectors.Language]*langIndex{}, canon: synonymMap(append(Synonyms(), synonyms...))}
+	near := nearMissPhrasings()
 	for _, lang := range connectors.Languages() {
 		var qs, ps []doc
 		for ei, e := range entries {
@@ -209,7 +210,7 @@ func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 		}
 		// "None of these": the shipped near misses, as the negative
 		// phrasings of an entry past the last.
-		for _, q := range nearMissEntry().Questions[lang] {
+		for _, q := range near[lang] {
 			if d := ix.newDoc(len(entries), q, lang); d.len > 0 && p.noneMargin < 1 {
 				d.neg = true
 				qs = append(qs, d)

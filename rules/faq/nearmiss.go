@@ -134,15 +134,15 @@ Should we switch off ads over the holidays?
 `,
 }
 
-// nearMissEntry returns the near misses as the phrasings of an entry.
-func nearMissEntry() Entry {
-	e := Entry{ID: "", Questions: map[connectors.Language][]string{}}
+// nearMissPhrasings returns the near misses per language, one phrasing each.
+func nearMissPhrasings() map[connectors.Language][]string {
+	out := map[connectors.Language][]string{}
 	for lang, text := range nearMisses {
 		for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
 			if line = strings.TrimSpace(line); line != "" {
-				e.Questions[lang] = append(e.Questions[lang], line)
+				out[lang] = append(out[lang], line)
 			}
 		}
 	}
-	return e
+	return out
 }
