@@ -34,6 +34,8 @@ type Cell struct {
 	Decimals int     // Number and Percent: digits after the decimal point
 	URL      string  // Link
 	Bold     bool
+	// Signed shows a plus sign on a positive number, for changes.
+	Signed bool
 	// Blank marks a numeric cell with no value (a change against a period
 	// with no data): it renders empty, not as 0.
 	Blank bool
@@ -137,3 +139,12 @@ func D(date string) Cell { return Cell{Kind: Date, Text: date} }
 
 // L returns a link cell.
 func L(label, url string) Cell { return Cell{Kind: Link, Text: label, URL: url} }
+
+// Change returns a signed percent cell for the change from prev to cur
+// with one decimal, blank when prev is zero (no base to compare with).
+func Change(cur, prev float64) Cell {
+	if prev == 0 {
+		return Cell{Kind: Percent, Decimals: 1, Blank: true}
+	}
+	return Cell{Kind: Percent, Num: cur/prev - 1, Decimals: 1, Signed: true}
+}
