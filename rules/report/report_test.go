@@ -101,7 +101,9 @@ func TestGolden(t *testing.T) {
 			golden(t, "report."+string(lang)+".golden", Build(sample(lang, false)))
 		})
 	}
-	t.Run("en final", func(t *testing.T) { golden(t, "report.en.final.golden", Build(sample(connectors.LanguageEnglish, true))) })
+	t.Run("en final", func(t *testing.T) {
+		golden(t, "report.en.final.golden", Build(sample(connectors.LanguageEnglish, true)))
+	})
 }
 
 // TestDeterministic: input rows in any order give the same workbook.
