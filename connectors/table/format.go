@@ -16,6 +16,8 @@ import (
 // terminal, the demo page and the spreadsheet agree.
 type Formatter struct {
 	lang    string // "ru", "uk", "en"
+	locale  string
+	code    string
 	p       *message.Printer
 	symbol  string
 	symLead bool // symbol before the amount ("$1.00") rather than after ("1,00 ₴")
@@ -31,7 +33,7 @@ func NewFormatter(locale, currencyCode string) *Formatter {
 	if err != nil || lang == "" {
 		lang, tag = "en", language.English
 	}
-	f := &Formatter{lang: lang, p: message.NewPrinter(tag), symbol: currencyCode, symLead: lang == "en"}
+	f := &Formatter{lang: lang, locale: locale, code: currencyCode, p: message.NewPrinter(tag), symbol: currencyCode, symLead: lang == "en"}
 	if u, err := currency.ParseISO(currencyCode); err == nil {
 		f.symbol = f.p.Sprint(currency.NarrowSymbol(u))
 	}
@@ -58,13 +60,20 @@ func (f *Formatter) Format(c Cell) string {
 	case Percent:
 		s = f.p.Sprint(number.Percent(c.Num, number.MinFractionDigits(c.Decimals), number.MaxFractionDigits(c.Decimals)))
 	case Currency:
-		s = f.Money(c.Num)
+		if c.Currency != "" && c.Currency != f.code {
+			s = f.in(c.Currency).Money(c.Num)
+		} else {
+			s = f.Money(c.Num)
+		}
 	}
 	if c.Signed && c.Num > 0 && s != "" {
 		s = "+" + s
 	}
 	return s
 }
+
+// in returns a formatter of the same locale for another currency.
+func (f *Formatter) in(code string) *Formatter { return NewFormatter(f.locale, code) }
 
 // Money formats an amount in the formatter's currency with two decimals.
 func (f *Formatter) Money(x float64) string {

@@ -27,6 +27,8 @@ func TestFormatterLocales(t *testing.T) {
 		{"en_US", "USD", D("2026-11-03"), "Nov 3, 2026"},
 		{"en_US", "USD", D("not a date"), "not a date"},
 		{"xx", "ZZZ", C(5), "ZZZ5.00"},
+		{"uk_UA", "UAH", CC(5, "EUR"), "5,00" + nb + "€"},
+		{"en_US", "UAH", CC(5, "USD"), "$5.00"},
 	}
 	for _, c := range cases {
 		if got := NewFormatter(c.locale, c.cur).Format(c.cell); got != c.want {

@@ -34,6 +34,10 @@ type Cell struct {
 	Decimals int     // Number and Percent: digits after the decimal point
 	URL      string  // Link
 	Bold     bool
+	// Currency, when set, is the ISO 4217 code of this Currency cell,
+	// overriding the workbook's: a finance tab lists clients billed in
+	// different currencies.
+	Currency string
 	// Signed shows a plus sign on a positive number, for changes.
 	Signed bool
 	// Blank marks a numeric cell with no value (a change against a period
@@ -133,6 +137,11 @@ func P(x float64, d int) Cell { return Cell{Kind: Percent, Num: x, Decimals: d} 
 
 // C returns a currency cell.
 func C(x float64) Cell { return Cell{Kind: Currency, Num: x, Decimals: 2} }
+
+// CC returns a currency cell in the currency with ISO 4217 code code.
+func CC(x float64, code string) Cell {
+	return Cell{Kind: Currency, Num: x, Decimals: 2, Currency: code}
+}
 
 // D returns a date cell for a civil date "2006-01-02".
 func D(date string) Cell { return Cell{Kind: Date, Text: date} }

@@ -18,7 +18,11 @@ func WriteText(w io.Writer, wb *Workbook) error {
 	bw := bufio.NewWriter(w)
 	f := NewFormatter(wb.Locale, wb.Currency)
 	fmt.Fprintf(bw, "# %s\n", wb.Title)
-	fmt.Fprintf(bw, "locale %s, currency %s, time zone %s\n", wb.Locale, wb.Currency, wb.TimeZone)
+	cur := wb.Currency
+	if cur == "" {
+		cur = "per cell"
+	}
+	fmt.Fprintf(bw, "locale %s, currency %s, time zone %s\n", wb.Locale, cur, wb.TimeZone)
 	for i := range wb.Tabs {
 		writeTab(bw, f, &wb.Tabs[i])
 	}
