@@ -265,6 +265,11 @@ func (l *loader) validateReport(path string, r *connectors.Report) {
 	case r.FinalRunDay < 1 || r.FinalRunDay > 28:
 		l.add(path+".final_run_day", "must be a day 1..28, not %d", r.FinalRunDay)
 	}
+	if r.Weekday == "" {
+		r.Weekday = DefaultReportWeekday
+	} else if _, err := hours.ParseDay(r.Weekday); err != nil {
+		l.add(path+".weekday", "must be mon, tue, wed, thu, fri, sat or sun, not %q", r.Weekday)
+	}
 }
 
 func (l *loader) validateBilling(path string, b *connectors.Billing) {
