@@ -82,6 +82,9 @@ func (f *Formatter) Money(x float64) string {
 	if x < 0 && n != f.p.Sprint(number.Decimal(0.0, number.MinFractionDigits(2), number.MaxFractionDigits(2))) {
 		sign = "-"
 	}
+	if f.symbol == "" {
+		return sign + n
+	}
 	if f.symLead {
 		return sign + f.symbol + n
 	}
