@@ -167,11 +167,11 @@ func (b *builder) readyLines() [][]table.Cell {
 func (b *builder) adsZones() string {
 	var parts []string
 	for _, a := range b.in.Ads.Accounts {
-		z := a.TimeZone
-		if z == "" {
-			z = "?"
+		if a.TimeZone == "" {
+			parts = append(parts, a.ID)
+		} else {
+			parts = append(parts, a.ID+": "+a.TimeZone)
 		}
-		parts = append(parts, a.ID+": "+z)
 	}
 	return strings.Join(parts, ", ")
 }
