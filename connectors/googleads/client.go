@@ -40,6 +40,7 @@ func (v *int64s) UnmarshalJSON(b []byte) error {
 type adsRow struct {
 	Customer struct {
 		CurrencyCode string `json:"currencyCode"`
+		TimeZone     string `json:"timeZone"`
 	} `json:"customer"`
 	Campaign struct {
 		ID int64s `json:"id"`

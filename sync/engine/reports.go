@@ -97,7 +97,8 @@ func (e *Engine) MarkReportFinal(ctx context.Context, clientID string, p report.
 // ClientReport builds a client's report workbook for period p at now from
 // the store: Ads and Search Console metrics (QueryMetrics), the client's
 // Jira tasks (ListTasks) and their worklog hours in the period
-// (SumWorklogs). It takes 1 + accounts Ads queries, 3 Search Console
+// (SumWorklogs), and each Ads account's time zone from its pull cursor.
+// It takes 1 + accounts Ads queries, 3 Search Console
 // queries, 1 task query and 1 worklog query, whatever the data's size.
 // The workbook is marked final when p's final run is due at now.
 func (e *Engine) ClientReport(ctx context.Context, clientID string, p report.Period, now time.Time) (table.Workbook, error) {
@@ -116,8 +117,9 @@ func (e *Engine) ClientReport(ctx context.Context, clientID string, p report.Per
 		if in.Ads, err = e.adsData(ctx, c, p); err != nil {
 			return table.Workbook{}, err
 		}
+		currency := e.adsAccounts(ctx, in.Ads)
 		if in.Currency == "" {
-			in.Currency = e.adsCurrency(ctx, c)
+			in.Currency = currency
 		}
 	}
 	if len(c.SearchConsole.Properties) > 0 {
@@ -131,15 +133,22 @@ func (e *Engine) ClientReport(ctx context.Context, clientID string, p report.Per
 	return report.Build(in), nil
 }
 
-// adsCurrency reads the first Ads account's currency from its pull
-// cursor, for a client whose billing names none.
-func (e *Engine) adsCurrency(ctx context.Context, c *configs.Client) string {
-	for _, id := range c.GoogleAds.CustomerIDs {
-		if cur, ok, err := googleads.LoadCursor(ctx, e.st, id); err == nil && ok && cur.Currency != "" {
-			return cur.Currency
+// adsAccounts fills each Ads account's time zone from its pull cursor
+// (customer.time_zone as the last pull saw it) and returns the first
+// account currency found, for a client whose billing names none. An
+// account not pulled yet keeps an empty zone.
+func (e *Engine) adsAccounts(ctx context.Context, ads *report.Ads) (currency string) {
+	for i := range ads.Accounts {
+		cur, ok, err := googleads.LoadCursor(ctx, e.st, ads.Accounts[i].ID)
+		if err != nil || !ok {
+			continue
+		}
+		ads.Accounts[i].TimeZone = cur.TimeZone
+		if currency == "" {
+			currency = cur.Currency
 		}
 	}
-	return ""
+	return currency
 }
 
 // totalsOf reads the additive metrics of a query group.

@@ -131,8 +131,9 @@ func newReportEnv(t *testing.T) *reportEnv {
 		t.Fatal(err)
 	}
 	for i, id := range []string{"1000000001", "1000000002"} {
+		zone := []string{"Europe/Kyiv", "America/New_York"}[i]
 		if err := env.ads.AddAccount(googleadsfake.Account{CustomerID: id, Managers: []string{"9990000001"},
-			Campaigns: 1 + i, Currency: "UAH", TimeZone: "Europe/Kyiv"}); err != nil {
+			Campaigns: 1 + i, Currency: "UAH", TimeZone: zone}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -329,6 +330,9 @@ func TestClientReportTotalsFromFakes(t *testing.T) {
 		if math.Abs(got[k]-want[k]) > 1e-9 {
 			t.Errorf("%s: %v h, want %v h", k, got[k], want[k])
 		}
+	}
+	if note := adsTab.Rows[0][0].Text; !strings.Contains(note, "1000000001: Europe/Kyiv") || !strings.Contains(note, "1000000002: America/New_York") {
+		t.Errorf("Ads tab does not name each account's zone: %q", note)
 	}
 	if !strings.Contains(wb.Tabs[0].Rows[0][0].Text, "final") {
 		t.Errorf("report on the final run day is not final: %q", wb.Tabs[0].Rows[0][0].Text)
