@@ -117,12 +117,12 @@ func cmdReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "liaison report: %v\n", err)
 		return exitFailed
 	}
-	wb, err := e.ClientReport(ctx, cl.ID, p, now)
-	if err != nil {
-		fmt.Fprintf(stderr, "liaison report: %v\n", err)
-		return exitFailed
-	}
 	if *c.dryRun {
+		wb, err := e.ClientReport(ctx, cl.ID, p, now)
+		if err != nil {
+			fmt.Fprintf(stderr, "liaison report: %v\n", err)
+			return exitFailed
+		}
 		if err := table.WriteText(stdout, &wb); err != nil {
 			fmt.Fprintf(stderr, "liaison report: %v\n", err)
 			return exitFailed
@@ -134,17 +134,10 @@ func cmdReport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "liaison report: %v\n", err)
 		return exitFailed
 	}
-	url, err := pub.Publish(ctx, "report/"+cl.ID, wb, engine.Share{Readers: cl.Report.Recipients,
-		Writers: emailsOf(cfg, cl.AccountManager), Language: cl.Language})
+	url, err := e.PublishReport(ctx, cl.ID, p, action, pub, now)
 	if err != nil {
-		fmt.Fprintf(stderr, "liaison report: publishing: %v\n", err)
+		fmt.Fprintf(stderr, "liaison report: %v\n", err)
 		return exitFailed
-	}
-	if action == report.Final {
-		if err := e.MarkReportFinal(ctx, cl.ID, p, now); err != nil {
-			fmt.Fprintf(stderr, "liaison report: %v\n", err)
-			return exitFailed
-		}
 	}
 	fmt.Fprintf(stdout, "report %s %s (%s): %s\n", cl.ID, p, action, url)
 	return exitOK
@@ -202,15 +195,4 @@ func cmdInvoices(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "invoices %s: %s\n", *month, url)
 	return exitOK
-}
-
-// emailsOf returns the email of each person id that has one.
-func emailsOf(cfg *configs.Config, ids ...string) []string {
-	var out []string
-	for _, id := range ids {
-		if p := cfg.Person(id); p != nil && p.Email != "" {
-			out = append(out, p.Email)
-		}
-	}
-	return out
 }
