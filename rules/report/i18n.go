@@ -19,7 +19,7 @@ type text struct {
 	organic, position, adsClicks, organicClicks, chart          string
 	task, taskSummary, assignee, hoursCol, status               string
 	resolved, inProgress, none, topQueries, topPages, byDay     string
-	noAds, noGSC, adsDays, gscDays                              string
+	otherCurrency, adsDays, gscDays                             string
 }
 
 var texts = map[connectors.Language]*text{
@@ -40,7 +40,7 @@ var texts = map[connectors.Language]*text{
 		chart: "Daily clicks and spend",
 		task:  "Task", taskSummary: "Summary", assignee: "Assignee", hoursCol: "Hours", status: "Status",
 		resolved: "Resolved in the period", inProgress: "In progress", none: "None", topQueries: "Top 50 queries", topPages: "Top 50 pages", byDay: "By day",
-		noAds: "No Google Ads account is connected.", noGSC: "No Search Console property is connected.",
+		otherCurrency: "Google Ads amounts are in each account's own currency, not converted: %s.",
 	},
 	connectors.LanguageRussian: {
 		months: [12]string{"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"},
@@ -59,7 +59,7 @@ var texts = map[connectors.Language]*text{
 		chart: "Клики и расходы по дням",
 		task:  "Задача", taskSummary: "Название", assignee: "Исполнитель", hoursCol: "Часы", status: "Статус",
 		resolved: "Выполнено за период", inProgress: "В работе", none: "Нет", topQueries: "Топ-50 запросов", topPages: "Топ-50 страниц", byDay: "По дням",
-		noAds: "Аккаунт Google Ads не подключён.", noGSC: "Ресурс Search Console не подключён.",
+		otherCurrency: "Суммы Google Ads — в валюте каждого аккаунта, без пересчёта: %s.",
 	},
 	connectors.LanguageUkrainian: {
 		months: [12]string{"січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень", "вересень", "жовтень", "листопад", "грудень"},
@@ -78,7 +78,7 @@ var texts = map[connectors.Language]*text{
 		chart: "Кліки та витрати по днях",
 		task:  "Завдання", taskSummary: "Назва", assignee: "Виконавець", hoursCol: "Години", status: "Статус",
 		resolved: "Виконано за період", inProgress: "У роботі", none: "Немає", topQueries: "Топ-50 запитів", topPages: "Топ-50 сторінок", byDay: "По днях",
-		noAds: "Акаунт Google Ads не підключено.", noGSC: "Ресурс Search Console не підключено.",
+		otherCurrency: "Суми Google Ads — у валюті кожного акаунта, без перерахунку: %s.",
 	},
 }
 

@@ -50,6 +50,10 @@ type AdsAccount struct {
 	// TimeZone is the account's customer.time_zone, which its days are
 	// counted in; empty when not known yet.
 	TimeZone string
+	// Currency is the account's currency_code; empty when not known. Ads
+	// amounts are not converted, so the sheet says when it differs from
+	// the report's currency.
+	Currency string
 }
 
 // Ads is the client's Google Ads data for the period and the one before.
@@ -159,6 +163,15 @@ func (b *builder) readyLines() [][]table.Cell {
 			rows = append(rows, []table.Cell{table.T(m)})
 		}
 		rows = append(rows, []table.Cell{table.T(fmt.Sprintf(t.days, b.adsZones()))})
+		var other []string
+		for _, a := range in.Ads.Accounts {
+			if a.Currency != "" && a.Currency != in.Currency {
+				other = append(other, a.ID+": "+a.Currency)
+			}
+		}
+		if len(other) > 0 {
+			rows = append(rows, []table.Cell{table.T(fmt.Sprintf(t.otherCurrency, strings.Join(other, ", ")))})
+		}
 	}
 	return rows
 }

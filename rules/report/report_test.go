@@ -220,3 +220,21 @@ func TestNoSources(t *testing.T) {
 		t.Error("a chart without data")
 	}
 }
+
+// TestOtherCurrencyNoted: an Ads account billing in another currency than
+// the report's is named on the summary, since amounts are not converted.
+func TestOtherCurrencyNoted(t *testing.T) {
+	in := sample(connectors.LanguageEnglish, false)
+	in.Ads.Accounts[1].Currency = "USD"
+	in.Ads.Accounts[0].Currency = "UAH"
+	wb := Build(in)
+	found := false
+	for _, row := range wb.Tabs[0].Rows {
+		if len(row) == 1 && row[0].Text == "Google Ads amounts are in each account's own currency, not converted: 4445556666: USD." {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("no note on the account in USD")
+	}
+}

@@ -143,7 +143,7 @@ func (e *Engine) adsAccounts(ctx context.Context, ads *report.Ads) (currency str
 		if err != nil || !ok {
 			continue
 		}
-		ads.Accounts[i].TimeZone = cur.TimeZone
+		ads.Accounts[i].TimeZone, ads.Accounts[i].Currency = cur.TimeZone, cur.Currency
 		if currency == "" {
 			currency = cur.Currency
 		}
