@@ -24,8 +24,13 @@ type sheet struct {
 // buildSheets builds, from the demo's store at the end of the day, what
 // Liaison would write to Google Sheets: each client's report for its
 // current period, the finance invoice data for the month, and the ops
-// sheet. Nothing is published or recorded.
+// sheet. The day's Google Ads and Search Console pull runs first, against
+// the sandbox's fakes, as the daemon's daily pull would. Nothing is
+// published or recorded.
 func (w *world) buildSheets(ctx context.Context, end time.Time) ([]sheet, error) {
+	if err := w.app.PullGoogle(ctx); err != nil {
+		return nil, fmt.Errorf("pulling Google Ads and Search Console: %w", err)
+	}
 	e := engine.New(func() *configs.Config { return w.cfg }, w.st, nil, w.clk, w.log)
 	var out []sheet
 	for i := range w.cfg.Clients {
