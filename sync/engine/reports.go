@@ -36,7 +36,7 @@ type Share struct {
 
 // ErrNoPublisher is returned when a workbook should be written but no
 // publisher is configured; `-dry-run` shows the workbook instead.
-var ErrNoPublisher = errors.New("no spreadsheet publisher is configured (connections.google sheets access); use -dry-run to print the tables")
+var ErrNoPublisher = errors.New("no spreadsheet publisher: writing to Google Sheets is not set up in this build; use -dry-run to print the tables")
 
 // ErrUnknownClient is returned (wrapped) for a client id not in the config.
 var ErrUnknownClient = errors.New("unknown client")
