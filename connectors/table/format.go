@@ -13,7 +13,8 @@ import (
 // Formatter shows cells as a reader of one locale expects them: grouping
 // and decimal separators, percent sign spacing, the currency symbol's
 // place and date order. Renderers (text, HTML) share it so that the
-// terminal, the demo page and the spreadsheet agree.
+// terminal, the demo page and the spreadsheet agree. A Formatter is not
+// safe for concurrent use.
 type Formatter struct {
 	lang    string // "ru", "uk", "en"
 	locale  string
@@ -21,6 +22,7 @@ type Formatter struct {
 	p       *message.Printer
 	symbol  string
 	symLead bool // symbol before the amount ("$1.00") rather than after ("1,00 ₴")
+	others  map[string]*Formatter // same locale, other currencies, built on first use
 }
 
 // NewFormatter returns a Formatter for a workbook locale such as "ru_RU"
@@ -73,7 +75,17 @@ func (f *Formatter) Format(c Cell) string {
 }
 
 // in returns a formatter of the same locale for another currency.
-func (f *Formatter) in(code string) *Formatter { return NewFormatter(f.locale, code) }
+func (f *Formatter) in(code string) *Formatter {
+	if o, ok := f.others[code]; ok {
+		return o
+	}
+	if f.others == nil {
+		f.others = map[string]*Formatter{}
+	}
+	o := NewFormatter(f.locale, code)
+	f.others[code] = o
+	return o
+}
 
 // Money formats an amount in the formatter's currency with two decimals.
 func (f *Formatter) Money(x float64) string {
