@@ -21,7 +21,7 @@ type Formatter struct {
 	code    string
 	p       *message.Printer
 	symbol  string
-	symLead bool // symbol before the amount ("$1.00") rather than after ("1,00 ₴")
+	symLead bool                  // symbol before the amount ("$1.00") rather than after ("1,00 ₴")
 	others  map[string]*Formatter // same locale, other currencies, built on first use
 }
 
