@@ -43,7 +43,8 @@ type adsRow struct {
 		TimeZone     string `json:"timeZone"`
 	} `json:"customer"`
 	Campaign struct {
-		ID int64s `json:"id"`
+		ID   int64s `json:"id"`
+		Name string `json:"name"`
 	} `json:"campaign"`
 	Segments struct {
 		Date string `json:"date"`

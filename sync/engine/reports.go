@@ -133,19 +133,27 @@ func (e *Engine) ClientReport(ctx context.Context, clientID string, p report.Per
 	return report.Build(in), nil
 }
 
-// adsAccounts fills each Ads account's time zone from its pull cursor
-// (customer.time_zone as the last pull saw it) and returns the first
+// adsAccounts fills each Ads account's time zone and its campaigns'
+// names from its pull cursor (as the last pull saw them) and returns the first
 // account currency found, for a client whose billing names none. An
 // account not pulled yet keeps an empty zone.
 func (e *Engine) adsAccounts(ctx context.Context, ads *report.Ads) (currency string) {
+	names := map[string]map[string]string{}
 	for i := range ads.Accounts {
 		cur, ok, err := googleads.LoadCursor(ctx, e.st, ads.Accounts[i].ID)
 		if err != nil || !ok {
 			continue
 		}
 		ads.Accounts[i].TimeZone, ads.Accounts[i].Currency = cur.TimeZone, cur.Currency
+		names[ads.Accounts[i].ID] = cur.Campaigns
 		if currency == "" {
 			currency = cur.Currency
+		}
+	}
+	// Campaigns show by name where the pull saw one, by id otherwise.
+	for i := range ads.Campaigns {
+		if n := names[ads.Campaigns[i].Account][ads.Campaigns[i].Name]; n != "" {
+			ads.Campaigns[i].Name = n
 		}
 	}
 	return currency

@@ -331,6 +331,10 @@ func TestClientReportTotalsFromFakes(t *testing.T) {
 			t.Errorf("%s: %v h, want %v h", k, got[k], want[k])
 		}
 	}
+	// Campaigns by the names the fake gave them, not their ids.
+	if name := adsTab.Rows[2][2].Text; name == "" || strings.Trim(name, "0123456789") == "" {
+		t.Errorf("campaign shown as %q, want its name", name)
+	}
 	if note := adsTab.Rows[0][0].Text; !strings.Contains(note, "1000000001: Europe/Kyiv") || !strings.Contains(note, "1000000002: America/New_York") {
 		t.Errorf("Ads tab does not name each account's zone: %q", note)
 	}
