@@ -9,8 +9,9 @@ import (
 	"github.com/liaisonhq/liaison/rules"
 )
 
-// Finding kinds. A finding's key is built from the kind plus, for dated
-// kinds, the due date ("due_soon:2026-11-28"), so moving the due date
+// Finding kinds. A dated finding's key is built from the due date alone
+// ("due:2026-11-28"), not the kind: a task due soon that becomes overdue at
+// midnight is one finding that got worse, while moving the due date
 // resolves the old finding and opens a new one.
 const (
 	KindDueSoon   = "due_soon"    // open, not overdue, due within warn_before_days working days
@@ -47,6 +48,7 @@ func (e *evaluation) finding(v verdict) rules.Finding {
 	c := &e.in.Clients[v.client]
 	kind := kindNames[v.kind]
 	keyKind := kind
+	var former []string
 	subj := rules.Subject{Kind: rules.SubjectTask, ID: t.Key}
 	if e.baseURL != "" {
 		subj.URL = e.baseURL + "/browse/" + t.Key
@@ -69,11 +71,13 @@ func (e *evaluation) finding(v verdict) rules.Finding {
 	case kindNoDueDate:
 		title = t.Key + " is in progress without a due date"
 	case kindDueSoon:
-		keyKind += ":" + t.DueDate
+		keyKind = "due:" + t.DueDate
+		former = formerKeys(c.ID, subj, t.DueDate)
 		title = t.Key + " is due " + t.DueDate
 		fields[FieldWorkingDaysLeft] = strconv.Itoa(v.workingDays)
 	case kindOverdue:
-		keyKind += ":" + t.DueDate
+		keyKind = "due:" + t.DueDate
+		former = formerKeys(c.ID, subj, t.DueDate)
 		title = t.Key + " is overdue (due " + t.DueDate + ")"
 		fields[FieldDaysOverdue] = strconv.Itoa(v.daysOverdue)
 		fields[FieldWorkingDaysOverdue] = strconv.Itoa(v.workingDays)
@@ -91,15 +95,26 @@ func (e *evaluation) finding(v verdict) rules.Finding {
 		}
 	}
 	return rules.Finding{
-		Key:       rules.Key(RuleName, c.ID, subj, keyKind),
-		Rule:      RuleName,
-		ClientID:  c.ID,
-		Subject:   subj,
-		Severity:  v.severity,
-		Title:     title,
-		Fields:    fields,
-		FirstSeen: e.now,
-		LastSeen:  e.now,
+		Key:        rules.Key(RuleName, c.ID, subj, keyKind),
+		Rule:       RuleName,
+		ClientID:   c.ID,
+		Subject:    subj,
+		Severity:   v.severity,
+		Title:      title,
+		Fields:     fields,
+		FirstSeen:  e.now,
+		LastSeen:   e.now,
+		FormerKeys: former,
+	}
+}
+
+// formerKeys are the keys earlier versions gave a dated finding, when the
+// kind was part of them: installations upgraded with such findings open
+// keep them, rather than hearing they were resolved.
+func formerKeys(clientID string, subj rules.Subject, due string) []string {
+	return []string{
+		rules.Key(RuleName, clientID, subj, KindDueSoon+":"+due),
+		rules.Key(RuleName, clientID, subj, KindOverdue+":"+due),
 	}
 }
 

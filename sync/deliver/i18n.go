@@ -26,6 +26,7 @@ type catalog struct {
 	snoozedUntil  string // %s
 	resolvedAt    string // %s
 	resolvedNote  string // %s
+	changedNote   string // %s: the finding's headline as it is now
 	openJira      string
 	openMessage   string
 	openSlack     string
@@ -114,7 +115,7 @@ func english() catalog {
 		firstSeen: "First seen %s", acknowledge: "Acknowledge", snooze: "Snooze 1 day", askSpecialist: "Ask the specialist",
 		reminder: "Reminder: still open", escalation: "Escalated: still open",
 		ackedBy: "Acknowledged by %s", snoozedUntil: "Snoozed until %s", resolvedAt: "Resolved %s",
-		resolvedNote: "Resolved: %s", openJira: "Open in Jira", openMessage: "Open message", openSlack: "Open in Slack", open: "Open",
+		resolvedNote: "Resolved: %s", changedNote: "Now: %s", openJira: "Open in Jira", openMessage: "Open message", openSlack: "Open in Slack", open: "Open",
 		dates: dateNames{
 			weekdays:  [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
 			months:    [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
@@ -146,7 +147,7 @@ func russian() catalog {
 		firstSeen: "Впервые замечено %s", acknowledge: "Подтвердить", snooze: "Отложить на день", askSpecialist: "Спросить специалиста",
 		reminder: "Напоминание: всё ещё не решено", escalation: "Эскалация: всё ещё не решено",
 		ackedBy: "Подтверждено: %s", snoozedUntil: "Отложено до %s", resolvedAt: "Решено %s",
-		resolvedNote: "Решено: %s", openJira: "Открыть в Jira", openMessage: "Открыть сообщение", openSlack: "Открыть в Slack", open: "Открыть",
+		resolvedNote: "Решено: %s", changedNote: "Теперь: %s", openJira: "Открыть в Jira", openMessage: "Открыть сообщение", openSlack: "Открыть в Slack", open: "Открыть",
 		dates: dateNames{
 			weekdays:  [7]string{"вс", "пн", "вт", "ср", "чт", "пт", "сб"},
 			months:    [12]string{"янв.", "февр.", "мар.", "апр.", "мая", "июн.", "июл.", "авг.", "сент.", "окт.", "нояб.", "дек."},
@@ -182,7 +183,7 @@ func ukrainian() catalog {
 		firstSeen: "Вперше помічено %s", acknowledge: "Підтвердити", snooze: "Відкласти на день", askSpecialist: "Запитати спеціаліста",
 		reminder: "Нагадування: досі не вирішено", escalation: "Ескалація: досі не вирішено",
 		ackedBy: "Підтверджено: %s", snoozedUntil: "Відкладено до %s", resolvedAt: "Вирішено %s",
-		resolvedNote: "Вирішено: %s", openJira: "Відкрити в Jira", openMessage: "Відкрити повідомлення", openSlack: "Відкрити в Slack", open: "Відкрити",
+		resolvedNote: "Вирішено: %s", changedNote: "Тепер: %s", openJira: "Відкрити в Jira", openMessage: "Відкрити повідомлення", openSlack: "Відкрити в Slack", open: "Відкрити",
 		dates: dateNames{
 			weekdays:  [7]string{"нд", "пн", "вт", "ср", "чт", "пт", "сб"},
 			months:    [12]string{"січ.", "лют.", "бер.", "квіт.", "трав.", "черв.", "лип.", "серп.", "вер.", "жовт.", "лист.", "груд."},

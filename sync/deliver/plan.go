@@ -159,6 +159,44 @@ func (p *planner) resolve(key string) error {
 	return p.enqueueUpdates(key)
 }
 
+// worsened tells the people who were sent a finding that it changed
+// severity or kind (a task due today that is now overdue): every post
+// listing it is re-rendered in place, and a kind change gets a note in the
+// thread of each recipient's latest post. The finding keeps its key, so it
+// is never reported resolved for having got worse. Other changes (a day
+// count, a summary) show when the post is next rendered.
+func (p *planner) worsened(before, after rules.Finding) error {
+	if before.Key == "" {
+		return nil
+	}
+	kindChanged := before.Fields[fieldKind] != after.Fields[fieldKind]
+	if !kindChanged && before.Severity == after.Severity {
+		return nil
+	}
+	if kindChanged {
+		rows, err := p.tx.ListNotifications(p.ctx, store.NotificationFilter{FindingKey: after.Key})
+		if err != nil {
+			return err
+		}
+		for _, n := range rows {
+			if n.State == store.NotifyDone || n.DeliveryKey == "" {
+				continue
+			}
+			post, err := p.tx.GetDelivery(p.ctx, n.DeliveryKey)
+			if err != nil {
+				return err
+			}
+			if post.State != store.DeliverySent {
+				continue // it renders the current state when sent
+			}
+			if err := p.enqueueThreadNote(n.DeliveryKey, after.Key, n.Recipient, noteChanged); err != nil {
+				return err
+			}
+		}
+	}
+	return p.enqueueUpdates(after.Key)
+}
+
 // enqueueUpdates queues a re-render of every post listing the finding.
 // Posts still in the outbox render current state when sent, so they need
 // none; failed ones have nothing to update.
