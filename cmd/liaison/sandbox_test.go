@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,10 +56,18 @@ func TestSandboxThenSyncOnce(t *testing.T) {
 	}
 	waitForFile(t, cfg)
 
-	if out, code := runBin(t, nil, "sync", "--once", "-config", cfg); code != 0 {
-		t.Fatalf("first sync --once exited %d:\n%s", code, out)
+	out1, code := runBin(t, nil, "sync", "--once", "-config", cfg)
+	if code != 0 {
+		t.Fatalf("first sync --once exited %d:\n%s", code, out1)
 	}
 	first := botMessages(t, base)
+	// The summary counts what the cycle pulled, found and delivered.
+	for _, want := range []string{"pulled:    2 tasks", "findings:  2 opened, 0 updated, 0 resolved",
+		fmt.Sprintf("delivered: %d message", len(first))} {
+		if !strings.Contains(out1, want) {
+			t.Errorf("sync --once output lacks %q:\n%s", want, out1)
+		}
+	}
 	var all strings.Builder
 	for _, m := range first {
 		all.WriteString(m.Text + string(m.Blocks))

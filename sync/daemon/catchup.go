@@ -91,6 +91,7 @@ func (a *App) catchUpChannel(ctx context.Context, clientID, channel string, now 
 		if err := a.st.UpsertMessages(ctx, []connectors.Message{rec}); err != nil {
 			return err
 		}
+		a.tally.add(func(s *Summary) { s.Messages++ })
 		if err := a.onClientMessage(ctx, rec); err != nil {
 			return err
 		}
