@@ -112,6 +112,15 @@ func (m *Mux) API(pattern string, h http.Handler) {
 	*m.routes = append(*m.routes, pattern)
 }
 
+// Act serves method (POST, PATCH, DELETE) /_sandbox/{name}/{path} with h:
+// routes that act in an upstream as a person would. Like inspection
+// routes, they are not recorded.
+func (m *Mux) Act(method, path string, h http.Handler) {
+	p := method + " /_sandbox/" + m.name + "/" + strings.TrimPrefix(path, "/")
+	m.mux.Handle(p, h)
+	*m.routes = append(*m.routes, p)
+}
+
 // Inspect serves GET /_sandbox/{name}/{path} with h.
 func (m *Mux) Inspect(path string, h http.Handler) {
 	p := "/_sandbox/" + m.name + "/" + strings.TrimPrefix(path, "/")
@@ -138,6 +147,7 @@ type Sandbox struct {
 	replayMu sync.Mutex
 	posted   []bool
 	postedTS map[string]string // message id → ts
+	acted    []bool            // Activity[i] done
 
 	mu     sync.Mutex
 	srv    *http.Server
@@ -169,6 +179,7 @@ func New(opts Options) (*Sandbox, error) {
 		creds:    opts.Credentials.withDefaults(),
 		start:    opts.Clock.Now(),
 		posted:   make([]bool, len(opts.Seed.Messages)),
+		acted:    make([]bool, len(opts.Seed.Activity)),
 		postedTS: map[string]string{},
 		closed:   make(chan struct{}),
 		rec:      newRecorder(opts.Record, opts.Clock),

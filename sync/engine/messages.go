@@ -43,7 +43,9 @@ func (e *Engine) OnMessage(ctx context.Context, m connectors.Message) error {
 		return nil
 	}
 	now := e.clock.Now()
-	fresh := now.Sub(m.Time()) <= staleEvent
+	// An edit is as fresh as the edit: the client who just added a
+	// mention to yesterday's message is here now.
+	fresh := now.Sub(writtenAt(m)) <= staleEvent
 
 	var thread []connectors.Message
 	if m.ThreadTS != "" && m.ThreadTS != m.TS {
@@ -119,6 +121,15 @@ func (e *Engine) countDirectReply(ctx context.Context, cfg *configs.Config, c *c
 		}
 	}
 	return nil
+}
+
+// writtenAt is when the message got its current text: its last edit, or
+// when it was posted.
+func writtenAt(m connectors.Message) time.Time {
+	if t := connectors.SlackTime(m.EditedTS); !t.IsZero() && t.After(m.Time()) {
+		return t
+	}
+	return m.Time()
 }
 
 // AuditDirectReply is the audit action of a specialist answering a client

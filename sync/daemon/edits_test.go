@@ -1,0 +1,129 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liaisonhq/liaison/connectors/sandbox"
+	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// TestEditedMessageIsJudged: a client's message without a mention is
+// edited, twenty minutes later, to ping a specialist. Through Socket Mode
+// the daemon judges the edit like a new message: one redirect alert to the
+// AM and one reply in the client's thread, sent because the edit is fresh
+// even though the post is not. A second edit changes nothing more.
+func TestEditedMessageIsJudged(t *testing.T) {
+	// Tuesday 11:00 in Almaty.
+	app, sb, clk := sandboxApp(t, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
+	base := strings.TrimSuffix(app.cfg().Connections.Slack.APIURL, "/api/")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- app.RunSlack(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	ch := app.cfg().Client("steppe-foods").SlackChannels[0]
+
+	var posted struct{ TS string }
+	act(t, "POST", base+"/_sandbox/slack/messages",
+		`{"channel": "steppe-foods", "user": "aigerim", "text": "Добрый день! Вопрос по карте ключевых слов"}`, &posted)
+	waitFor(t, "the message stored", func() bool { _, err := app.st.GetMessage(ctx, ch, posted.TS); return err == nil })
+	if n := openRedirects(t, app); n != 0 {
+		t.Fatalf("%d redirect findings before the edit", n)
+	}
+
+	clk.Advance(20 * time.Minute) // the post is stale for automatic replies; the edit will not be
+	act(t, "PATCH", base+"/_sandbox/slack/messages/"+ch+"/"+posted.TS,
+		`{"text": "Добрый день! <@timur> вопрос по карте ключевых слов"}`, nil)
+	waitFor(t, "a redirect finding", func() bool { return openRedirects(t, app) == 1 })
+	deliverAll(t, app, clk)
+	replies, alerts := redirectTraffic(t, app, sb, ch, posted.TS)
+	if replies != 1 || alerts != 1 {
+		t.Fatalf("after the edit: %d replies in the client's thread and %d alerts to the AM, want 1 and 1", replies, alerts)
+	}
+
+	act(t, "PATCH", base+"/_sandbox/slack/messages/"+ch+"/"+posted.TS,
+		`{"text": "Добрый день! <@timur> вопрос по карте ключевых слов на декабрь"}`, nil)
+	waitFor(t, "the second edit stored", func() bool {
+		m, err := app.st.GetMessage(ctx, ch, posted.TS)
+		return err == nil && strings.HasSuffix(m.Text, "на декабрь")
+	})
+	deliverAll(t, app, clk)
+	if replies, alerts := redirectTraffic(t, app, sb, ch, posted.TS); replies != 1 || alerts != 1 || openRedirects(t, app) != 1 {
+		t.Errorf("after a second edit: %d replies, %d alerts, %d findings; want 1, 1 and 1", replies, alerts, openRedirects(t, app))
+	}
+}
+
+// act calls one of the sandbox's routes that act as a person.
+func act(t *testing.T, method, url, body string, out any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewBufferString(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var raw json.RawMessage
+	_ = json.NewDecoder(resp.Body).Decode(&raw)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s = %d: %s", method, url, resp.StatusCode, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// waitFor polls cond while the Socket Mode receiver works on the events
+// the fake sent: it runs on its own goroutine, not on the fake clock.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func openRedirects(t *testing.T, app *App) int {
+	t.Helper()
+	open, err := app.st.ListOpenFindings(context.Background(), store.FindingFilter{Rule: "redirect"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(open)
+}
+
+func deliverAll(t *testing.T, app *App, clk interface{ Advance(time.Duration) }) {
+	t.Helper()
+	for range 3 {
+		if err := app.Deliver(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(2 * time.Second)
+	}
+}
+
+// redirectTraffic counts Liaison's replies in the thread of ts and the
+// AM's alerts.
+func redirectTraffic(t *testing.T, app *App, sb *sandbox.Sandbox, ch, ts string) (replies, alerts int) {
+	t.Helper()
+	for _, m := range sb.Slack().Messages(ch) {
+		if m.User == slackfake.BotUserID && m.ThreadTS == ts {
+			replies++
+		}
+	}
+	return replies, len(sb.Slack().Messages(dmOf(t, app, app.cfg().Person("marat").SlackUserID)))
+}
