@@ -1,14 +1,16 @@
-// Package sandbox runs every upstream fake Liaison talks to (Jira, Slack
-// with Socket Mode, and later Google Ads, Search Console, Sheets, Drive and
-// the OAuth token endpoint) behind one HTTP listener, seeded from a
-// scenario: an agency with its people, clients, Jira issues and Slack
-// messages replayed on a clock. It backs `liaison sandbox`, and `liaison
-// demo` runs it in-process on a simulated clock.
+// Package sandbox runs the upstream fakes Liaison talks to (Jira, Slack
+// with Socket Mode or the Events API, Google's OAuth token endpoint, Google
+// Ads and Search Console) behind one HTTP listener, seeded from a scenario:
+// an agency with its people, clients, Jira issues, and Slack messages and
+// activity (edits, deletions, reactions, button presses) replayed on a
+// clock. It backs `liaison sandbox`, and `liaison demo` runs it in-process
+// on a simulated clock.
 //
-// Besides the fakes' own routes it serves an inspection API under
-// /_sandbox/ (what the daemon posted to Slack, the Jira issues as they are
-// now), can record every exchange as JSON lines with secrets removed, and
-// writes an agency config whose connections all point at it.
+// Besides the fakes' own routes it serves an API under /_sandbox/ to
+// inspect what the daemon did (its Slack messages, the Jira issues as they
+// are now) and to act in Slack as a person would, can record every
+// exchange as JSON lines with secrets removed, and writes an agency config
+// whose connections all point at it.
 //
 // Each fake plugs in as an Upstream: a name and the routes it mounts. A new
 // fake joins by adding one entry to the list New builds.

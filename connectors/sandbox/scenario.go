@@ -214,7 +214,7 @@ type Activity struct {
 	Reaction string `yaml:"reaction,omitempty"`
 	// Press is the action id of a button on the latest message Liaison
 	// posted In that carries it (liaison_ack, liaison_snooze,
-	// questions_ask_specialist...).
+	// liaison_ask_specialist, liaison_faq_post, liaison_faq_reject).
 	Press string `yaml:"press,omitempty"`
 	// In is where that message is: a person id (their direct messages with
 	// Liaison), a client id, a channel name or id. Default: the user's
