@@ -9,8 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/liaisonhq/liaison/connectors/sandbox"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
+	"github.com/liaisonhq/liaison/sync/engine"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -126,4 +130,45 @@ func redirectTraffic(t *testing.T, app *App, sb *sandbox.Sandbox, ch, ts string)
 		}
 	}
 	return replies, len(sb.Slack().Messages(dmOf(t, app, app.cfg().Person("marat").SlackUserID)))
+}
+
+// TestSpecialistAnsweringUnaddressedMessageIsCounted: a client asks the
+// channel without addressing anyone and the specialist answers in the
+// thread. No redirect happens, but the head's count of direct contact
+// has it, apart from answers to redirected messages.
+func TestSpecialistAnsweringUnaddressedMessageIsCounted(t *testing.T) {
+	app, _, _ := sandboxApp(t, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)) // Tuesday 11:00 Almaty
+	reg := prometheus.NewRegistry()
+	if err := app.engine.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	base := strings.TrimSuffix(app.cfg().Connections.Slack.APIURL, "/api/")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- app.RunSlack(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	var q struct{ TS string }
+	act(t, "POST", base+"/_sandbox/slack/messages", `{"channel": "steppe-foods", "user": "aigerim", "text": "Когда будет отчёт за ноябрь?"}`, &q)
+	act(t, "POST", base+"/_sandbox/slack/messages", `{"channel": "steppe-foods", "user": "timur", "text": "В пятницу пришлю.", "thread_ts": "`+q.TS+`"}`, nil)
+	var entries []store.AuditEntry
+	waitFor(t, "the answer counted", func() bool {
+		var err error
+		entries, err = app.st.ListAudit(ctx, store.AuditFilter{Action: engine.AuditUnaddressedReply})
+		return err == nil && len(entries) > 0
+	})
+	if len(entries) != 1 || !strings.Contains(entries[0].Detail, "specialist=timur") || !strings.Contains(entries[0].Detail, "answered="+q.TS) {
+		t.Errorf("unaddressed answers recorded: %+v", entries)
+	}
+	want := `
+# HELP liaison_redirect_direct_replies_total Specialists who answered a client directly: message=redirected when the redirect rule had handed the message to the account manager, message=unaddressed when it addressed no specialist.
+# TYPE liaison_redirect_direct_replies_total counter
+liaison_redirect_direct_replies_total{client="steppe-foods",message="unaddressed",specialist="timur"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "liaison_redirect_direct_replies_total"); err != nil {
+		t.Error(err)
+	}
+	if redirected, _ := app.st.ListAudit(ctx, store.AuditFilter{Action: engine.AuditDirectReply}); len(redirected) != 0 || openRedirects(t, app) != 0 {
+		t.Errorf("counted as an answer to a redirect: %+v, %d redirects", redirected, openRedirects(t, app))
+	}
 }

@@ -89,9 +89,10 @@ func (e *Engine) OnMessage(ctx context.Context, m connectors.Message) error {
 	return nil
 }
 
-// countDirectReply notes a specialist answering a client the rule had
-// redirected to the AM: the domain's main mistake, counted so the head sees
-// it (a metric, and an audit entry the weekly digest reads).
+// countDirectReply notes a specialist answering a client directly: the
+// domain's main mistake, counted so the head sees it (a metric and an audit
+// entry), apart for messages the rule had redirected to the AM and for
+// messages that addressed no specialist.
 func (e *Engine) countDirectReply(ctx context.Context, cfg *configs.Config, c *configs.Client, m connectors.Message, personID string) error {
 	if !slices.Contains(c.Specialists, personID) {
 		return nil
@@ -113,10 +114,14 @@ func (e *Engine) countDirectReply(ctx context.Context, cfg *configs.Config, c *c
 		if d.TS != m.TS {
 			continue
 		}
-		e.directReplies.WithLabelValues(c.ID, personID).Inc()
+		kind, action, detail := MessageRedirected, AuditDirectReply, "redirected="+d.ClientTS
+		if !d.Redirected {
+			kind, action, detail = MessageUnaddressed, AuditUnaddressedReply, "answered="+d.ClientTS
+		}
+		e.directReplies.WithLabelValues(c.ID, personID, kind).Inc()
 		if _, err := e.st.AppendAudit(ctx, store.AuditEntry{Time: e.clock.Now(), Actor: "slack:" + m.UserID,
-			Action: AuditDirectReply, Detail: fmt.Sprintf("client=%s specialist=%s channel=%s ts=%s redirected=%s",
-				c.ID, personID, m.ChannelID, m.TS, d.RedirectedTS)}); err != nil {
+			Action: action, Detail: fmt.Sprintf("client=%s specialist=%s channel=%s ts=%s %s",
+				c.ID, personID, m.ChannelID, m.TS, detail)}); err != nil {
 			return fmt.Errorf("recording a direct reply: %w", err)
 		}
 	}
@@ -132,9 +137,19 @@ func writtenAt(m connectors.Message) time.Time {
 	return m.Time()
 }
 
-// AuditDirectReply is the audit action of a specialist answering a client
-// that was redirected to the AM; the weekly digest counts them.
-const AuditDirectReply = "redirect.direct_reply"
+// Audit actions of a specialist answering a client directly: a message
+// that was redirected to the AM, and one that addressed no specialist.
+const (
+	AuditDirectReply      = "redirect.direct_reply"
+	AuditUnaddressedReply = "redirect.unaddressed_reply"
+)
+
+// Values of the "message" label of liaison_redirect_direct_replies_total:
+// what kind of client message the specialist answered.
+const (
+	MessageRedirected  = "redirected"
+	MessageUnaddressed = "unaddressed"
+)
 
 // RunResponse evaluates the response rule over the clients' recent messages.
 func (e *Engine) RunResponse(ctx context.Context) error {
