@@ -44,7 +44,8 @@ type catalog struct {
 	wasDueYesterday string // %s (%s): task, date
 	overdueBy       string // %s %s (%s): task, days(n), date
 	noDueDate       string // %s: task
-	escalatedTag    string
+	escalatesTo     string // %s %s: who, when (an escalation that will happen)
+	escalatedTo     string // %s %s: who, when (one that did)
 	wroteDirectly   func(client string, specialists []string) string
 	waitingFor      string // %s %s: client, duration
 	waitingNoTime   string // %s: client
@@ -127,7 +128,7 @@ func english() catalog {
 		dueToday: "%s is due today (%s)", dueTomorrow: "%s is due tomorrow (%s)", dueOn: "%s is due %s (%s)",
 		dueIn: "%s is due in %s (%s)", dueDate: "%s is due %s", wasDueYesterday: "%s was due yesterday (%s)",
 		overdueBy: "%s is %s overdue (due %s)", noDueDate: "%s is in progress without a due date",
-		escalatedTag: "escalated",
+		escalatesTo: "escalates to %s on %s", escalatedTo: "escalated to %s on %s",
 		wroteDirectly: func(client string, specs []string) string {
 			return client + " wrote to " + englishList(specs) + " directly"
 		},
@@ -159,7 +160,7 @@ func russian() catalog {
 		dueToday: "%s: срок сегодня (%s)", dueTomorrow: "%s: срок завтра (%s)", dueOn: "%s: срок %s (%s)",
 		dueIn: "%s: срок через %s (%s)", dueDate: "%s: срок — %s", wasDueYesterday: "%s: срок был вчера (%s)",
 		overdueBy: "%s: просрочено на %s (срок — %s)", noDueDate: "%s: в работе без срока",
-		escalatedTag: "эскалация",
+		escalatesTo: "будет эскалировано: %s, %s", escalatedTo: "эскалировано: %s, %s",
 		wroteDirectly: func(client string, specs []string) string {
 			who := "специалисту"
 			if len(specs) > 1 {
@@ -195,7 +196,7 @@ func ukrainian() catalog {
 		dueToday: "%s: термін сьогодні (%s)", dueTomorrow: "%s: термін завтра (%s)", dueOn: "%s: термін %s (%s)",
 		dueIn: "%s: термін через %s (%s)", dueDate: "%s: термін — %s", wasDueYesterday: "%s: термін був учора (%s)",
 		overdueBy: "%s: прострочено на %s (термін — %s)", noDueDate: "%s: у роботі без терміну",
-		escalatedTag: "ескалація",
+		escalatesTo: "буде ескальовано: %s, %s", escalatedTo: "ескальовано: %s, %s",
 		wroteDirectly: func(client string, specs []string) string {
 			who := "спеціалісту"
 			if len(specs) > 1 {

@@ -25,6 +25,7 @@ type view struct {
 	clientName   string
 	ackedBy      string // Slack user id
 	snoozedUntil time.Time
+	escalations  []escalationState
 }
 
 // rendering is what a message needs besides its findings.
