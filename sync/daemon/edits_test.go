@@ -172,3 +172,43 @@ liaison_redirect_direct_replies_total{client="steppe-foods",message="unaddressed
 		t.Errorf("counted as an answer to a redirect: %+v, %d redirects", redirected, openRedirects(t, app))
 	}
 }
+
+// TestCatchUpJudgesAnEditMadeWhileDown: a message seen live without a
+// mention is edited to ping a specialist while Liaison is not listening.
+// The catch-up finds the stored copy out of date, stores the edit and
+// judges it: the AM hears of the redirect once, and a second catch-up adds
+// nothing.
+func TestCatchUpJudgesAnEditMadeWhileDown(t *testing.T) {
+	// Tuesday 11:00 in Almaty.
+	app, sb, clk := sandboxApp(t, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	msg := clientSays(t, app, sb, "steppe-foods", "Добрый день! Вопрос по карте ключевых слов", "")
+	if openRedirects(t, app) != 0 {
+		t.Fatal("a message without a mention was redirected")
+	}
+	clk.Advance(10 * time.Minute)
+	// Nobody listens: the message_changed event reaches no one.
+	if _, err := sb.Slack().EditUserMessage(msg.Channel, msg.TS, msg.User,
+		"Добрый день! "+mention(app.cfg(), "timur")+" вопрос по карте ключевых слов"); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Hour)
+	if err := catchUp(app, clk); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := app.st.GetMessage(ctx, msg.Channel, msg.TS)
+	if err != nil || !strings.Contains(stored.Text, mention(app.cfg(), "timur")) || stored.EditedTS == "" {
+		t.Fatalf("the edit was not stored: %+v, %v", stored, err)
+	}
+	if n := openRedirects(t, app); n != 1 {
+		t.Fatalf("%d redirect findings after the catch-up, want 1", n)
+	}
+	if err := catchUp(app, clk); err != nil {
+		t.Fatal(err)
+	}
+	deliverAll(t, app, clk)
+	replies, alerts := redirectTraffic(t, app, sb, msg.Channel, msg.TS)
+	if alerts != 1 || replies != 0 || openRedirects(t, app) != 1 {
+		t.Errorf("%d alerts, %d replies to the client an hour late, %d findings; want 1, 0 and 1", alerts, replies, openRedirects(t, app))
+	}
+}
