@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,38 +25,7 @@ import (
 // immediate second cycle posts nothing twice.
 func TestSandboxThenSyncOnce(t *testing.T) {
 	dir := t.TempDir()
-	cfg := filepath.Join(dir, "c.yaml")
-	sb := exec.Command(liaisonBin, "sandbox", "-addr", "127.0.0.1:0", "-seed", "testdata/always-on.yaml",
-		"-write-config", cfg, "-data-dir", filepath.Join(dir, "state"), "-record", filepath.Join(dir, "rec.jsonl"))
-	out, err := sb.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb.Stderr = os.Stderr
-	if err := sb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sb.Process.Signal(syscall.SIGTERM); _ = sb.Wait() })
-	urlCh := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		re := regexp.MustCompile(`(http://127\.0\.0\.1:\d+)`)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				select {
-				case urlCh <- m[1]:
-				default:
-				}
-			}
-		}
-	}()
-	var base string
-	select {
-	case base = <-urlCh:
-	case <-time.After(30 * time.Second):
-		t.Fatal("sandbox did not print its URL")
-	}
-	waitForFile(t, cfg)
+	base, cfg := startSandbox(t, dir)
 
 	out1, code := runBin(t, nil, "sync", "--once", "-config", cfg)
 	if code != 0 {
@@ -109,6 +80,113 @@ func TestSandboxThenSyncOnce(t *testing.T) {
 		t.Errorf("checked %d Jira and %d Slack exchanges; the cycles made more", res.Jira, res.Slack)
 	}
 	t.Logf("checked %d Jira and %d Slack exchanges against the vendors' specs (%d outside them)", res.Jira, res.Slack, res.Skipped)
+}
+
+// startSandbox runs `liaison sandbox` with the always-on scenario,
+// recording into dir/rec.jsonl, and returns its URL and written config.
+func startSandbox(t *testing.T, dir string) (string, string) {
+	t.Helper()
+	cfg := filepath.Join(dir, "c.yaml")
+	sb := exec.Command(liaisonBin, "sandbox", "-addr", "127.0.0.1:0", "-seed", "testdata/always-on.yaml",
+		"-write-config", cfg, "-data-dir", filepath.Join(dir, "state"), "-record", filepath.Join(dir, "rec.jsonl"))
+	out, err := sb.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.Stderr = os.Stderr
+	if err := sb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Process.Signal(syscall.SIGTERM); _ = sb.Wait() })
+	urlCh := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		re := regexp.MustCompile(`(http://127\.0\.0\.1:\d+)`)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case urlCh <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	var base string
+	select {
+	case base = <-urlCh:
+	case <-time.After(30 * time.Second):
+		t.Fatal("sandbox did not print its URL")
+	}
+	waitForFile(t, cfg)
+	return base, cfg
+}
+
+// TestClientEditPlayedAgainstDaemon plays a client from outside, through
+// the sandbox's routes, against `liaison run`: a message edited to ping a
+// specialist gets the polite reply in its thread, as a new one would.
+func TestClientEditPlayedAgainstDaemon(t *testing.T) {
+	dir := t.TempDir()
+	base, cfg := startSandbox(t, dir)
+	run := exec.Command(liaisonBin, "run", "-config", cfg, "-listen", "127.0.0.1:0")
+	run.Env = []string{"PATH=/usr/bin:/bin"}
+	logs := &syncBuffer{}
+	run.Stderr = logs
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = run.Process.Signal(syscall.SIGTERM); _ = run.Wait() })
+
+	var posted struct{ TS string }
+	sandboxAct(t, "POST", base+"/_sandbox/slack/messages", `{"channel": "acme", "user": "pat", "text": "Hi, a question about the keyword map"}`, &posted)
+	sandboxAct(t, "PATCH", base+"/_sandbox/slack/messages/acme/"+posted.TS, `{"text": "<@sam> hi, a question about the keyword map"}`, nil)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var msgs []struct {
+			User     string `json:"user"`
+			ThreadTS string `json:"thread_ts"`
+			Text     string `json:"text"`
+		}
+		_, body := get(t, base+"/_sandbox/slack/messages?channel=acme")
+		if err := json.Unmarshal([]byte(body), &msgs); err != nil {
+			t.Fatal(err)
+		}
+		replied := false
+		for _, m := range msgs {
+			if m.ThreadTS == posted.TS && strings.Contains(m.Text, "Amy Manager") {
+				replied = true
+			}
+		}
+		if replied {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no reply naming the AM in the edited message's thread; messages:\n%s\nlogs:\n%s", body, logs)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// sandboxAct calls one of the sandbox's routes that act as a person.
+func sandboxAct(t *testing.T, method, url, body string, out any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		t.Fatalf("%s %s = %d: %s", method, url, resp.StatusCode, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 type sandboxMessage struct {
