@@ -94,13 +94,15 @@ type Finding struct {
 	LastSeen   time.Time
 	ResolvedAt time.Time // zero while open
 
-	// FormerKeys are keys under which earlier versions of the rule
-	// recorded this same situation. When the finding is not open under Key
-	// but is under one of these, the engine continues the stored finding
+	// FormerKinds are the kinds (Key's last argument, with the same rule,
+	// client and subject) under which earlier versions of the rule keyed
+	// this same situation. When the finding is not open under Key but is
+	// under one of those keys, the engine continues the stored finding
 	// under its former key, so that an upgrade that changes how keys are
 	// built neither resolves open findings nor alerts about them again.
-	// They are not stored.
-	FormerKeys []string
+	// They are not stored, and rules may share one slice among findings:
+	// nobody modifies it.
+	FormerKinds []string
 }
 
 // Open reports whether the finding is unresolved.

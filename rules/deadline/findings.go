@@ -48,7 +48,6 @@ func (e *evaluation) finding(v verdict) rules.Finding {
 	c := &e.in.Clients[v.client]
 	kind := kindNames[v.kind]
 	keyKind := kind
-	var former []string
 	subj := rules.Subject{Kind: rules.SubjectTask, ID: t.Key}
 	if e.baseURL != "" {
 		subj.URL = e.baseURL + "/browse/" + t.Key
@@ -72,12 +71,10 @@ func (e *evaluation) finding(v verdict) rules.Finding {
 		title = t.Key + " is in progress without a due date"
 	case kindDueSoon:
 		keyKind = "due:" + t.DueDate
-		former = formerKeys(c.ID, subj, t.DueDate)
 		title = t.Key + " is due " + t.DueDate
 		fields[FieldWorkingDaysLeft] = strconv.Itoa(v.workingDays)
 	case kindOverdue:
 		keyKind = "due:" + t.DueDate
-		former = formerKeys(c.ID, subj, t.DueDate)
 		title = t.Key + " is overdue (due " + t.DueDate + ")"
 		fields[FieldDaysOverdue] = strconv.Itoa(v.daysOverdue)
 		fields[FieldWorkingDaysOverdue] = strconv.Itoa(v.workingDays)
@@ -95,27 +92,34 @@ func (e *evaluation) finding(v verdict) rules.Finding {
 		}
 	}
 	return rules.Finding{
-		Key:        rules.Key(RuleName, c.ID, subj, keyKind),
-		Rule:       RuleName,
-		ClientID:   c.ID,
-		Subject:    subj,
-		Severity:   v.severity,
-		Title:      title,
-		Fields:     fields,
-		FirstSeen:  e.now,
-		LastSeen:   e.now,
-		FormerKeys: former,
+		Key:         rules.Key(RuleName, c.ID, subj, keyKind),
+		Rule:        RuleName,
+		ClientID:    c.ID,
+		Subject:     subj,
+		Severity:    v.severity,
+		Title:       title,
+		Fields:      fields,
+		FirstSeen:   e.now,
+		LastSeen:    e.now,
+		FormerKinds: e.formerKinds(v.kind, t.DueDate),
 	}
 }
 
-// formerKeys are the keys earlier versions gave a dated finding, when the
-// kind was part of them: installations upgraded with such findings open
-// keep them, rather than hearing they were resolved.
-func formerKeys(clientID string, subj rules.Subject, due string) []string {
-	return []string{
-		rules.Key(RuleName, clientID, subj, KindDueSoon+":"+due),
-		rules.Key(RuleName, clientID, subj, KindOverdue+":"+due),
+// formerKinds are the kinds earlier versions keyed a dated finding by, when
+// the stage (due soon, overdue) was part of the key: installations
+// upgraded with such findings open keep them, rather than hearing they
+// were resolved. Tasks share few due dates, so one slice per date serves
+// every finding.
+func (e *evaluation) formerKinds(k kind, due string) []string {
+	if k == kindNoDueDate {
+		return nil
 	}
+	if f, ok := e.former[due]; ok {
+		return f
+	}
+	f := []string{KindDueSoon + ":" + due, KindOverdue + ":" + due}
+	e.former[due] = f
+	return f
 }
 
 // sorted orders findings by client, then key. It sorts indexes rather than

@@ -100,9 +100,8 @@ func summarize(t *testing.T, fs []rules.Finding, now time.Time) []got {
 			kind += ":" + d
 			keyKind = "due:" + d
 			// Keys of earlier versions, kind included, stay recognisable.
-			former := []string{rules.Key(RuleName, f.ClientID, subj, KindDueSoon+":"+d), rules.Key(RuleName, f.ClientID, subj, KindOverdue+":"+d)}
-			if !slices.Equal(f.FormerKeys, former) {
-				t.Errorf("%s: former keys %v, want %v", f.Subject.ID, f.FormerKeys, former)
+			if former := []string{KindDueSoon + ":" + d, KindOverdue + ":" + d}; !slices.Equal(f.FormerKinds, former) {
+				t.Errorf("%s: former kinds %v, want %v", f.Subject.ID, f.FormerKinds, former)
 			}
 		}
 		if want := rules.Key(RuleName, f.ClientID, subj, keyKind); f.Key != want {

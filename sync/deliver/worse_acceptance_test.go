@@ -80,7 +80,7 @@ func TestFormerKeyContinuesOpenFinding(t *testing.T) {
 	h.clk.Advance(time.Hour)
 	now := old
 	now.Key = rules.Key("deadline", "acme", old.Subject, "due:2026-10-01")
-	now.FormerKeys = []string{"deadline:unrelated", old.Key}
+	now.FormerKinds = []string{"due_soon", "overdue"} // MakeFinding keys by "overdue"
 	res := h.reconcile("deadline", now)
 	if res.New != 0 || res.Resolved != 0 || res.Unchanged != 1 {
 		t.Fatalf("reconcile after the upgrade: %+v, want the old finding unchanged", res)
