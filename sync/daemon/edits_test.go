@@ -61,6 +61,14 @@ func TestEditedMessageIsJudged(t *testing.T) {
 	if replies, alerts := redirectTraffic(t, app, sb, ch, posted.TS); replies != 1 || alerts != 1 || openRedirects(t, app) != 1 {
 		t.Errorf("after a second edit: %d replies, %d alerts, %d findings; want 1, 1 and 1", replies, alerts, openRedirects(t, app))
 	}
+
+	// The AM presses Acknowledge on the alert, from outside as well.
+	act(t, "POST", base+"/_sandbox/slack/actions", `{"user": "marat", "action_id": "liaison_ack"}`, nil)
+	open, err := app.st.ListOpenFindings(ctx, store.FindingFilter{Rule: "redirect"})
+	if err != nil || len(open) != 1 {
+		t.Fatalf("redirect findings: %v, %v", open, err)
+	}
+	waitFor(t, "the acknowledgement", func() bool { _, err := app.st.GetAck(ctx, open[0].Key); return err == nil })
 }
 
 // act calls one of the sandbox's routes that act as a person.
