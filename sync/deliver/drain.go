@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liaisonhq/liaison/rules/hours"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -150,7 +151,7 @@ func (d *Deliverer) Backlog(ctx context.Context) ([]Deferral, error) {
 		return nil, fmt.Errorf("listing pending deliveries: %w", err)
 	}
 	for _, dl := range outbox {
-		add(deferReason(dl, now), dl.DueAt)
+		add(deferReason(dl, now, calendarOf(dir, dl.Recipient)), dl.DueAt)
 	}
 	out := make([]Deferral, 0, len(by))
 	for _, df := range by {
@@ -160,8 +161,9 @@ func (d *Deliverer) Backlog(ctx context.Context) ([]Deferral, error) {
 	return out, nil
 }
 
-// deferReason reads why a pending delivery waits from what deferred it.
-func deferReason(dl store.Delivery, now time.Time) string {
+// deferReason reads why a pending delivery waits from what deferred it,
+// or from its recipient's calendar (cal, nil for channels).
+func deferReason(dl store.Delivery, now time.Time, cal *hours.Calendar) string {
 	switch {
 	case strings.HasPrefix(dl.LastError, "paced"), strings.HasPrefix(dl.LastError, "waiting for the post"):
 		return DeferPacing
@@ -170,10 +172,8 @@ func deferReason(dl store.Delivery, now time.Time) string {
 	case strings.HasPrefix(dl.LastError, "transient"):
 		return DeferRetry
 	}
-	if p, err := decodePayload(dl.Payload); err == nil && p.Reply != nil && p.Reply.NotBefore.After(now) {
-		// Replies held for their recipient's next working moment (an
-		// answer suggestion to an AM who is off).
-		return DeferWorkingHours
+	if dl.DueAt.After(now) && cal != nil && !cal.Working(now) {
+		return DeferWorkingHours // a note, or a reply to an AM, held for their next working moment
 	}
 	return DeferScheduled
 }

@@ -147,7 +147,7 @@ func (p *planner) resolve(key string) error {
 			continue
 		}
 		if n.DeliveryKey != "" {
-			if err := p.enqueueThreadNote(n.DeliveryKey, key, n.Recipient, noteResolved); err != nil {
+			if err := p.enqueueThreadNote(n.DeliveryKey, key, n.Recipient, noteResolved, p.now); err != nil {
 				return err
 			}
 		}
@@ -189,7 +189,13 @@ func (p *planner) worsened(before, after rules.Finding) error {
 			if post.State != store.DeliverySent {
 				continue // it renders the current state when sent
 			}
-			if err := p.enqueueThreadNote(n.DeliveryKey, after.Key, n.Recipient, noteChanged); err != nil {
+			// The edit is silent; the note is news, so it waits for the
+			// reader's working hours like an alert.
+			at := p.now
+			if !n.Bypass {
+				at = nextWorking(calendarOf(p.dir, n.Recipient), p.now)
+			}
+			if err := p.enqueueThreadNote(n.DeliveryKey, after.Key, n.Recipient, noteChanged, at); err != nil {
 				return err
 			}
 		}
@@ -225,13 +231,13 @@ func (p *planner) enqueueUpdates(findingKey string) error {
 	return nil
 }
 
-func (p *planner) enqueueThreadNote(post, findingKey, recipient, note string) error {
+func (p *planner) enqueueThreadNote(post, findingKey, recipient, note string, at time.Time) error {
 	raw, err := encodePayload(payload{Recipient: recipient, Post: post, Finding: findingKey, Note: note})
 	if err != nil {
 		return err
 	}
 	_, err = p.tx.EnqueueDelivery(p.ctx, store.Delivery{Key: threadKey(post, findingKey, note, p.now), FindingKey: findingKey,
-		Recipient: recipient, ChannelID: channelIDOf(recipient), Kind: store.DeliveryThread, Payload: raw, DueAt: p.now})
+		Recipient: recipient, ChannelID: channelIDOf(recipient), Kind: store.DeliveryThread, Payload: raw, DueAt: at})
 	if err != nil {
 		return fmt.Errorf("queueing %s note for %s: %w", note, findingKey, err)
 	}

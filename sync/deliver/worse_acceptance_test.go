@@ -100,3 +100,42 @@ func TestFormerKeyContinuesOpenFinding(t *testing.T) {
 		t.Errorf("%d posts and %d updates after the upgrade, want the first post untouched", n, h.fake.CallCount("chat.update"))
 	}
 }
+
+// TestWorseNoteWaitsForWorkingHours: a finding that gets worse at night
+// has its post edited at once (silently), while the note in its thread
+// waits for the AM's next working moment.
+func TestWorseNoteWaitsForWorkingHours(t *testing.T) {
+	h := newHarness(t, monday10(t))
+	f := deliver.MakeFinding("deadline", "acme", "ACME-1", rules.SeverityWarning)
+	f.Title, f.Fields["kind"] = "ACME-1 is due today", "due_soon"
+	h.reconcile("deadline", f)
+	h.clk.Advance(30 * time.Second)
+	h.tick()
+	dm := h.dm(slackfake.AMUserID)
+	ts := h.posts(dm)[0].TS
+
+	h.clk.Set(time.Date(2026, 10, 6, 0, 0, 5, 0, deliver.Kyiv(t))) // Tuesday just after midnight
+	f.Title, f.Fields["kind"] = "ACME-1 is overdue", "overdue"
+	h.reconcile("deadline", f)
+	h.settle()
+	if m, _ := h.fake.Message(dm, ts); m.Edited == nil || !strings.Contains(m.Text, "ACME-1 is overdue") {
+		t.Errorf("the post was not edited at once: %q", m.Text)
+	}
+	notes := func() int {
+		n := 0
+		for _, r := range h.fake.Messages(dm) {
+			if r.ThreadTS == ts && r.TS != ts {
+				n++
+			}
+		}
+		return n
+	}
+	if n := notes(); n != 0 {
+		t.Fatalf("%d notes in the thread at night, want none before working hours", n)
+	}
+	h.clk.Set(time.Date(2026, 10, 6, 9, 0, 0, 0, deliver.Kyiv(t)))
+	h.settle()
+	if n := notes(); n != 1 {
+		t.Errorf("%d notes at 09:00, want the one saying what it became", n)
+	}
+}
