@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/rules/hours"
 	"github.com/liaisonhq/liaison/sync/store"
 )
@@ -28,7 +29,7 @@ const (
 type Deferral struct {
 	Reason string
 	Count  int
-	Next   time.Time // the earliest of them is due then
+	Next   time.Time // the earliest of them goes then (for silences: when the silence ends)
 }
 
 // DrainResult is what one Drain did.
@@ -137,7 +138,7 @@ func (d *Deliverer) Backlog(ctx context.Context) ([]Deferral, error) {
 		cal := calendarOf(dir, n.Recipient)
 		switch {
 		case silenced(silences, f):
-			add(DeferSilence, n.DueAt)
+			add(DeferSilence, silencedUntil(silences, f))
 		case n.Digest:
 			add(DeferDigest, n.DueAt)
 		case !n.Bypass && cal != nil && !cal.Working(now):
@@ -176,4 +177,15 @@ func deferReason(dl store.Delivery, now time.Time, cal *hours.Calendar) string {
 		return DeferWorkingHours // a note, or a reply to an AM, held for their next working moment
 	}
 	return DeferScheduled
+}
+
+// silencedUntil is when the last of the silences muting f ends.
+func silencedUntil(ss []store.Silence, f rules.Finding) time.Time {
+	var end time.Time
+	for _, s := range ss {
+		if s.Matches(f) && s.EndsAt.After(end) {
+			end = s.EndsAt
+		}
+	}
+	return end
 }

@@ -155,8 +155,8 @@ type openFindings struct {
 
 // continued returns the open finding f continues, if any (zero Key when
 // none). When f is not open under its key but is under the key one of its
-// former kinds gives, f takes that key: the stored finding goes on, with its messages,
-// instead of being resolved while an identical one opens.
+// former kinds gives, f takes that key: the stored finding goes on, with
+// its messages, instead of being resolved while an identical one opens.
 func (o openFindings) continued(f *rules.Finding) (rules.Finding, error) {
 	if cur, err := o.get(f.Key); err != nil || cur.Key != "" {
 		return cur, err
