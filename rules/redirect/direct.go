@@ -101,7 +101,7 @@ func directInChannel(c *Client, ms []*Msg, out []DirectReply) []DirectReply {
 		switch m.Side {
 		case SideClient:
 			specs, _ := addressed(c, m, earlier[tts])
-			window := inWindow(c, m.At())
+			window := inWindow(c, m.WrittenAt())
 			cv := conversation{clientTS: m.TS, redirected: len(specs) > 0 && !window, window: window}
 			if !m.IsReply() {
 				top = cv

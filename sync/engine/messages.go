@@ -131,10 +131,8 @@ func (e *Engine) countDirectReply(ctx context.Context, cfg *configs.Config, c *c
 // writtenAt is when the message got its current text: its last edit, or
 // when it was posted.
 func writtenAt(m connectors.Message) time.Time {
-	if t := connectors.SlackTime(m.EditedTS); !t.IsZero() && t.After(m.Time()) {
-		return t
-	}
-	return m.Time()
+	rm := redirect.Msg{TS: m.TS, Edited: connectors.SlackTime(m.EditedTS)}
+	return rm.WrittenAt()
 }
 
 // Audit actions of a specialist answering a client directly: a message
@@ -216,7 +214,7 @@ func redirectClient(cfg *configs.Config, c *configs.Client) redirect.Client {
 
 func redirectMsg(cfg *configs.Config, m connectors.Message, side Side, personID string) redirect.Msg {
 	return redirect.Msg{Channel: m.ChannelID, TS: m.TS, ThreadTS: m.ThreadTS, UserID: m.UserID,
-		Side: side, PersonID: personID, Text: m.Text, Permalink: m.Permalink}
+		Side: side, PersonID: personID, Text: m.Text, Permalink: m.Permalink, Edited: connectors.SlackTime(m.EditedTS)}
 }
 
 func redirectThread(cfg *configs.Config, thread []connectors.Message, self string) []redirect.Msg {
