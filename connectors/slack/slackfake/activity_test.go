@@ -40,8 +40,8 @@ func TestUserEditsAndDeletes(t *testing.T) {
 		Event struct {
 			Subtype string `json:"subtype"`
 			Message struct {
-				Text   string `json:"text"`
-				TS     string `json:"ts"`
+				Text   string              `json:"text"`
+				TS     string              `json:"ts"`
 				Edited struct{ TS string } `json:"edited"`
 			} `json:"message"`
 			Previous struct {
