@@ -22,9 +22,9 @@ type escalationState struct {
 
 // escalationsOf reads, for an open finding, the escalations its route
 // plans, except to the reader (recipient) themself. An escalation made moot
-// (the finding was acknowledged before it was due) is left out: nothing
-// will happen, and nothing did.
-func (d *Deliverer) escalationsOf(ctx context.Context, dir Directory, f rules.Finding, recipient string) ([]escalationState, error) {
+// (the finding is acknowledged, so a waiting escalation will be dropped)
+// is left out: nothing will happen, and nothing did.
+func (d *Deliverer) escalationsOf(ctx context.Context, dir Directory, f rules.Finding, recipient string, acked bool) ([]escalationState, error) {
 	if !f.Open() {
 		return nil, nil
 	}
@@ -41,6 +41,7 @@ func (d *Deliverer) escalationsOf(ctx context.Context, dir Directory, f rules.Fi
 			return nil, fmt.Errorf("reading the escalation of %s to %s: %w", f.Key, r, err)
 		}
 		switch {
+		case n.State == store.NotifyWaiting && acked:
 		case n.State == store.NotifyWaiting && !n.Bypass:
 			// It becomes due then, and goes at the recipient's next
 			// working moment from there.
