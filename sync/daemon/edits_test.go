@@ -22,7 +22,9 @@ import (
 // edited, twenty minutes later, to ping a specialist. Through Socket Mode
 // the daemon judges the edit like a new message: one redirect alert to the
 // AM and one reply in the client's thread, sent because the edit is fresh
-// even though the post is not. A second edit changes nothing more.
+// even though the post is not. A second edit changes nothing more. The AM
+// then forwards the question and acknowledges the alert through the
+// sandbox's routes too.
 func TestEditedMessageIsJudged(t *testing.T) {
 	// Tuesday 11:00 in Almaty.
 	app, sb, clk := sandboxApp(t, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
@@ -62,7 +64,11 @@ func TestEditedMessageIsJudged(t *testing.T) {
 		t.Errorf("after a second edit: %d replies, %d alerts, %d findings; want 1, 1 and 1", replies, alerts, openRedirects(t, app))
 	}
 
-	// The AM presses Acknowledge on the alert, from outside as well.
+	// The AM forwards the question to the specialist with :question:, and
+	// presses Acknowledge on the alert, from outside as well.
+	act(t, "POST", base+"/_sandbox/slack/reactions",
+		`{"channel": "steppe-foods", "ts": "`+posted.TS+`", "user": "marat", "name": "question"}`, nil)
+	waitFor(t, "the question task", func() bool { return len(questionTasks(sb)) == 1 })
 	act(t, "POST", base+"/_sandbox/slack/actions", `{"user": "marat", "action_id": "liaison_ack"}`, nil)
 	open, err := app.st.ListOpenFindings(ctx, store.FindingFilter{Rule: "redirect"})
 	if err != nil || len(open) != 1 {
