@@ -1,14 +1,16 @@
-// Package sandbox runs every upstream fake Liaison talks to (Jira, Slack
-// with Socket Mode, and later Google Ads, Search Console, Sheets, Drive and
-// the OAuth token endpoint) behind one HTTP listener, seeded from a
-// scenario: an agency with its people, clients, Jira issues and Slack
-// messages replayed on a clock. It backs `liaison sandbox`, and `liaison
-// demo` runs it in-process on a simulated clock.
+// Package sandbox runs the upstream fakes Liaison talks to (Jira, Slack
+// with Socket Mode or the Events API, Google's OAuth token endpoint, Google
+// Ads and Search Console) behind one HTTP listener, seeded from a scenario:
+// an agency with its people, clients, Jira issues, and Slack messages and
+// activity (edits, deletions, reactions, button presses) replayed on a
+// clock. It backs `liaison sandbox`, and `liaison demo` runs it in-process
+// on a simulated clock.
 //
-// Besides the fakes' own routes it serves an inspection API under
-// /_sandbox/ (what the daemon posted to Slack, the Jira issues as they are
-// now), can record every exchange as JSON lines with secrets removed, and
-// writes an agency config whose connections all point at it.
+// Besides the fakes' own routes it serves an API under /_sandbox/ to
+// inspect what the daemon did (its Slack messages, the Jira issues as they
+// are now) and to act in Slack as a person would, can record every
+// exchange as JSON lines with secrets removed, and writes an agency config
+// whose connections all point at it.
 //
 // Each fake plugs in as an Upstream: a name and the routes it mounts. A new
 // fake joins by adding one entry to the list New builds.
@@ -112,6 +114,15 @@ func (m *Mux) API(pattern string, h http.Handler) {
 	*m.routes = append(*m.routes, pattern)
 }
 
+// Act serves method (POST, PATCH, DELETE) /_sandbox/{name}/{path} with h:
+// routes that act in an upstream as a person would. Like inspection
+// routes, they are not recorded.
+func (m *Mux) Act(method, path string, h http.Handler) {
+	p := method + " /_sandbox/" + m.name + "/" + strings.TrimPrefix(path, "/")
+	m.mux.Handle(p, h)
+	*m.routes = append(*m.routes, p)
+}
+
 // Inspect serves GET /_sandbox/{name}/{path} with h.
 func (m *Mux) Inspect(path string, h http.Handler) {
 	p := "/_sandbox/" + m.name + "/" + strings.TrimPrefix(path, "/")
@@ -138,6 +149,7 @@ type Sandbox struct {
 	replayMu sync.Mutex
 	posted   []bool
 	postedTS map[string]string // message id → ts
+	acted    []bool            // Activity[i] done
 
 	mu     sync.Mutex
 	srv    *http.Server
@@ -169,6 +181,7 @@ func New(opts Options) (*Sandbox, error) {
 		creds:    opts.Credentials.withDefaults(),
 		start:    opts.Clock.Now(),
 		posted:   make([]bool, len(opts.Seed.Messages)),
+		acted:    make([]bool, len(opts.Seed.Activity)),
 		postedTS: map[string]string{},
 		closed:   make(chan struct{}),
 		rec:      newRecorder(opts.Record, opts.Clock),

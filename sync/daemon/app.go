@@ -60,6 +60,7 @@ type App struct {
 	questions  *engine.Questions
 	checklists *engine.Checklists
 	faq        *engine.FAQ
+	tally      *tally
 }
 
 // NewApp builds the App. It contacts no upstream.
@@ -70,7 +71,7 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
-	a := &App{cfg: cfg, st: st, log: opts.Logger, clock: opts.Clock}
+	a := &App{cfg: cfg, st: st, log: opts.Logger, clock: opts.Clock, tally: &tally{}}
 	c := cfg()
 	if c.Connections.Jira.Configured() && !unconfigured(c, "jira") {
 		jc, err := jira.New(c.Connections.Jira, jira.Options{
@@ -109,7 +110,7 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 		return nil, err
 	}
 	a.deliver = d
-	a.engine = engine.New(cfg, st, d, opts.Clock, opts.Logger.With("component", "rules"))
+	a.engine = engine.New(cfg, st, countingReconciler{d, a.tally}, opts.Clock, opts.Logger.With("component", "rules"))
 	var writer engine.IssueWriter
 	if a.jira != nil {
 		writer = a.jira
@@ -176,6 +177,7 @@ func (a *App) PullJira(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("pulling jira worklogs: %w", err)
 	}
+	a.tally.add(func(s *Summary) { s.Tasks += st.Fetched; s.Worklogs += wl.Stored })
 	a.log.Debug("jira pulled", "issues_fetched", st.Fetched, "issues_changed", st.Changed, "worklogs", fmt.Sprintf("%+v", wl))
 	return nil
 }
@@ -208,9 +210,14 @@ func (a *App) Deliver(ctx context.Context) error {
 }
 
 // SyncOnce is one full cycle: pull everything, evaluate the rules, deliver
-// what is due now. One failing step does not stop the others; their errors
-// are joined.
+// what is due now (RunOnce, without the summary). One failing step does not
+// stop the others; their errors are joined.
 func (a *App) SyncOnce(ctx context.Context) error {
+	_, err := a.RunOnce(ctx)
+	return err
+}
+
+func (a *App) cycle(ctx context.Context, deliver func(context.Context) error) error {
 	var errs []error
 	for _, step := range []struct {
 		name string
@@ -221,7 +228,7 @@ func (a *App) SyncOnce(ctx context.Context) error {
 		{"google", a.PullGoogle},
 		{"rules", a.RunRules},
 		{"checklists", a.checklists.RunChecklists},
-		{"deliver", a.Deliver},
+		{"deliver", deliver},
 	} {
 		if err := step.run(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", step.name, err))

@@ -61,9 +61,15 @@ func (a *App) PullGoogle(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.Sync(ctx, accounts); err != nil {
+		res, err := s.Sync(ctx, accounts)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("google ads: %w", err))
 		}
+		a.tally.add(func(s *Summary) {
+			for _, r := range res {
+				s.MetricRows += r.Rows
+			}
+		})
 	}
 	if len(sites) > 0 {
 		ts, err := google.TokenSource(ctx, a.google.cfg, a.google.hc, a.clock, google.ScopeSearchConsoleReadOnly)
@@ -75,9 +81,15 @@ func (a *App) PullGoogle(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.Sync(ctx, sites); err != nil {
+		res, err := s.Sync(ctx, sites)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("search console: %w", err))
 		}
+		a.tally.add(func(s *Summary) {
+			for _, r := range res {
+				s.MetricRows += r.Rows
+			}
+		})
 	}
 	return errors.Join(errs...)
 }

@@ -66,6 +66,9 @@ func (d *Deliverer) compose(ctx context.Context, dir Directory, p payload, now t
 				v.snoozedUntil = s.EndsAt
 			}
 		}
+		if v.escalations, err = d.escalationsOf(ctx, dir, f, p.Recipient, v.ackedBy != ""); err != nil {
+			return "", nil, err
+		}
 		views = append(views, v)
 	}
 	if len(views) == 0 {

@@ -102,6 +102,9 @@ type Deliverer struct {
 	pace    *pacer
 
 	dryRunSeq atomic.Int64
+	// sentTotal counts deliveries recorded as sent, so Drain can tell what
+	// it delivered.
+	sentTotal atomic.Int64
 
 	// hook, when set by tests, is called at named stages of a send; an
 	// error from it aborts Send on the spot, as a crash would.

@@ -25,6 +25,7 @@ type view struct {
 	clientName   string
 	ackedBy      string // Slack user id
 	snoozedUntil time.Time
+	escalations  []escalationState
 }
 
 // rendering is what a message needs besides its findings.
@@ -210,6 +211,12 @@ func renderNote(r rendering, f rules.Finding, note string) string {
 	switch note {
 	case noteResolved:
 		return ":white_check_mark: " + fmt.Sprintf(r.cat.resolvedNote, h.subject)
+	case noteChanged:
+		s := h.plain
+		for _, t := range h.tags {
+			s += " · " + escape(t)
+		}
+		return severityIcon(f.Severity) + " " + fmt.Sprintf(r.cat.changedNote, s)
 	}
 	return h.subject
 }
