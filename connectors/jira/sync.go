@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -65,6 +67,7 @@ type Stats struct {
 	Changed  int // issues that were new or differed from the store
 	Outside  int // issues returned from projects no client owns, not stored
 	Moved    int // stored tasks retired because their issue moved to another project
+	Deleted  int // stored tasks retired because a webhook reported their issue deleted and Jira confirmed
 }
 
 // NewSyncer checks the scopes and returns a Syncer over c and st.
@@ -178,6 +181,13 @@ func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
 			if err := s.syncQuery(ctx, &stats, &cur, part, build(part), safe); err != nil {
 				errs = append(errs, err)
 			}
+		}
+	}
+	if ids := s.c.takeDeleted(); len(ids) > 0 {
+		n, err := s.retireDeleted(ctx, ids)
+		stats.Deleted = n
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if oldest := cur.oldest(s.projects); !oldest.IsZero() {
@@ -327,6 +337,61 @@ func (s *Syncer) retireMoved(ctx context.Context, tx store.Tx, fetched []connect
 		return nil, fmt.Errorf("retiring moved tasks: %w", err)
 	}
 	return moved, nil
+}
+
+// retireDeleted checks the issue ids webhooks reported deleted, one GET
+// each, and marks deleted the stored tasks of those Jira answers 404 for.
+// An issue that still exists is left to the searches (a signed but stale or
+// replayed event deletes nothing). Ids not yet checked when a request fails
+// are queued again for the next pass.
+func (s *Syncer) retireDeleted(ctx context.Context, ids []string) (int, error) {
+	var gone []string
+	for i, id := range ids {
+		_, err := s.c.do(ctx, call{op: "checking a deleted issue", method: http.MethodGet,
+			path:  "rest/api/3/issue/" + url.PathEscape(id) + "?fields=key",
+			route: "GET /rest/api/3/issue/{issueIdOrKey}"})
+		switch {
+		case errors.Is(err, ErrNotFound):
+			gone = append(gone, id)
+		case permanent(err):
+			s.log.Warn("jira issue reported deleted could not be checked", "issue_id", id, "err", err)
+		case err != nil:
+			s.c.requeueDeleted(ids[i:])
+			n, rerr := s.markGone(ctx, gone)
+			return n, errors.Join(err, rerr)
+		}
+	}
+	return s.markGone(ctx, gone)
+}
+
+// permanent reports a 4xx answer other than 429: asking again will not help.
+func permanent(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != http.StatusTooManyRequests
+}
+
+// markGone marks deleted the stored tasks with the given issue ids.
+func (s *Syncer) markGone(ctx context.Context, ids []string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	stored, err := s.st.ListTasks(ctx, store.TaskFilter{IDs: ids})
+	if err != nil {
+		return 0, &opError{op: "retiring deleted issues", err: fmt.Errorf("looking up stored tasks by id: %w", err)}
+	}
+	keys := make([]string, 0, len(stored))
+	for _, t := range stored {
+		keys = append(keys, t.Key)
+	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	if err := s.st.MarkTasksDeleted(ctx, keys); err != nil {
+		return 0, &opError{op: "retiring deleted issues", err: fmt.Errorf("marking tasks deleted: %w", err)}
+	}
+	s.c.m.tasksDeleted.Add(float64(len(keys)))
+	s.log.Info("jira tasks deleted upstream retired", "count", len(keys), "keys", strings.Join(keys, ","))
+	return len(keys), nil
 }
 
 // upsertChanged stores the tasks that are new or differ from the stored

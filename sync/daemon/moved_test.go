@@ -64,3 +64,45 @@ func TestTaskMovedToUnownedProjectResolvesWithinOneCycle(t *testing.T) {
 		}
 	}
 }
+
+// TestTaskDeletedResolvesWithinOneSyncOnce deletes an overdue task in Jira:
+// `sync --once` has no webhook, so it lists the clients' issue keys and the
+// next run resolves the alert in place; later runs say nothing more.
+func TestTaskDeletedResolvesWithinOneSyncOnce(t *testing.T) {
+	app, sb, clk := sandboxApp(t, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
+	task, err := sb.Jira().PutIssue(jirafake.Issue{Project: "STEP", Summary: "Fix the sitemap",
+		Status: "In Progress", DueDate: "2026-11-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syncOnce(app); err != nil {
+		t.Fatal(err)
+	}
+	dm := dmOf(t, app, app.cfg().Person("marat").SlackUserID)
+	if _, n := findPost(sb, dm, task.Key); n != 1 {
+		t.Fatalf("%d alerts about overdue %s, want 1", n, task.Key)
+	}
+	clk.Advance(5 * time.Minute)
+	if err := sb.Jira().DeleteIssue(task.Key); err != nil {
+		t.Fatal(err)
+	}
+	if err := syncOnce(app); err != nil {
+		t.Fatal(err)
+	}
+	post, n := findPost(sb, dm, task.Key)
+	if n != 1 || post.Edited == nil {
+		t.Fatalf("after one cycle: %d alerts about %s, edited %v; want the one alert resolved in place", n, task.Key, post.Edited != nil)
+	}
+	before := len(botPosts(sb))
+	for range 12 {
+		clk.Advance(2 * time.Hour)
+		if err := syncOnce(app); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range botPosts(sb)[before:] {
+		if strings.Contains(m.Text+string(m.Blocks), task.Key) {
+			t.Errorf("alerted again about the deleted task: %q", m.Text)
+		}
+	}
+}
