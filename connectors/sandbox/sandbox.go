@@ -51,6 +51,11 @@ type Options struct {
 	// SlackRateLimits selects whether the Slack fake applies Slack's tier
 	// limits; the default applies them, as Slack does.
 	SlackRateLimits slackfake.RateLimitMode
+	// JiraLimits, when set (e.g. jirafake.CloudLimits()), makes the Jira
+	// fake enforce Jira Cloud's burst and per-issue write limits, so a
+	// backfill's time can be compared with the floor those limits set.
+	// The zero value enforces none.
+	JiraLimits jirafake.Limits
 	// SlackEventsURL, when set, makes the Slack fake deliver events as
 	// signed HTTP requests to the daemon there (Events API mode) instead
 	// of over Socket Mode; write the config with SlackMode "events" then.
@@ -174,7 +179,7 @@ func New(opts Options) (*Sandbox, error) {
 		rec:      newRecorder(opts.Record, opts.Clock),
 	}
 	agencyLoc, _ := time.LoadLocation(s.sc.Agency.Timezone)
-	s.jira = jirafake.New(jirafake.Options{Clock: s.clk, Logger: s.log.With("upstream", "jira"), TimeZone: agencyLoc})
+	s.jira = jirafake.New(jirafake.Options{Clock: s.clk, Logger: s.log.With("upstream", "jira"), TimeZone: agencyLoc, Limits: opts.JiraLimits})
 	s.slack = slackfake.New(slackfake.Options{
 		Clock: s.clk, Logger: s.log.With("upstream", "slack"), Workspace: s.workspace(),
 		BotToken: s.creds.SlackBotToken, AppToken: s.creds.SlackAppToken, SigningSecret: s.creds.SlackSigningSecret,
