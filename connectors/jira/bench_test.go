@@ -2,11 +2,17 @@ package jira_test
 
 import (
 	"context"
+	"log/slog"
+	"net/http"
 	"testing"
 	"time"
 
+	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/configs/secret"
+	"github.com/liaisonhq/liaison/connectors/httpx"
 	"github.com/liaisonhq/liaison/connectors/jira"
 	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
+	"github.com/liaisonhq/liaison/sync/store/sqlite"
 )
 
 // BenchmarkFirstSync5000 measures the first pull of 5,000 issues in 20
@@ -25,5 +31,50 @@ func BenchmarkFirstSync5000(b *testing.B) {
 		if err != nil || st.Changed != 5000 {
 			b.Fatalf("stats %+v err %v", st, err)
 		}
+	}
+}
+
+// BenchmarkBackfillFloor is a first pull of 8,000 issues (80 pages) from a
+// fake that enforces a burst limit of 20 searches a second, on the wall
+// clock: it reports the backfill's time divided by the floor the limit sets
+// ((pages − the 20 the full bucket allows at once) ÷ 20 per second), which
+// is what the client's pacing adds on top of the limit.
+func BenchmarkBackfillFloor(b *testing.B) {
+	const rate, issues = 20, 8000
+	for b.Loop() {
+		b.StopTimer()
+		f, srv := jirafake.NewServer(b, jirafake.Options{Clock: clock.Real{},
+			Limits: jirafake.Limits{Burst: map[string]float64{http.MethodGet: rate}}})
+		if _, err := f.Generate(jirafake.GenerateOptions{Seed: 1, Projects: 20, Issues: issues}); err != nil {
+			b.Fatal(err)
+		}
+		st, err := sqlite.Open(context.Background(), b.TempDir(), sqlite.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		hc := httpx.NewClient(httpx.Options{Name: "jira", Logger: slog.New(slog.DiscardHandler)})
+		c, err := jira.New(jira.Config{BaseURL: srv.URL, Email: jirafake.DefaultEmail, APIToken: secret.Secret(jirafake.DefaultToken)},
+			jira.Options{HTTPClient: hc})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := jira.NewSyncer(c, st, jira.SyncerOptions{Scopes: generatedScopes()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.ResetRequestCounts()
+		b.StartTimer()
+		start := time.Now()
+		stats, err := s.SyncIssues(context.Background())
+		elapsed := time.Since(start)
+		b.StopTimer()
+		if err != nil || stats.Changed != issues {
+			b.Fatalf("stats %+v err %v", stats, err)
+		}
+		floor := time.Duration(float64(stats.Requests-rate) / rate * float64(time.Second))
+		b.ReportMetric(elapsed.Seconds()/floor.Seconds(), "backfill/floor")
+		b.ReportMetric(float64(f.RequestCount("GET /rest/api/3/search/jql")-stats.Requests), "429s")
+		_ = st.Close()
+		b.StartTimer()
 	}
 }
