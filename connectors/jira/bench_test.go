@@ -2,6 +2,7 @@ package jira_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"testing"
@@ -34,17 +35,26 @@ func BenchmarkFirstSync5000(b *testing.B) {
 	}
 }
 
-// BenchmarkBackfillFloor is a first pull of 8,000 issues (80 pages) from a
-// fake that enforces a burst limit of 20 searches a second, on the wall
-// clock: it reports the backfill's time divided by the floor the limit sets
-// ((pages − the 20 the full bucket allows at once) ÷ 20 per second), which
-// is what the client's pacing adds on top of the limit.
+// BenchmarkBackfillFloor is a first pull of four seconds' worth of pages
+// (80 and 400 pages of 100 issues) from a fake that enforces a burst limit
+// on searches, on the wall clock: 20 a second, and Jira Cloud's 100 a
+// second, where the client's own work per page matters. It reports the backfill's time divided
+// by the floor the limit sets: (pages − the bucket's one second's worth
+// allowed at once) ÷ the rate.
 func BenchmarkBackfillFloor(b *testing.B) {
-	const rate, issues = 20, 8000
+	for _, rate := range []int{20, 100} {
+		// Four seconds' worth of pages: the floor is three seconds.
+		b.Run(fmt.Sprintf("%d-per-second", rate), func(b *testing.B) {
+			benchBackfill(b, rate, 4*rate*100)
+		})
+	}
+}
+
+func benchBackfill(b *testing.B, rate, issues int) {
 	for b.Loop() {
 		b.StopTimer()
 		f, srv := jirafake.NewServer(b, jirafake.Options{Clock: clock.Real{},
-			Limits: jirafake.Limits{Burst: map[string]float64{http.MethodGet: rate}}})
+			Limits: jirafake.Limits{Burst: map[string]float64{http.MethodGet: float64(rate)}}})
 		if _, err := f.Generate(jirafake.GenerateOptions{Seed: 1, Projects: 20, Issues: issues}); err != nil {
 			b.Fatal(err)
 		}
@@ -71,8 +81,8 @@ func BenchmarkBackfillFloor(b *testing.B) {
 		if err != nil || stats.Changed != issues {
 			b.Fatalf("stats %+v err %v", stats, err)
 		}
-		floor := time.Duration(float64(stats.Requests-rate) / rate * float64(time.Second))
-		b.ReportMetric(elapsed.Seconds()/floor.Seconds(), "backfill/floor")
+		floor := float64(stats.Requests-rate) / float64(rate)
+		b.ReportMetric(elapsed.Seconds()/floor, "backfill/floor")
 		b.ReportMetric(float64(f.RequestCount("GET /rest/api/3/search/jql")-stats.Requests), "429s")
 		_ = st.Close()
 		b.StartTimer()

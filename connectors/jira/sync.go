@@ -269,11 +269,14 @@ func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor,
 		var changed []connectors.Task
 		var moved []string
 		err := s.st.WithTx(ctx, func(tx store.Tx) error {
-			var err error
-			if moved, err = s.retireMoved(ctx, tx, all); err != nil {
+			stored, err := storedByID(ctx, tx, all)
+			if err != nil {
 				return err
 			}
-			if changed, err = upsertChanged(ctx, tx, tasks); err != nil {
+			if moved, err = retireMoved(ctx, tx, all, stored); err != nil {
+				return err
+			}
+			if changed, err = upsertChanged(ctx, tx, tasks, stored); err != nil {
 				return err
 			}
 			return next.put(ctx, tx)
@@ -295,37 +298,41 @@ func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor,
 	})
 }
 
+// storedByID reads, in one query, the stored tasks (deleted ones too) that
+// share an issue id with a page of search results.
+func storedByID(ctx context.Context, tx store.Tx, fetched []connectors.Task) ([]connectors.Task, error) {
+	ids := make([]string, 0, len(fetched))
+	seen := make(map[string]bool, len(fetched))
+	for _, t := range fetched {
+		if t.ID != "" && !seen[t.ID] {
+			seen[t.ID] = true
+			ids = append(ids, t.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	stored, err := tx.ListTasks(ctx, store.TaskFilter{IDs: ids, IncludeDeleted: true})
+	if err != nil {
+		return nil, fmt.Errorf("looking up stored tasks by id: %w", err)
+	}
+	return stored, nil
+}
+
 // retireMoved marks deleted the stored tasks whose issue now has another
 // key (it moved to another project, a client's or not): Jira keeps the id
 // and gives the issue a new key, so the old key would otherwise go on being
 // judged as a live task. A stored copy newer than the search result is left
 // alone (search is eventually consistent). It returns the retired keys.
-func (s *Syncer) retireMoved(ctx context.Context, tx store.Tx, fetched []connectors.Task) ([]string, error) {
-	if len(fetched) == 0 {
-		return nil, nil
-	}
+func retireMoved(ctx context.Context, tx store.Tx, fetched, stored []connectors.Task) ([]string, error) {
 	byID := make(map[string]connectors.Task, len(fetched))
-	ids := make([]string, 0, len(fetched))
 	for _, t := range fetched {
-		if t.ID == "" {
-			continue
-		}
-		if _, dup := byID[t.ID]; !dup {
-			ids = append(ids, t.ID)
-		}
 		byID[t.ID] = t
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	stored, err := tx.ListTasks(ctx, store.TaskFilter{IDs: ids})
-	if err != nil {
-		return nil, fmt.Errorf("looking up stored tasks by id: %w", err)
 	}
 	var moved []string
 	for _, old := range stored {
-		now := byID[old.ID]
-		if old.Key == now.Key || old.Updated.After(now.Updated) {
+		now, ok := byID[old.ID]
+		if !ok || old.Deleted || old.Key == now.Key || old.Updated.After(now.Updated) {
 			continue
 		}
 		moved = append(moved, old.Key)
@@ -394,10 +401,17 @@ func (s *Syncer) markGone(ctx context.Context, ids []string) (int, error) {
 	return len(keys), nil
 }
 
-// upsertChanged stores the tasks that are new or differ from the stored
-// ones and returns them; a task older than the stored one is stale (search is
-// eventually consistent) and skipped.
-func upsertChanged(ctx context.Context, tx store.Tx, tasks []connectors.Task) ([]connectors.Task, error) {
+// upsertChanged stores the tasks that are new or differ from their stored
+// copies (stored, read by issue id for the whole page in one query instead
+// of one lookup per task) and returns them; a task older than its stored
+// copy is stale (search is eventually consistent) and skipped. A row stored
+// under the same key but another id is simply overwritten, and the store
+// itself never lets an older record replace a newer one.
+func upsertChanged(ctx context.Context, tx store.Tx, tasks, stored []connectors.Task) ([]connectors.Task, error) {
+	byKey := make(map[string]connectors.Task, len(stored))
+	for _, t := range stored {
+		byKey[t.Key] = t
+	}
 	var changed []connectors.Task
 	seen := map[string]int{}
 	for _, t := range tasks {
@@ -407,12 +421,7 @@ func upsertChanged(ctx context.Context, tx store.Tx, tasks []connectors.Task) ([
 			}
 			continue
 		}
-		old, err := tx.GetTask(ctx, t.Key)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
-			return nil, fmt.Errorf("reading task %s: %w", t.Key, err)
-		case old.Updated.After(t.Updated), sameTask(old, t):
+		if old, ok := byKey[t.Key]; ok && (old.Updated.After(t.Updated) || sameTask(old, t)) {
 			continue
 		}
 		seen[t.Key] = len(changed)
