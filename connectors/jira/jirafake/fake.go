@@ -46,6 +46,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -110,6 +111,7 @@ type Fake struct {
 	version      uint64 // bumped on every write; keys the search cache
 
 	cache   searchCache
+	scanned atomic.Int64 // issues examined by searches, for tests that check the work a page costs
 	traffic traffic
 	limiter limiter
 	site    siteLimiter

@@ -242,7 +242,9 @@ func (f *Fake) resultLocked(env *jqlEnv, cq *compiledQuery, jql string) (*search
 		return res, nil
 	}
 	res = &searchResult{version: f.version, order: cq.order}
-	for _, is := range f.candidatesLocked(cq) {
+	candidates := f.candidatesLocked(cq)
+	f.scanned.Add(int64(len(candidates)))
+	for _, is := range candidates {
 		if cq.match(is) {
 			res.rows = append(res.rows, sortRowOf(cq.order, is))
 		}

@@ -57,6 +57,7 @@ func (f *Fake) streamPageLocked(cq *compiledQuery, after *sortRow, limit int, la
 			j++
 		}
 		var rows []sortRow
+		f.scanned.Add(int64(j - i))
 		for _, is := range f.byUpdated[i:j] {
 			if cq.match(is) {
 				rows = append(rows, sortRowOf(cq.order, is))

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/liaisonhq/liaison/clock"
 )
@@ -106,4 +107,56 @@ func firstDiff(a, b []string) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// TestPageWorkDoesNotGrowWithTheSite counts the issues a search examines for
+// one page of the pull's queries, right after a write (no cached result), at
+// 2,000 and at 20,000 issues: ten times the site must cost at most twice the
+// work per page (it is the same page; ties and the write add a little).
+// Counting work instead of timing keeps the check deterministic.
+func TestPageWorkDoesNotGrowWithTheSite(t *testing.T) {
+	work := func(n int, jql string) int64 {
+		c := clock.NewFake(testNow)
+		f := New(Options{Clock: c})
+		keys, err := f.Generate(GenerateOptions{Seed: 5, Projects: 10, Issues: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := f.Handler()
+		page := func(token string) string {
+			v := url.Values{"jql": {jql}, "maxResults": {"100"}, "fields": {"summary,updated"}}
+			if token != "" {
+				v.Set("nextPageToken", token)
+			}
+			req := httptest.NewRequest("GET", "/rest/api/3/search/jql?"+v.Encode(), nil)
+			req.SetBasicAuth(DefaultEmail, DefaultToken)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			var out struct {
+				NextPageToken string `json:"nextPageToken"`
+			}
+			if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &out) != nil {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			return out.NextPageToken
+		}
+		token := page("")
+		// A write between pages, as a busy site has: no cached result helps.
+		c.Advance(time.Second)
+		if _, err := f.UpdateIssue(keys[0], func(is *Issue) { is.Summary += "." }); err != nil {
+			t.Fatal(err)
+		}
+		f.scanned.Store(0)
+		page(token)
+		return f.scanned.Load()
+	}
+	for _, jql := range []string{
+		`updated >= "2026-08-01 00:00" ORDER BY updated ASC, key ASC`,
+		`project in (C01, C02, C03, C04, C05, C06, C07, C08, C09, C10) ORDER BY updated ASC, key ASC`,
+	} {
+		small, large := work(2000, jql), work(20000, jql)
+		if large > 2*small {
+			t.Errorf("%s: a page examined %d issues at 20,000 and %d at 2,000; want at most twice", jql, large, small)
+		}
+	}
 }
