@@ -37,6 +37,9 @@ type searchQuery struct {
 	properties []string
 	maxResults int
 	reconcile  []int64 // issue ids whose latest writes must be seen
+	// prefetch requests the next page while fn handles the current one;
+	// for pulls that read every page, not for lookups that stop early.
+	prefetch bool
 }
 
 // searchBody is SearchAndReconcileRequestBean.
@@ -121,10 +124,10 @@ func (t *jiraTime) UnmarshalJSON(b []byte) error {
 
 // searchPages runs q and calls fn with each page in order until the last
 // page or an error. The request is a GET while the JQL is short and a POST
-// otherwise. The next page is requested as soon as its token is known, so
-// it downloads while fn stores the current one: a backfill then waits for
-// the slower of Jira and the store, not for both in turn. When fn fails,
-// the request in flight is cancelled and its page never reaches fn.
+// otherwise. With q.prefetch the next page is requested as soon as its token
+// is known, so it downloads while fn stores the current one: a backfill then
+// waits for the slower of Jira and the store, not for both in turn. When fn
+// fails, the request in flight is cancelled and its page never reaches fn.
 func (c *Client) searchPages(ctx context.Context, op string, rc reqContext, q searchQuery, fn func(searchPage) error) error {
 	rc.jql = q.jql
 	ctx, cancel := context.WithCancel(ctx)
@@ -154,13 +157,19 @@ func (c *Client) searchPages(ctx context.Context, op string, rc reqContext, q se
 		var next <-chan fetched
 		if more {
 			token = page.NextPageToken
-			next = prefetch(token)
+			if q.prefetch {
+				next = prefetch(token)
+			}
 		}
 		if err := fn(page); err != nil {
 			return err
 		}
 		if !more {
 			return nil
+		}
+		if next == nil {
+			page, err = c.searchPage(ctx, op, rc, q, token)
+			continue
 		}
 		r := <-next
 		page, err = r.page, r.err

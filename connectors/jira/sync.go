@@ -238,7 +238,7 @@ func (s *Syncer) splitByCursor(cur issuesCursor) (known []string, behind [][]str
 // advances the projects in part, in one transaction.
 func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor, part []string, jql string, safe time.Time) error {
 	rc := reqContext{clients: s.clientsOf(part)}
-	q := searchQuery{jql: jql, fields: taskFields, maxResults: pageSizeFields, reconcile: s.c.recentWrites()}
+	q := searchQuery{jql: jql, fields: taskFields, maxResults: pageSizeFields, reconcile: s.c.recentWrites(), prefetch: true}
 	return s.c.searchPages(ctx, "searching issues", rc, q, func(p searchPage) error {
 		stats.Requests++
 		stats.Fetched += len(p.Issues)
@@ -513,7 +513,7 @@ func (s *Syncer) reconcileProjects(ctx context.Context, part []string, safe time
 	rc := reqContext{clients: s.clientsOf(part)}
 	jql := keysJQL(part)
 	seen := map[string]bool{}
-	err = s.c.searchPages(ctx, "listing issue keys", rc, searchQuery{jql: jql, fields: []string{"key"}, maxResults: pageSizeKeys},
+	err = s.c.searchPages(ctx, "listing issue keys", rc, searchQuery{jql: jql, fields: []string{"key"}, maxResults: pageSizeKeys, prefetch: true},
 		func(p searchPage) error {
 			for _, is := range p.Issues {
 				seen[is.Key] = true
