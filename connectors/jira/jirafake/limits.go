@@ -47,8 +47,9 @@ type siteLimiter struct {
 	writes map[int64][]time.Time // per issue id, recent write instants, oldest first
 }
 
-// allow admits the request or answers 429 with Retry-After, X-RateLimit-*
-// and RateLimit-Reason, as Jira does. issueID is the issue a write targets,
+// allow admits the request (with X-RateLimit-Limit, -Remaining and, under a
+// fifth left, -NearLimit) or answers 429 with Retry-After, X-RateLimit-* and
+// RateLimit-Reason, as Jira does. issueID is the issue a write targets,
 // 0 for none.
 func (l *siteLimiter) allow(w http.ResponseWriter, lim Limits, route, method string, issueID int64, now time.Time) bool {
 	l.mu.Lock()
@@ -72,6 +73,13 @@ func (l *siteLimiter) allow(w http.ResponseWriter, lim Limits, route, method str
 			return false
 		}
 		b.tokens--
+		// Jira tells a client how close it is on every answer, not only the 429.
+		h := w.Header()
+		h.Set("X-RateLimit-Limit", strconv.Itoa(int(rate)))
+		h.Set("X-RateLimit-Remaining", strconv.Itoa(int(b.tokens)))
+		if b.tokens < 0.2*rate {
+			h.Set("X-RateLimit-NearLimit", "true")
+		}
 	}
 	if issueID != 0 && method != http.MethodGet && len(lim.PerIssueWrites) > 0 {
 		if l.writes == nil {

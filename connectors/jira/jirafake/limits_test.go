@@ -2,6 +2,7 @@ package jirafake_test
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -15,8 +16,12 @@ import (
 func TestBurstLimitPerEndpoint(t *testing.T) {
 	s := newSite(t, jirafake.Options{Limits: jirafake.CloudLimits()})
 	for i := range 100 {
-		if resp := s.call(t, "GET", "/rest/api/3/myself", nil, nil); resp.StatusCode != 200 {
-			t.Fatalf("request %d: status %d", i, resp.StatusCode)
+		resp := s.call(t, "GET", "/rest/api/3/myself", nil, nil)
+		if resp.StatusCode != 200 || resp.Header.Get("X-RateLimit-Remaining") != strconv.Itoa(99-i) {
+			t.Fatalf("request %d: status %d, remaining %q", i, resp.StatusCode, resp.Header.Get("X-RateLimit-Remaining"))
+		}
+		if near := resp.Header.Get("X-RateLimit-NearLimit") == "true"; near != (99-i < 20) {
+			t.Fatalf("request %d: near limit %v with %d left", i, near, 99-i)
 		}
 	}
 	resp := s.call(t, "GET", "/rest/api/3/myself", nil, nil)
