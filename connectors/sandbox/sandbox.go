@@ -30,6 +30,7 @@ import (
 
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
+	"github.com/liaisonhq/liaison/connectors/searchconsole/searchconsolefake"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 )
 
@@ -53,6 +54,17 @@ type Options struct {
 	// SlackRateLimits selects whether the Slack fake applies Slack's tier
 	// limits; the default applies them, as Slack does.
 	SlackRateLimits slackfake.RateLimitMode
+	// JiraLimits, when set (e.g. jirafake.CloudLimits()), makes the Jira
+	// fake enforce Jira Cloud's burst and per-issue write limits, so a
+	// backfill's time can be compared with the floor those limits set.
+	// The zero value enforces none.
+	JiraLimits jirafake.Limits
+	// GoogleAdsDailyOperations is the developer token's daily operation
+	// limit (googleadsfake.BasicAccessOperations...); zero is unlimited.
+	GoogleAdsDailyOperations int
+	// SearchConsoleQuota enforces Search Console's per-minute query quotas
+	// (searchconsolefake.DocumentedQuota()); the zero value enforces none.
+	SearchConsoleQuota searchconsolefake.Quota
 	// SlackEventsURL, when set, makes the Slack fake deliver events as
 	// signed HTTP requests to the daemon there (Events API mode) instead
 	// of over Socket Mode; write the config with SlackMode "events" then.
@@ -141,6 +153,8 @@ type Sandbox struct {
 	slack     *slackfake.Server
 	upstreams []Upstream
 	rec       *recorder
+	adsOps    int
+	gscQuota  searchconsolefake.Quota
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -185,9 +199,11 @@ func New(opts Options) (*Sandbox, error) {
 		postedTS: map[string]string{},
 		closed:   make(chan struct{}),
 		rec:      newRecorder(opts.Record, opts.Clock),
+		adsOps:   opts.GoogleAdsDailyOperations,
+		gscQuota: opts.SearchConsoleQuota,
 	}
 	agencyLoc, _ := time.LoadLocation(s.sc.Agency.Timezone)
-	s.jira = jirafake.New(jirafake.Options{Clock: s.clk, Logger: s.log.With("upstream", "jira"), TimeZone: agencyLoc})
+	s.jira = jirafake.New(jirafake.Options{Clock: s.clk, Logger: s.log.With("upstream", "jira"), TimeZone: agencyLoc, Limits: opts.JiraLimits})
 	s.slack = slackfake.New(slackfake.Options{
 		Clock: s.clk, Logger: s.log.With("upstream", "slack"), Workspace: s.workspace(),
 		BotToken: s.creds.SlackBotToken, AppToken: s.creds.SlackAppToken, SigningSecret: s.creds.SlackSigningSecret,

@@ -51,6 +51,7 @@ type App struct {
 	st    store.Store
 	log   *slog.Logger
 	clock clock.Clock
+	once  bool // a single `sync --once` cycle
 
 	jira       *jira.Client
 	slack      *slackconn.Client
@@ -71,7 +72,7 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
-	a := &App{cfg: cfg, st: st, log: opts.Logger, clock: opts.Clock, tally: &tally{}}
+	a := &App{cfg: cfg, st: st, log: opts.Logger, clock: opts.Clock, tally: &tally{}, once: opts.Once}
 	c := cfg()
 	if c.Connections.Jira.Configured() && !unconfigured(c, "jira") {
 		jc, err := jira.New(c.Connections.Jira, jira.Options{
@@ -179,6 +180,15 @@ func (a *App) PullJira(ctx context.Context) error {
 	}
 	a.tally.add(func(s *Summary) { s.Tasks += st.Fetched; s.Worklogs += wl.Stored })
 	a.log.Debug("jira pulled", "issues_fetched", st.Fetched, "issues_changed", st.Changed, "worklogs", fmt.Sprintf("%+v", wl))
+	if a.once {
+		// `sync --once` has no webhook to report deletions, and search cannot
+		// show them: list the clients' issue keys (5,000 per request, 40 at
+		// 200,000 issues), cheaper than looking up every task with an open
+		// finding, so a deleted task stops alerting in this very cycle.
+		if _, err := s.Reconcile(ctx); err != nil {
+			return fmt.Errorf("reconciling jira: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -243,7 +253,9 @@ func (a *App) Tasks() []jobs.Task {
 	if a.jira != nil {
 		ts = append(ts,
 			jobs.Task{Name: "jira.pull", Every: 2 * time.Minute, Timeout: 10 * time.Minute, Run: a.PullJira},
-			jobs.Task{Name: "jira.reconcile", Every: 6 * time.Hour, Timeout: 30 * time.Minute, Run: a.ReconcileJira},
+			// Deletions arrive by webhook at once; without one, this pass
+			// finds them (ceil(issues/5000) requests, off the 2-minute pull).
+			jobs.Task{Name: "jira.reconcile", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.ReconcileJira},
 		)
 	}
 	if a.google != nil {

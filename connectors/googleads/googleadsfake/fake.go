@@ -53,6 +53,11 @@ type Options struct {
 	Versions []string
 	// BatchSize bounds rows per stream batch; default DefaultBatchSize.
 	BatchSize int
+	// DailyOperations is the developer token's daily operation limit
+	// (BasicAccessOperations, ExplorerAccessOperations); past it every call
+	// answers 429 RESOURCE_EXHAUSTED until midnight Pacific time. Zero is
+	// unlimited, as with Standard access.
+	DailyOperations int
 }
 
 // Request is one searchStream call as the fake saw it.
@@ -77,11 +82,13 @@ type injected struct {
 
 // Fake is the Google Ads API fake. It is safe for concurrent use.
 type Fake struct {
-	clk   clock.Clock
-	log   *slog.Logger
-	auth  Authorizer
-	devTK string
-	batch int
+	clk      clock.Clock
+	log      *slog.Logger
+	auth     Authorizer
+	devTK    string
+	batch    int
+	opsLimit int
+	pt       *time.Location
 
 	mu       sync.Mutex
 	versions []string
@@ -90,6 +97,7 @@ type Fake struct {
 	failures map[string]*injected
 	requests []Request
 	seq      int
+	ops      dailyOps
 }
 
 // New returns a Fake with no accounts.
@@ -109,7 +117,12 @@ func New(opts Options) *Fake {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
+	pt, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		pt = time.FixedZone("PST", -8*3600)
+	}
 	return &Fake{clk: opts.Clock, log: opts.Logger, auth: opts.Auth, devTK: opts.DeveloperToken, batch: opts.BatchSize,
+		opsLimit: opts.DailyOperations, pt: pt,
 		versions: slices.Clone(opts.Versions), accounts: map[string]*Account{}, managers: map[string][]string{},
 		failures: map[string]*injected{}}
 }
