@@ -100,7 +100,9 @@ func (e *evaluation) positions(acc *account, start int, cfg Config) {
 			qs = append(qs, ranked{p, c})
 		}
 	}
-	slices.SortFunc(qs, func(a, b ranked) int { return cmp.Or(cmp.Compare(b.clicks, a.clicks), strings.Compare(a.s.dim, b.s.dim)) })
+	slices.SortFunc(qs, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(b.clicks, a.clicks), strings.Compare(a.s.dim, b.s.dim))
+	})
 	if len(qs) > cfg.TopQueries {
 		qs = qs[:cfg.TopQueries]
 	}
