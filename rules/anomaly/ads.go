@@ -177,7 +177,15 @@ func (e *evaluation) judgeAds(acc *account) {
 		// Every metric of a stopped account fell; the one finding says it.
 		return
 	}
+	n0 := len(e.out)
 	e.adsMetrics(acc, acc.total, start, cfg)
+	// A campaign moving with its account adds nothing to the account's
+	// finding, which names the campaign that moved most.
+	e.covered = map[string]bool{}
+	for _, f := range e.out[n0:] {
+		e.covered[f.Fields[FieldMetric]+":"+f.Fields[FieldKind]] = true
+	}
+	defer func() { e.covered = nil }()
 	t := acc.last
 	accCost := acc.total.sum(mCost, t-rateDays, t-1)
 	accImpr := acc.total.sum(mImpressions, t-rateDays, t-1)
@@ -266,7 +274,7 @@ func (e *evaluation) adsMetrics(acc *account, s *series, start int, cfg Config) 
 			pat := weeklyPattern(m.value, t-2, start, cfg.BaselineWeeks)
 			p1 := e.point(m.value, pat, t, start, m.floor1)
 			p0 := e.point(m.value, pat, t-1, start, m.floor0)
-			if dir, ok := decide(cfg, p1, p0, m.pooled); ok {
+			if dir, ok := decide(cfg, p1, p0, m.pooled); ok && !e.covered[m.metric+":"+kindOf(dir)] {
 				e.emit(verdict{acc: acc, part: s, metric: m.metric, kind: kindOf(dir), severity: cfg.Severity,
 					observed: p1.obs, expected: p1.exp, unit: m.unit, day: t,
 					since:       e.since(m.value, t, start, dir, cfg),
@@ -337,7 +345,7 @@ func (e *evaluation) conversions(acc *account, s *series, start int, cfg Config)
 		rel2 := (o1 + o0 - l1 - l0) / (l1 + l0)
 		fire = (rel2 > 0) == upper && math.Abs(rel2) >= least && negBinomTail(o1+o0, l1+l0, upper) < cfg.ConversionsP
 	}
-	if !fire {
+	if !fire || e.covered[MetricConversions+":"+dir] {
 		return
 	}
 	sign := -1

@@ -147,4 +147,7 @@ type evaluation struct {
 	now time.Time
 	pt  *time.Location
 	out []rules.Finding
+	// covered holds the metric:kind findings of the account being judged,
+	// which its campaigns do not repeat.
+	covered map[string]bool
 }

@@ -25,6 +25,15 @@ type Account struct {
 	// Users are the principals (OAuth users or service accounts) with
 	// direct access; a manager's users reach it through the manager.
 	Users []string
+	// Steady makes every campaign serve a steady day (about 1,200
+	// impressions, 6% click-through, 1.50 a click, a mild weekly pattern
+	// and a few percent of wobble) instead of the default wide spread, so
+	// that a usual level exists to depart from.
+	Steady bool
+	// DayFactors scale the traffic of a Steady account's days (date →
+	// factor; 0 means the account did not serve that day). Tests inject
+	// anomalies with them; the fake keeps its own copy.
+	DayFactors map[string]float64
 }
 
 // Totals sums an account's metrics over a date range as the fake reports
@@ -96,6 +105,9 @@ func (a *Account) metrics(c campaign, date string, today string) (dayMetrics, bo
 		return dayMetrics{}, false
 	}
 	h := hash(a.CustomerID, c.id, date)
+	if a.Steady {
+		return a.steady(h, date, today)
+	}
 	if h%17 == 0 {
 		return dayMetrics{}, false // paused that day: no row, as Google omits zero rows
 	}
@@ -112,6 +124,38 @@ func (a *Account) metrics(c campaign, date string, today string) (dayMetrics, bo
 	}
 	m.conversions = float64(units) * 0.25
 	m.conversionsValue = float64(units*int64(2+(h>>32)%40)) * 0.25
+	return m, true
+}
+
+// steadyWeek is a Steady account's weekly pattern, Sunday first.
+var steadyWeek = [7]int64{75, 105, 110, 108, 100, 95, 80}
+
+// steady is one campaign's day of a Steady account.
+func (a *Account) steady(h uint64, date, today string) (dayMetrics, bool) {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return dayMetrics{}, false
+	}
+	f, ok := a.DayFactors[date]
+	if !ok {
+		f = 1
+	}
+	wobble := int64(h%9) - 4 // ±4%
+	impressions := int64(float64(1200*steadyWeek[d.Weekday()]*(100+wobble)/10000) * f)
+	if impressions <= 0 {
+		return dayMetrics{}, false
+	}
+	m := dayMetrics{impressions: impressions, clicks: impressions * 6 / 100}
+	m.costMicros = m.clicks * 1_500_000
+	finalUnits := m.clicks / 5 // 5% conversion rate, in quarter conversions
+	t, _ := time.Parse(time.DateOnly, today)
+	age := int64(t.Sub(d).Hours() / 24)
+	units := finalUnits
+	if age < conversionLag {
+		units = finalUnits * (age + 1) / (conversionLag + 1)
+	}
+	m.conversions = float64(units) * 0.25
+	m.conversionsValue = float64(units*40) * 0.25
 	return m, true
 }
 

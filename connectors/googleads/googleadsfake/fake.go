@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -122,6 +123,7 @@ func (f *Fake) AddAccount(a Account) error {
 		return fmt.Errorf("googleadsfake: customer id %q is not ten digits", a.CustomerID)
 	}
 	a.withDefaults()
+	a.DayFactors = maps.Clone(a.DayFactors)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.accounts[a.CustomerID] = &a
