@@ -186,6 +186,11 @@ func (e *evaluation) judgeAds(acc *account) {
 		e.covered[f.Fields[FieldMetric]+":"+f.Fields[FieldKind]] = true
 	}
 	defer func() { e.covered = nil }()
+	// Campaigns need one more standard deviation: an account has several,
+	// and each is one more chance of a false alarm.
+	campaignCfg := cfg
+	campaignCfg.MinZ++
+	campaignCfg.ConversionsP /= 10
 	t := acc.last
 	accCost := acc.total.sum(mCost, t-rateDays, t-1)
 	accImpr := acc.total.sum(mImpressions, t-rateDays, t-1)
@@ -206,7 +211,7 @@ func (e *evaluation) judgeAds(acc *account) {
 		if ps < 0 || e.stopped(acc, p, ps, cfg) {
 			continue
 		}
-		e.adsMetrics(acc, p, ps, cfg)
+		e.adsMetrics(acc, p, ps, campaignCfg)
 	}
 }
 

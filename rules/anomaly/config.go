@@ -60,7 +60,7 @@ func DefaultConfig() Config {
 		Enabled:                true,
 		MinChange:              0.25,
 		MinRise:                0.8,
-		MinZ:                   4,
+		MinZ:                   3.5,
 		ConversionsP:           0.001,
 		MinExpectedConversions: 2,
 		ConversionsDelayDays:   3,
