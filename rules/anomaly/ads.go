@@ -177,20 +177,16 @@ func (e *evaluation) judgeAds(acc *account) {
 		// Every metric of a stopped account fell; the one finding says it.
 		return
 	}
-	n0 := len(e.out)
-	e.adsMetrics(acc, acc.total, start, cfg)
-	// A campaign moving with its account adds nothing to the account's
-	// finding, which names the campaign that moved most.
-	e.covered = map[string]bool{}
-	for _, f := range e.out[n0:] {
-		e.covered[f.Fields[FieldMetric]+":"+f.Fields[FieldKind]] = true
+	// Campaigns above the minimum size, and which of them stopped: a
+	// stopped campaign is the most urgent news, and the account's fall it
+	// causes is not reported again.
+	type watched struct {
+		s     *series
+		start int
 	}
-	defer func() { e.covered = nil }()
-	// Campaigns need one more standard deviation: an account has several,
-	// and each is one more chance of a false alarm.
-	campaignCfg := cfg
-	campaignCfg.MinZ++
-	campaignCfg.ConversionsP /= 10
+	var live []watched
+	e.stoppedParts = map[string]bool{}
+	defer func() { e.stoppedParts, e.covered = nil, nil }()
 	t := acc.last
 	accCost := acc.total.sum(mCost, t-rateDays, t-1)
 	accImpr := acc.total.sum(mImpressions, t-rateDays, t-1)
@@ -208,10 +204,29 @@ func (e *evaluation) judgeAds(acc *account) {
 			continue
 		}
 		ps := firstActive(p, mImpressions)
-		if ps < 0 || e.stopped(acc, p, ps, cfg) {
-			continue
+		switch {
+		case ps < 0:
+		case e.stopped(acc, p, ps, cfg):
+			e.stoppedParts[p.dim] = true
+		default:
+			live = append(live, watched{p, ps})
 		}
-		e.adsMetrics(acc, p, ps, campaignCfg)
+	}
+	n0 := len(e.out)
+	e.adsMetrics(acc, acc.total, start, cfg)
+	// A campaign moving with its account adds nothing to the account's
+	// finding, which names the campaign that moved most.
+	e.covered = map[string]bool{}
+	for _, f := range e.out[n0:] {
+		e.covered[f.Fields[FieldMetric]+":"+f.Fields[FieldKind]] = true
+	}
+	// Campaigns need one more standard deviation: an account has several,
+	// and each is one more chance of a false alarm.
+	campaignCfg := cfg
+	campaignCfg.MinZ++
+	campaignCfg.ConversionsP /= 10
+	for _, w := range live {
+		e.adsMetrics(acc, w.s, w.start, campaignCfg)
 	}
 }
 
@@ -280,10 +295,14 @@ func (e *evaluation) adsMetrics(acc *account, s *series, start int, cfg Config) 
 			p1 := e.point(m.value, pat, t, start, m.floor1)
 			p0 := e.point(m.value, pat, t-1, start, m.floor0)
 			if dir, ok := decide(cfg, p1, p0, m.pooled); ok && !e.covered[m.metric+":"+kindOf(dir)] {
+				c := e.contributor(acc, s, m.metric, t, dir, cfg)
+				if e.stoppedParts[c.dim] {
+					continue // the campaign's "stopped serving" says it
+				}
 				e.emit(verdict{acc: acc, part: s, metric: m.metric, kind: kindOf(dir), severity: cfg.Severity,
 					observed: p1.obs, expected: p1.exp, unit: m.unit, day: t,
 					since:       e.since(m.value, t, start, dir, cfg),
-					contributor: e.contributor(acc, s, m.metric, t, dir, cfg)})
+					contributor: c})
 			}
 		}
 	}
@@ -358,10 +377,14 @@ func (e *evaluation) conversions(acc *account, s *series, start int, cfg Config)
 		sign = 1
 	}
 	value := func(j int) (float64, bool) { return s.v[mConversions][j], true }
+	c := e.contributor(acc, s, MetricConversions, t, sign, cfg)
+	if e.stoppedParts[c.dim] && t == acc.last {
+		return
+	}
 	e.emit(verdict{acc: acc, part: s, metric: MetricConversions, kind: dir, severity: cfg.Severity,
 		observed: o1, expected: l1, unit: unitCount, day: t,
 		since:       e.sinceRate(value, expected, t, start, sign, cfg),
-		contributor: e.contributor(acc, s, MetricConversions, t, sign, cfg)})
+		contributor: c})
 }
 
 // since walks back from day t while each day is off by MinChange in

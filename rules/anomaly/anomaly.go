@@ -150,4 +150,7 @@ type evaluation struct {
 	// covered holds the metric:kind findings of the account being judged,
 	// which its campaigns do not repeat.
 	covered map[string]bool
+	// stoppedParts are the campaigns of the account being judged that
+	// stopped serving; the account's fall they cause is not repeated.
+	stoppedParts map[string]bool
 }

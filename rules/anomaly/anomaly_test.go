@@ -83,7 +83,8 @@ func TestEvaluateAds(t *testing.T) {
 				}
 				return 1
 			}),
-			want: []string{"clicks drop  warning", "spend drop  warning", "serving stopped campaign:1 critical"}},
+			// The account's fall is the campaign's: one finding says it.
+			want: []string{"serving stopped campaign:1 critical"}},
 		{name: "the account stops serving: one critical finding",
 			// Google Ads sends no rows for days without traffic: the
 			// connector's last pulled day says they were pulled.

@@ -3,7 +3,9 @@ package anomaly
 import (
 	"math"
 	"strconv"
+	"strings"
 
+	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules"
 )
 
@@ -125,17 +127,28 @@ func (e *evaluation) emit(v verdict) {
 			fields[FieldPeriodDays] = strconv.Itoa(v.days)
 		}
 		subj.ID = src.Source + ":" + src.ID
-		what := src.ID
+		what := "Google Ads " + src.ID
+		if src.Source == connectors.SourceGSC {
+			what = "Search Console " + src.ID
+		}
 		if v.part != nil && v.part.dim != "" {
 			fields[FieldDimension] = v.part.dim
 			subj.ID += "|" + v.part.dim
-			what += " " + v.part.dim
+			what += ", " + strings.Replace(v.part.dim, ":", " ", 1)
 		}
 		if v.contributor.dim != "" {
 			fields[FieldContributor] = v.contributor.dim
 			fields[FieldContributorChange] = number(v.contributor.delta, v.unit)
 		}
-		title = what + ": " + v.metric + " " + v.kind
+		// Short English for logs; stable for the key's life (no numbers).
+		switch v.kind {
+		case KindStopped:
+			title = what + ": stopped serving"
+		case KindDrop:
+			title = what + ": " + v.metric + " fell"
+		default:
+			title = what + ": " + v.metric + " rose"
+		}
 	}
 	e.out = append(e.out, rules.Finding{
 		Key:       rules.Key(RuleName, c.ID, subj, v.metric+":"+v.kind),

@@ -34,6 +34,10 @@ type Account struct {
 	// factor; 0 means the account did not serve that day). Tests inject
 	// anomalies with them; the fake keeps its own copy.
 	DayFactors map[string]float64
+	// Stops maps a campaign's number (1 for "Campaign 1 of ...") to the
+	// first date it serves nothing: from that day on it has no rows, as
+	// when it is paused or its ads are disapproved.
+	Stops map[int]string
 }
 
 // Totals sums an account's metrics over a date range as the fake reports
@@ -55,6 +59,7 @@ const conversionLag = 14
 type campaign struct {
 	id   string
 	name string
+	num  int // 1-based
 }
 
 // dayMetrics is one campaign's day. Values are multiples of 0.25 so that
@@ -93,7 +98,7 @@ func (a *Account) campaigns() []campaign {
 	out := make([]campaign, a.Campaigns)
 	base := hash(a.CustomerID, "campaigns")%9_000_000_000 + 1_000_000_000
 	for i := range out {
-		out[i] = campaign{id: fmt.Sprint(base + uint64(i)*7919), name: fmt.Sprintf("Campaign %d of %s", i+1, a.CustomerID)}
+		out[i] = campaign{id: fmt.Sprint(base + uint64(i)*7919), name: fmt.Sprintf("Campaign %d of %s", i+1, a.CustomerID), num: i + 1}
 	}
 	return out
 }
@@ -102,6 +107,9 @@ func (a *Account) campaigns() []campaign {
 // today has nothing, and conversions of a recent day are still partial.
 func (a *Account) metrics(c campaign, date string, today string) (dayMetrics, bool) {
 	if date > today {
+		return dayMetrics{}, false
+	}
+	if stop, ok := a.Stops[c.num]; ok && date >= stop {
 		return dayMetrics{}, false
 	}
 	h := hash(a.CustomerID, c.id, date)

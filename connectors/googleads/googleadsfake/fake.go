@@ -124,6 +124,7 @@ func (f *Fake) AddAccount(a Account) error {
 	}
 	a.withDefaults()
 	a.DayFactors = maps.Clone(a.DayFactors)
+	a.Stops = maps.Clone(a.Stops)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.accounts[a.CustomerID] = &a
