@@ -135,8 +135,11 @@ func (a *Account) metrics(c campaign, date string, today string) (dayMetrics, bo
 	return m, true
 }
 
-// steadyWeek is a Steady account's weekly pattern, Sunday first.
-var steadyWeek = [7]int64{75, 105, 110, 108, 100, 95, 80}
+// steadyWeek is a Steady account's weekly pattern in percent.
+func steadyWeek(d time.Weekday) int64 {
+	return [...]int64{time.Sunday: 75, time.Monday: 105, time.Tuesday: 110, time.Wednesday: 108,
+		time.Thursday: 100, time.Friday: 95, time.Saturday: 80}[d]
+}
 
 // steady is one campaign's day of a Steady account.
 func (a *Account) steady(h uint64, date, today string) (dayMetrics, bool) {
@@ -149,7 +152,7 @@ func (a *Account) steady(h uint64, date, today string) (dayMetrics, bool) {
 		f = 1
 	}
 	wobble := int64(h%9) - 4 // ±4%
-	impressions := int64(float64(1200*steadyWeek[d.Weekday()]*(100+wobble)/10000) * f)
+	impressions := int64(float64(1200*steadyWeek(d.Weekday())*(100+wobble)/10000) * f)
 	if impressions <= 0 {
 		return dayMetrics{}, false
 	}
