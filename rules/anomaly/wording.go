@@ -30,7 +30,7 @@ type texts struct {
 	stoppedAcct  string            // %s: account
 	stoppedCamp  string            // %s %s: campaign, account
 	position     string            // %s %s %s %s: query, property, now, usual
-	over, under  string            // %s %s %s: projected, budget, percent
+	pacing       string            // %s %s %s: projected, budget, signed percent
 	account      string            // %s: Ads account
 	campaign     string            // %s: campaign id
 	property     string            // %s: Search Console property
@@ -58,8 +58,7 @@ func textsFor(lang connectors.Language) texts {
 			stoppedAcct: "%s перестал показываться",
 			stoppedCamp: "Кампания %s перестала показываться (%s)",
 			position:    "Запрос «%s» просел в поиске (%s): средняя позиция %s вместо обычной %s",
-			over:        "Расход Google Ads идёт к %s за месяц при бюджете %s (%s%%)",
-			under:       "Расход Google Ads идёт к %s за месяц при бюджете %s (%s%%)",
+			pacing:      "Расход Google Ads идёт к %s за месяц при бюджете %s (%s%%)",
 			account:     "аккаунт Google Ads %s",
 			campaign:    "кампания %s",
 			property:    "Search Console %s",
@@ -80,8 +79,7 @@ func textsFor(lang connectors.Language) texts {
 			stoppedAcct: "%s перестав показуватися",
 			stoppedCamp: "Кампанія %s перестала показуватися (%s)",
 			position:    "Запит «%s» просів у пошуку (%s): середня позиція %s замість звичайної %s",
-			over:        "Витрати Google Ads ідуть до %s за місяць при бюджеті %s (%s%%)",
-			under:       "Витрати Google Ads ідуть до %s за місяць при бюджеті %s (%s%%)",
+			pacing:      "Витрати Google Ads ідуть до %s за місяць при бюджеті %s (%s%%)",
 			account:     "акаунт Google Ads %s",
 			campaign:    "кампанія %s",
 			property:    "Search Console %s",
@@ -102,8 +100,7 @@ func textsFor(lang connectors.Language) texts {
 		stoppedAcct: "%s stopped serving",
 		stoppedCamp: "Campaign %s stopped serving (%s)",
 		position:    "Query “%s” slipped in search (%s): average position %s against a usual %s",
-		over:        "Google Ads spend is on course for %s this month against a budget of %s (%s%%)",
-		under:       "Google Ads spend is on course for %s this month against a budget of %s (%s%%)",
+		pacing:      "Google Ads spend is on course for %s this month against a budget of %s (%s%%)",
 		account:     "Google Ads account %s",
 		campaign:    "campaign %s",
 		property:    "Search Console %s",
@@ -142,11 +139,7 @@ func (Wording) Word(f rules.Finding, lang connectors.Language) (rules.Worded, bo
 	var w rules.Worded
 	switch kind {
 	case KindOverBudget, KindUnderBudget:
-		format := t.over
-		if kind == KindUnderBudget {
-			format = t.under
-		}
-		w.Headline = p.Sprintf(format, num(fl[FieldObserved], unitMoney), num(fl[FieldExpected], unitMoney), signed(fl[FieldChangePct]))
+		w.Headline = p.Sprintf(t.pacing, num(fl[FieldObserved], unitMoney), num(fl[FieldExpected], unitMoney), signed(fl[FieldChangePct]))
 		w.Subject = w.Headline
 		w.Fields = append(w.Fields, rules.Labeled{Label: t.lSpent, Value: num(fl[FieldMonthToDate], unitMoney)})
 		return w, fl[FieldObserved] != "" && fl[FieldExpected] != ""
