@@ -16,7 +16,15 @@ func client(cfg Config) Client {
 }
 
 func ads(rows []connectors.MetricRow, lastDay string) Account {
-	return Account{ClientID: "acme", Source: connectors.SourceAds, ID: "1234567890", LastDay: lastDay, Rows: rows}
+	return Account{ClientID: "acme", Source: connectors.SourceAds, ID: "1234567890", LastDay: lastDay, Days: daysOf(rows)}
+}
+
+func daysOf(rows []connectors.MetricRow) []Day {
+	out := make([]Day, len(rows))
+	for i, r := range rows {
+		out[i] = DayOf(r)
+	}
+	return out
 }
 
 // summary is what a test compares: metric, kind, part, severity.
@@ -239,7 +247,7 @@ func TestSearchConsole(t *testing.T) {
 	// a three-day lag 28 November is the newest final day.
 	now := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
 	prop := func(rows []connectors.MetricRow) Account {
-		return Account{ClientID: "acme", Source: connectors.SourceGSC, ID: "sc-domain:shop.example", Rows: rows}
+		return Account{ClientID: "acme", Source: connectors.SourceGSC, ID: "sc-domain:shop.example", Days: daysOf(rows)}
 	}
 	week := func(f float64) func(int) float64 {
 		return func(ago int) float64 {

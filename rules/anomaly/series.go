@@ -1,10 +1,6 @@
 package anomaly
 
-import (
-	"time"
-
-	"github.com/liaisonhq/liaison/connectors"
-)
+import "time"
 
 // dayNum returns the days since 1970-01-01 of a civil date "2006-01-02",
 // or false. It parses by hand: the rule reads hundreds of thousands of
@@ -73,14 +69,6 @@ const (
 	nMetrics
 )
 
-var metricKeys = [nMetrics]string{
-	mImpressions: connectors.MetricImpressions,
-	mClicks:      connectors.MetricClicks,
-	mCost:        connectors.MetricCost,
-	mConversions: connectors.MetricConversions,
-	mPositionSum: connectors.MetricPositionSum,
-}
-
 // series is one account total or one dimension value as dense daily
 // arrays over [first, first+len): a day without a row is a day of zeros,
 // which is how Google Ads reports a day without traffic.
@@ -90,13 +78,47 @@ type series struct {
 }
 
 func newSeries(dim string, n int) *series {
+	return newSeriesIn(nil, dim, n)
+}
+
+// newSeriesIn lays a series out in ar, or in its own memory when ar is nil.
+func newSeriesIn(ar *arena, dim string, n int) *series {
 	s := &series{dim: dim}
-	buf := make([]float64, n*nMetrics)
+	var buf []float64
+	if ar != nil {
+		buf = ar.take(n * nMetrics)
+	} else {
+		buf = make([]float64, n*nMetrics)
+	}
 	for m := range s.v {
 		s.v[m] = buf[m*n : (m+1)*n : (m+1)*n]
 	}
 	return s
 }
+
+// arena hands out zeroed float64 slices from large blocks and takes them
+// all back at once: the series of one account are dropped as soon as it
+// is judged, and allocating them one by one was most of a run's time in
+// the garbage collector.
+type arena struct {
+	buf []float64
+	off int
+}
+
+func (a *arena) take(n int) []float64 {
+	if a.off+n > len(a.buf) {
+		// A new block; slices handed out from the old one stay valid.
+		a.buf = make([]float64, max(2*len(a.buf), n, 1<<16))
+		a.off = 0
+	}
+	s := a.buf[a.off : a.off+n : a.off+n]
+	a.off += n
+	clear(s)
+	return s
+}
+
+// reset takes every slice back; none may be used after.
+func (a *arena) reset() { a.off = 0 }
 
 // at returns metric m on day index i, zero outside the window.
 func (s *series) at(m, i int) float64 {
@@ -128,12 +150,18 @@ type account struct {
 
 // build lays rows out as dense series ending at the final day number end.
 // Rows after end (not final yet) or more than span days before it are
-// ignored.
-func build(a *Account, client int, end, span int) *account {
+// ignored. Series live in ar until it is reset, except the total when
+// keepTotal is set (pacing reads Ads totals after every account is judged).
+func build(a *Account, client int, end, span int, ar *arena, keepTotal bool) *account {
 	first := end - span + 1
-	acc := &account{src: a, client: client, first: first, last: span - 1, total: newSeries("", span)}
-	for i := range a.Rows {
-		r := &a.Rows[i]
+	acc := &account{src: a, client: client, first: first, last: span - 1}
+	if keepTotal {
+		acc.total = newSeries("", span)
+	} else {
+		acc.total = newSeriesIn(ar, "", span)
+	}
+	for i := range a.Days {
+		r := &a.Days[i]
 		d, ok := dayNum(r.Date)
 		if !ok || d < first || d > end {
 			continue
@@ -147,21 +175,22 @@ func build(a *Account, client int, end, span int) *account {
 				}
 				j = len(acc.parts)
 				acc.partIndex[r.Dimension] = j
-				acc.parts = append(acc.parts, newSeries(r.Dimension, span))
+				acc.parts = append(acc.parts, newSeriesIn(ar, r.Dimension, span))
 			}
 			s = acc.parts[j]
 		}
-		for m, k := range metricKeys {
-			if v, ok := r.Metrics[k]; ok {
-				s.v[m][d-first] += v
-			}
-		}
+		i := d - first
+		s.v[mImpressions][i] += r.Impressions
+		s.v[mClicks][i] += r.Clicks
+		s.v[mCost][i] += r.Cost
+		s.v[mConversions][i] += r.Conversions
+		s.v[mPositionSum][i] += r.PositionSum
 	}
 	return acc
 }
 
-// newestDay returns the newest date among rows, or false.
-func newestDay(rows []connectors.MetricRow) (int, bool) {
+// newestDay returns the newest date among days, or false.
+func newestDay(rows []Day) (int, bool) {
 	best, found := 0, false
 	for i := range rows {
 		if d, ok := dayNum(rows[i].Date); ok && (!found || d > best) {

@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
-
-	"github.com/liaisonhq/liaison/connectors"
 )
 
 // The synthetic Google Ads accounts the quality test and the benchmark
@@ -166,29 +164,23 @@ func gamma(rng *rand.Rand, shape float64) float64 {
 	}
 }
 
-// rowsOf turns dense series into the rows the store would return, dated
-// so that index last is date lastDay.
-func rowsOf(account string, total *series, parts []*series, lastDay int) []connectors.MetricRow {
+// rowsOf turns dense series into the days the store would return, dated
+// so that index last is day number lastDay.
+func rowsOf(total *series, parts []*series, lastDay int) []Day {
 	n := len(total.v[0])
-	var rows []connectors.MetricRow
+	var days []Day
 	add := func(s *series, dim string) {
 		for d := 0; d < n; d++ {
 			if s.v[mImpressions][d] == 0 && s.v[mClicks][d] == 0 {
 				continue // Google Ads omits days without traffic
 			}
-			m := make(map[string]float64, 4)
-			for k, key := range metricKeys {
-				if k != mPositionSum {
-					m[key] = s.v[k][d]
-				}
-			}
-			rows = append(rows, connectors.MetricRow{Source: connectors.SourceAds, Account: account,
-				Date: dateString(lastDay - (n - 1) + d), Dimension: dim, Metrics: m})
+			days = append(days, Day{Date: dateString(lastDay - (n - 1) + d), Dimension: dim,
+				Impressions: s.v[mImpressions][d], Clicks: s.v[mClicks][d], Cost: s.v[mCost][d], Conversions: s.v[mConversions][d]})
 		}
 	}
 	add(total, "")
 	for _, p := range parts {
 		add(p, p.dim)
 	}
-	return rows
+	return days
 }

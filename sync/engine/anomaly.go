@@ -106,8 +106,7 @@ func loadAccount(ctx context.Context, st store.Store, clientID, source, id, from
 			return a, fmt.Errorf("loading %s metrics: %w", cmp.Or(kind, "daily"), err)
 		}
 		for _, t := range totals {
-			a.Rows = append(a.Rows, connectors.MetricRow{Source: source, ClientID: clientID, Account: id,
-				Date: t.Date, Dimension: t.Dimension, Metrics: t.Metrics})
+			a.Days = append(a.Days, anomaly.DayOf(connectors.MetricRow{Date: t.Date, Dimension: t.Dimension, Metrics: t.Metrics}))
 		}
 	}
 	return a, nil

@@ -75,7 +75,7 @@ func TestRunAnomaly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(in.Accounts) != 1 || in.Accounts[0].LastDay != "2026-12-01" || len(in.Accounts[0].Rows) < 90 {
+	if len(in.Accounts) != 1 || in.Accounts[0].LastDay != "2026-12-01" || len(in.Accounts[0].Days) < 90 {
 		t.Fatalf("input: %d accounts (want only Acme's, Bolt's rule is off)", len(in.Accounts))
 	}
 	if c := in.Clients[0]; c.MonthlyBudget != 9000 || c.Currency != "UAH" || c.AM != "anna" || c.Location == nil {
