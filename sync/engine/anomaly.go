@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/liaisonhq/liaison/configs"
@@ -105,9 +107,43 @@ func loadAccount(ctx context.Context, st store.Store, clientID, source, id, from
 		if err != nil {
 			return a, fmt.Errorf("loading %s metrics: %w", cmp.Or(kind, "daily"), err)
 		}
+		keep := topDimensions(totals, maxParts)
 		for _, t := range totals {
+			if keep != nil && !keep[t.Dimension] {
+				continue
+			}
 			a.Days = append(a.Days, anomaly.DayOf(connectors.MetricRow{Date: t.Date, Dimension: t.Dimension, Metrics: t.Metrics}))
 		}
 	}
 	return a, nil
+}
+
+// maxParts bounds the campaigns, queries or pages of one kind an account
+// hands the rule: the biggest contributor to a change is among the ones
+// with the most clicks, and a property can have tens of thousands of
+// long-tail queries.
+const maxParts = 200
+
+// topDimensions returns the maxParts dimensions with the most clicks over
+// totals, or nil when there are no more than that (keep all).
+func topDimensions(totals []store.MetricTotal, n int) map[string]bool {
+	clicks := map[string]float64{}
+	for _, t := range totals {
+		if t.Dimension != "" {
+			clicks[t.Dimension] += t.Metrics[connectors.MetricClicks]
+		}
+	}
+	if len(clicks) <= n {
+		return nil
+	}
+	dims := make([]string, 0, len(clicks))
+	for d := range clicks {
+		dims = append(dims, d)
+	}
+	slices.SortFunc(dims, func(a, b string) int { return cmp.Or(cmp.Compare(clicks[b], clicks[a]), strings.Compare(a, b)) })
+	keep := make(map[string]bool, n)
+	for _, d := range dims[:n] {
+		keep[d] = true
+	}
+	return keep
 }

@@ -104,3 +104,19 @@ func TestRunAnomaly(t *testing.T) {
 		t.Errorf("no spend drop recorded: %d findings", len(fs))
 	}
 }
+
+func TestTopDimensions(t *testing.T) {
+	totals := []store.MetricTotal{
+		{Date: "2026-11-01", Dimension: "query:a", Metrics: map[string]float64{connectors.MetricClicks: 5}},
+		{Date: "2026-11-02", Dimension: "query:a", Metrics: map[string]float64{connectors.MetricClicks: 5}},
+		{Date: "2026-11-01", Dimension: "query:b", Metrics: map[string]float64{connectors.MetricClicks: 20}},
+		{Date: "2026-11-01", Dimension: "query:c", Metrics: map[string]float64{connectors.MetricClicks: 1}},
+	}
+	if keep := topDimensions(totals, 3); keep != nil {
+		t.Errorf("three dimensions, room for three: %v", keep)
+	}
+	keep := topDimensions(totals, 2)
+	if len(keep) != 2 || !keep["query:a"] || !keep["query:b"] {
+		t.Errorf("top two by clicks: %v, want query:b and query:a", keep)
+	}
+}
