@@ -333,3 +333,35 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestFinalDayAcrossDST: an Ads day is judged once it has ended in the
+// client's zone, on the night New York leaves summer time too (1 November
+// 2026 lasts 25 hours there).
+func TestFinalDayAcrossDST(t *testing.T) {
+	cfg := DefaultConfig()
+	c := client(cfg)
+	c.Location = mustLoc("America/New_York")
+	rows := adsRows("acme", "1234567890", "2026-11-01", 90, medium, func(ago, _ int) float64 {
+		if ago == 0 {
+			return 0.3
+		}
+		return 1
+	})
+	for _, tt := range []struct {
+		now  time.Time
+		want bool
+	}{
+		{time.Date(2026, 11, 2, 4, 30, 0, 0, time.UTC), false}, // 23:30 EST on 1 November: the day is not over
+		{time.Date(2026, 11, 2, 5, 30, 0, 0, time.UTC), true},  // 00:30 EST on 2 November
+	} {
+		fs := Evaluate(Input{Clients: []Client{c}, Accounts: []Account{ads(rows, "")}}, tt.now)
+		if got := len(fs) > 0; got != tt.want {
+			t.Errorf("at %s: findings %v, want some = %v", tt.now.In(c.Location), summary(fs), tt.want)
+		}
+		for _, f := range fs {
+			if f.Fields[FieldDay] != "2026-11-01" {
+				t.Errorf("judged %s, want 2026-11-01", f.Fields[FieldDay])
+			}
+		}
+	}
+}
