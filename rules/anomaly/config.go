@@ -21,9 +21,9 @@ type Config struct {
 	MinChange float64 `yaml:"min_change" jsonschema:"exclusiveMinimum=0,maximum=1"`
 	// MinRise is the smallest relative rise (0.5 = 50%) above the expected value that may alert; rises are noisier than falls.
 	MinRise float64 `yaml:"min_rise" jsonschema:"exclusiveMinimum=0,maximum=10"`
-	// MinZ is how many robust standard deviations from the baseline a value must be to alert (higher is quieter).
+	// MinZ is how many robust standard deviations from the baseline a value must be to alert (higher is quieter); campaigns need one more.
 	MinZ float64 `yaml:"min_z" jsonschema:"minimum=1,maximum=20"`
-	// ConversionsP is the largest chance, under the baseline, of a conversions count at least as far off that may alert.
+	// ConversionsP is the largest chance, under the baseline, of a conversions count at least as far off that may alert; a tenth of it for campaigns.
 	ConversionsP float64 `yaml:"conversions_p" jsonschema:"exclusiveMinimum=0,maximum=0.5"`
 	// MinExpectedConversions is the expected conversions (per day) below which conversions never alert.
 	MinExpectedConversions float64 `yaml:"min_expected_conversions" jsonschema:"minimum=0"`
