@@ -223,6 +223,9 @@ func (l *loader) validateGoogle(path string, c *connectors.Client) {
 			l.add(path+".google_ads.login_customer_id", "%q is not a Google Ads customer id (123-456-7890 or ten digits)", ads.LoginCustomerID)
 		}
 	}
+	if ads.MonthlyBudget < 0 {
+		l.add(path+".google_ads.monthly_budget", "must not be negative, not %g", ads.MonthlyBudget)
+	}
 	for j, prop := range c.SearchConsole.Properties {
 		pp := field.Index(path+".search_console.properties", j)
 		if msg := checkProperty(prop); msg != "" {

@@ -23,7 +23,7 @@ func (r *Rules) blocks() []struct {
 	}{
 		{"deadline", r.Deadline}, {"workload", r.Workload}, {"redirect", r.Redirect},
 		{"response", r.Response}, {"questions", r.Questions}, {"outofhours", r.OutOfHours},
-		{"faq", r.FAQ}, {"checklists", r.Checklists},
+		{"faq", r.FAQ}, {"checklists", r.Checklists}, {"anomaly", r.Anomaly},
 	}
 }
 

@@ -237,6 +237,11 @@ func TestValidationProblems(t *testing.T) {
 		{name: "checklist role", edits: []edit{{"assignee_role: account_manager\n        due", "assignee_role: intern\n        due"}}, path: "rules.checklists.lists.monthly.assignee_role", msg: `not "intern"`},
 		{name: "checklist specialty for non-specialist", edits: []edit{{"assignee_role: account_manager\n        due", "assignee_role: account_manager\n        specialty: seo\n        due"}}, path: "rules.checklists.lists.monthly.specialty", msg: "only when assignee_role is specialist"},
 		{name: "checklist skip unknown", edits: []edit{{"  checklists:\n", "  checklists:\n    skip: [weekly]\n"}}, path: "rules.checklists.skip[0]", msg: `no checklist named "weekly"`},
+		{name: "anomaly change", edits: []edit{{"rules:\n", "rules:\n  anomaly: {min_change: 2}\n"}}, path: "rules.anomaly.min_change", msg: "must be in (0, 1]", at: "min_change: 2"},
+		{name: "anomaly baseline", edits: []edit{{"rules:\n", "rules:\n  anomaly: {baseline_weeks: 12}\n"}}, path: "rules.anomaly.baseline_weeks", msg: "between 4 and 8 weeks"},
+		{name: "anomaly severity", edits: []edit{{"rules:\n", "rules:\n  anomaly: {stopped_severity: urgent}\n"}}, path: "rules.anomaly.stopped_severity", msg: "info, warning or critical"},
+		{name: "anomaly client override unknown key", edits: []edit{{"    jira_projects: [BETA]\n", "    jira_projects: [BETA]\n    rules:\n      anomaly: {min_drop: 0.3}\n"}}, path: "clients[1].rules.anomaly.min_drop", msg: `unknown key "min_drop"`},
+		{name: "ads monthly budget", edits: []edit{{`login_customer_id: "1112223333"`, "login_customer_id: \"1112223333\"\n      monthly_budget: -1"}}, path: "clients[0].google_ads.monthly_budget", msg: "must not be negative"},
 		{name: "client override invalid", edits: []edit{{"    jira_projects: [BETA]\n", "    jira_projects: [BETA]\n    rules:\n      response: {escalate_after: 1h}\n"}}, path: "clients[1].rules.response.escalate_after", msg: "not be shorter than first_response", at: "escalate_after: 1h"},
 		{name: "client override unknown key", edits: []edit{{"    jira_projects: [BETA]\n", "    jira_projects: [BETA]\n    rules:\n      deadline: {warn_before: 3}\n"}}, path: "clients[1].rules.deadline.warn_before", msg: `unknown key "warn_before"`},
 

@@ -1,6 +1,7 @@
 package configs
 
 import (
+	"encoding"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -117,8 +118,9 @@ type shaper interface {
 }
 
 var (
-	durationType = reflect.TypeOf(time.Duration(0))
-	shaperType   = reflect.TypeOf((*shaper)(nil)).Elem()
+	durationType        = reflect.TypeOf(time.Duration(0))
+	shaperType          = reflect.TypeOf((*shaper)(nil)).Elem()
+	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
 )
 
 // structFields maps each yaml key of a struct (inline structs flattened) to
@@ -170,6 +172,19 @@ func (d *document) check(n *yaml.Node, t reflect.Type, path string) bool {
 	}
 	if t == durationType {
 		return d.checkScalar(n, t, path, "a duration such as 30s, 5m or 2h")
+	}
+	if reflect.PointerTo(t).Implements(textUnmarshalerType) && t.Kind() != reflect.Struct {
+		// A named value (a severity): its own error says what it accepts,
+		// where the kind beneath ("a whole number") would mislead.
+		if n.Kind != yaml.ScalarNode {
+			d.add(n, path, "must be a single value, not %s", describe(n))
+			return false
+		}
+		if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
+			d.add(n, path, "%v", err)
+			return false
+		}
+		return true
 	}
 	switch t.Kind() {
 	case reflect.Struct:

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/connectors/googleads/googleadsfake"
 	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
 	"github.com/liaisonhq/liaison/connectors/searchconsole/searchconsolefake"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
@@ -152,6 +153,7 @@ type Sandbox struct {
 	jira      *jirafake.Fake
 	slack     *slackfake.Server
 	upstreams []Upstream
+	ads       *googleadsfake.Fake
 	rec       *recorder
 	adsOps    int
 	gscQuota  searchconsolefake.Quota
@@ -213,9 +215,15 @@ func New(opts Options) (*Sandbox, error) {
 		s.slack.Close()
 		return nil, err
 	}
-	s.upstreams = []Upstream{jiraUpstream{s}, slackUpstream{s}, newGoogleUpstream(s)}
+	g := newGoogleUpstream(s)
+	s.ads = g.ads
+	s.upstreams = []Upstream{jiraUpstream{s}, slackUpstream{s}, g}
 	return s, nil
 }
+
+// Ads returns the Google Ads fake, for the demo and tests to shape an
+// account's days (googleadsfake.Account.Steady, DayFactors).
+func (s *Sandbox) Ads() *googleadsfake.Fake { return s.ads }
 
 // Jira returns the Jira fake, for the demo to seed or inspect directly.
 func (s *Sandbox) Jira() *jirafake.Fake { return s.jira }

@@ -106,7 +106,7 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 	}
 	d, err := deliver.New(st, sl, dir, opts.Clock,
 		opts.Logger.With("component", "deliver"), opts.Registerer,
-		deliver.Options{DryRun: opts.DryRun, Owner: owner})
+		deliver.Options{DryRun: opts.DryRun, Owner: owner, Wordings: engine.Wordings()})
 	if err != nil {
 		return nil, err
 	}

@@ -32,8 +32,9 @@ func (a *App) newGoogle(c *configs.Config, hc *http.Client) {
 
 // PullGoogle pulls Google Ads (when a developer token is configured) and
 // Search Console metrics for every client that lists accounts or
-// properties. One client's failure never stops the others; errors are
-// joined and each names its client and account.
+// properties, then runs the anomaly rule over what is stored. One client's
+// failure never stops the others; errors are joined and each names its
+// client and account.
 func (a *App) PullGoogle(ctx context.Context) error {
 	if a.google == nil {
 		return nil
@@ -90,6 +91,11 @@ func (a *App) PullGoogle(ctx context.Context) error {
 				s.MetricRows += r.Rows
 			}
 		})
+	}
+	// Whatever was pulled is judged, even when some accounts failed: their
+	// stored days are still there and the rule reads final days only.
+	if err := a.engine.RunAnomaly(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("rule anomaly: %w", err))
 	}
 	return errors.Join(errs...)
 }

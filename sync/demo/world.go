@@ -53,6 +53,9 @@ func newWorld(ctx context.Context, start time.Time, stateDir string, log *slog.L
 	if err != nil {
 		return nil, fmt.Errorf("starting the sandbox: %w", err)
 	}
+	if err := seedAds(w.sb, start); err != nil {
+		return nil, err
+	}
 	w.srv, err = loopbackServer(w.sb.Handler())
 	if err != nil {
 		return nil, err
@@ -67,6 +70,7 @@ func newWorld(ctx context.Context, start time.Time, stateDir string, log *slog.L
 	if err != nil {
 		return nil, fmt.Errorf("reading the sandbox config: %w", err)
 	}
+	tuneAnomalies(w.cfg)
 	w.st, err = sqlite.Open(ctx, stateDir, sqlite.Options{Clock: w.clk, Logger: log.With("component", "store")})
 	if err != nil {
 		return nil, fmt.Errorf("opening the demo store: %w", err)

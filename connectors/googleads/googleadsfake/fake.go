@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -135,6 +136,8 @@ func (f *Fake) AddAccount(a Account) error {
 		return fmt.Errorf("googleadsfake: customer id %q is not ten digits", a.CustomerID)
 	}
 	a.withDefaults()
+	a.DayFactors = maps.Clone(a.DayFactors)
+	a.Stops = maps.Clone(a.Stops)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.accounts[a.CustomerID] = &a
