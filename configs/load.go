@@ -73,8 +73,8 @@ type loader struct {
 	dir  string
 	doc  *document
 	cfg  *Config
-	// unset lists, per connection, the variables that were not set.
-	unset map[string][]string
+	// env is what expanding variables found about the connections.
+	env envResult
 	// faqDoc is the faq file, when agency.faq names one.
 	faqDoc *document
 }
@@ -84,7 +84,7 @@ func parse(filename string, data []byte, o options) (*Config, error) {
 	if l.doc.root == nil {
 		return nil, l.doc.problems
 	}
-	l.unset = l.doc.expandEnv(o.lookupEnv)
+	l.env = l.doc.expandEnv(o.lookupEnv)
 	cfg := defaultConfig()
 	l.doc.check(l.doc.root, reflect.TypeOf(cfg), "")
 	if err := l.doc.root.Decode(&cfg); err != nil {

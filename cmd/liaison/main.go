@@ -165,6 +165,9 @@ func cmdCheckConfig(args []string, stdout, stderr io.Writer) int {
 	for _, why := range cfg.Unconfigured() {
 		fmt.Fprintf(stdout, "note: %s\n", why)
 	}
+	for _, off := range cfg.FeaturesOff() {
+		fmt.Fprintf(stdout, "note: %s\n", off)
+	}
 	if *printCfg {
 		out, err := cfg.RedactedYAML()
 		if err != nil {

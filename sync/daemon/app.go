@@ -60,6 +60,7 @@ type App struct {
 	questions  *engine.Questions
 	checklists *engine.Checklists
 	faq        *engine.FAQ
+	up         *upstreams
 }
 
 // NewApp builds the App. It contacts no upstream.
@@ -72,6 +73,11 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 	}
 	a := &App{cfg: cfg, st: st, log: opts.Logger, clock: opts.Clock}
 	c := cfg()
+	up, err := newUpstreams(c, opts.Logger, opts.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	a.up = up
 	if c.Connections.Jira.Configured() && !unconfigured(c, "jira") {
 		jc, err := jira.New(c.Connections.Jira, jira.Options{
 			HTTPClient: opts.HTTPClient, Logger: opts.Logger.With("connector", "jira"),
@@ -92,7 +98,7 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 			return nil, fmt.Errorf("slack connector: %w", err)
 		}
 		a.slack = sc
-		sl = sc
+		sl = observedSlack{Slack: sc, up: a.up, clock: opts.Clock}
 	}
 	owner := opts.Owner
 	if owner == "" {
@@ -230,22 +236,23 @@ func (a *App) SyncOnce(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Tasks are the App's periodic jobs.
+// Tasks are the App's periodic jobs. The pulls' outcomes are the
+// upstreams' state that /readyz and liaison_upstream_up show.
 func (a *App) Tasks() []jobs.Task {
 	var ts []jobs.Task
 	if a.jira != nil {
 		ts = append(ts,
-			jobs.Task{Name: "jira.pull", Every: 2 * time.Minute, Timeout: 10 * time.Minute, Run: a.PullJira},
-			jobs.Task{Name: "jira.reconcile", Every: 6 * time.Hour, Timeout: 30 * time.Minute, Run: a.ReconcileJira},
+			jobs.Task{Name: "jira.pull", Every: 2 * time.Minute, Timeout: 10 * time.Minute, Run: a.observe("jira", a.PullJira)},
+			jobs.Task{Name: "jira.reconcile", Every: 6 * time.Hour, Timeout: 30 * time.Minute, Run: a.observe("jira", a.ReconcileJira)},
 		)
 	}
 	if a.google != nil {
 		// Ads re-pulls a trailing month and Search Console lags days behind:
 		// four runs a day keep reports fresh without spending quota.
-		ts = append(ts, jobs.Task{Name: "google.pull", Every: 6 * time.Hour, Timeout: time.Hour, Run: a.PullGoogle})
+		ts = append(ts, jobs.Task{Name: "google.pull", Every: 6 * time.Hour, Timeout: time.Hour, Run: a.observe("google", a.PullGoogle)})
 	}
 	if a.slack != nil {
-		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.CatchUp})
+		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.observe("slack", a.CatchUp)})
 	}
 	if a.jira != nil {
 		ts = append(ts, jobs.Task{Name: "checklists", Every: 15 * time.Minute, Timeout: 5 * time.Minute, Run: a.checklists.RunChecklists})

@@ -65,6 +65,9 @@ type Daemon struct {
 
 	cfg   atomic.Pointer[configs.Config]
 	ready atomic.Bool
+	// app is the running App once Run has built it; /healthz and /readyz
+	// ask it about the store and the upstreams.
+	app atomic.Pointer[App]
 
 	reloadMu sync.Mutex
 	addrCh   chan string
@@ -133,10 +136,11 @@ func (d *Daemon) Addr(ctx context.Context) (string, error) {
 }
 
 func (d *Daemon) notReadyReason() string {
-	if !d.ready.Load() {
+	app := d.app.Load()
+	if !d.ready.Load() || app == nil {
 		return "starting: state store not open yet"
 	}
-	return ""
+	return notReady(app.Upstreams())
 }
 
 // Run opens the state store, starts the job engine and the HTTP server, and
@@ -170,6 +174,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	d.app.Store(app)
 	eng, err := d.startJobs(ctx, st, app.Tasks())
 	if err != nil {
 		return err
@@ -193,8 +198,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	slackDone := make(chan struct{})
 	go func() {
 		defer close(slackDone)
-		if err := app.RunSlack(slackCtx); err != nil {
-			d.log.Error("slack events stopped; alerts are still sent", "err", err)
+		if err := app.RunSlack(slackCtx); err != nil && slackCtx.Err() == nil {
+			// Whether alerts still go out depends on the bot token, which
+			// the upstream state knows: say only what is certain.
+			app.up.failed("slack", fmt.Errorf("receiving events: %w", err), d.clock.Now())
+			d.log.Error("slack events stopped: client messages and buttons are not received until a restart", "err", err)
 		}
 	}()
 	d.addrCh <- srv.addr()
@@ -212,6 +220,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 		"clients", len(cfg.Clients),
 	)
 	d.reportConnectors(nil, cfg)
+	for _, f := range cfg.FeaturesOff() {
+		d.log.Info("feature off", "reason", f)
+	}
+	go app.CheckUpstreams(ctx)
 
 	var runErr error
 	select {
