@@ -55,6 +55,8 @@ commands:
   check-config  validate a config and list every problem (-config FILE)
   sync --once   one cycle: pull, evaluate rules, deliver what is due; then exit
   silence       add, list or expire silences (add|list|expire)
+  alerts list   what is pending, deferred or sent, to whom, when, and what it waits for
+  audit         the audit log: silences, grants, redirects, reloads (-since 24h)
   faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config)
   healthcheck   probe a running daemon's /healthz (for container HEALTHCHECK)
@@ -81,6 +83,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdSync(rest, stdout, stderr)
 	case "silence":
 		return cmdSilence(rest, stdout, stderr)
+	case "alerts":
+		return cmdAlerts(rest, stdout, stderr)
+	case "audit":
+		return cmdAudit(rest, stdout, stderr)
 	case "sandbox":
 		return cmdSandbox(rest, stdout, stderr)
 	case "demo":
@@ -155,7 +161,7 @@ func cmdCheckConfig(args []string, stdout, stderr io.Writer) int {
 			for _, p := range probs {
 				fmt.Fprintln(stdout, p.String())
 			}
-			fmt.Fprintf(stderr, "%s: %d problem(s)\n", *path, len(probs))
+			fmt.Fprintf(stderr, "%s: %s\n", *path, problemCount(len(probs)))
 			return exitUsage
 		}
 		fmt.Fprintf(stderr, "liaison: %v\n", err)
@@ -265,11 +271,19 @@ func loadConfig(path string, stderr io.Writer) (*configs.Config, int) {
 		for _, p := range probs {
 			fmt.Fprintln(stderr, p.String())
 		}
-		fmt.Fprintf(stderr, "liaison: %s is invalid (%d problems); not starting\n", path, len(probs))
+		fmt.Fprintf(stderr, "liaison: %s is invalid (%s); not starting\n", path, problemCount(len(probs)))
 		return nil, exitUsage
 	}
 	fmt.Fprintf(stderr, "liaison: %v\n", err)
 	return nil, exitUsage
+}
+
+// problemCount says "1 problem" or "3 problems".
+func problemCount(n int) string {
+	if n == 1 {
+		return "1 problem"
+	}
+	return fmt.Sprintf("%d problems", n)
 }
 
 func newLogger(w io.Writer, format, level string) *slog.Logger {

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,6 +29,7 @@ type SilenceRequest struct {
 // daemon holds the store. It answers only callers on the loopback interface:
 // the port also serves /metrics to the network, and a silence mutes alerts.
 func (a *App) mountAPI(mux *http.ServeMux) {
+	a.mountReadAPI(mux)
 	mux.Handle("GET /api/v1/silences", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ss, err := deliver.ListSilences(r.Context(), a.st, a.clock.Now())
 		if err != nil {
@@ -67,11 +69,48 @@ func (a *App) mountAPI(mux *http.ServeMux) {
 	})))
 }
 
+// mountReadAPI serves what `liaison alerts list` and `liaison audit` read:
+// the live notifications with what each waits for, and the audit log.
+func (a *App) mountReadAPI(mux *http.ServeMux) {
+	mux.Handle("GET /api/v1/alerts", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		as, err := a.ListAlerts(r.Context(), deliver.AlertFilter{ClientID: q.Get("client"), Recipient: q.Get("person"), State: q.Get("state")})
+		if err != nil {
+			apiError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, as)
+	})))
+	mux.Handle("GET /api/v1/audit", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var f store.AuditFilter
+		if s := r.URL.Query().Get("since"); s != "" {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "since: " + err.Error()})
+				return
+			}
+			f.Since = t
+		}
+		es, err := a.st.ListAudit(r.Context(), f)
+		if err != nil {
+			apiError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, es)
+	})))
+}
+
+// ListAlerts returns the live notifications matching f with what each
+// waits for, read from the store.
+func (a *App) ListAlerts(ctx context.Context, f deliver.AlertFilter) ([]deliver.Alert, error) {
+	return deliver.ListAlerts(ctx, a.st, a.cfg(), a.clock.Now(), f)
+}
+
 func loopbackOnly(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "the silence API answers only on loopback"})
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": "the admin API answers only on loopback"})
 			return
 		}
 		h.ServeHTTP(w, r)

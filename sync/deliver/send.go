@@ -181,6 +181,7 @@ func (d *Deliverer) recordSent(ctx context.Context, dl store.Delivery, ts string
 		return fmt.Errorf("recording delivery %s as sent: %w", dl.Key, err)
 	}
 	d.metrics.sent.WithLabelValues(string(dl.Kind)).Inc()
+	d.logSent(ctx, dl, ts)
 	return nil
 }
 
