@@ -7,8 +7,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/configs/field"
 	"github.com/liaisonhq/liaison/sync/deliver"
 	"github.com/liaisonhq/liaison/sync/store"
 )
@@ -23,6 +27,53 @@ type SilenceRequest struct {
 	EndsAt     time.Time `json:"ends_at"`
 	CreatedBy  string    `json:"created_by,omitempty"`
 	Comment    string    `json:"comment,omitempty"`
+}
+
+// SilenceCreated is the answer to POST /api/v1/silences.
+type SilenceCreated struct {
+	ID string `json:"id"`
+	// Matches is how many open findings the silence mutes now.
+	Matches int `json:"matches"`
+}
+
+// CheckSilence refuses a silence whose rule or client the config does not
+// know, naming the nearest one that it does: a typo would otherwise mute
+// nothing, silently. The error matches store.ErrInvalid.
+func CheckSilence(cfg *configs.Config, req SilenceRequest) error {
+	if req.Rule != "" && !slices.Contains(configs.RuleNames(), req.Rule) {
+		return invalidRequest(fmt.Sprintf("-rule %q: no such rule%s (rules are %s)", req.Rule,
+			field.DidYouMean(req.Rule, configs.RuleNames()), strings.Join(configs.RuleNames(), ", ")))
+	}
+	if req.ClientID != "" && cfg.Client(req.ClientID) == nil {
+		ids := make([]string, 0, len(cfg.Clients))
+		for _, c := range cfg.Clients {
+			ids = append(ids, c.ID)
+		}
+		return invalidRequest(fmt.Sprintf("-client %q: no such client in the config%s", req.ClientID, field.DidYouMean(req.ClientID, ids)))
+	}
+	return nil
+}
+
+// invalidRequest is a request the config refutes; it matches
+// store.ErrInvalid, so the API answers 400 and the CLI exits 2.
+type invalidRequest string
+
+func (e invalidRequest) Error() string        { return string(e) }
+func (e invalidRequest) Is(target error) bool { return target == store.ErrInvalid }
+
+// countMatching counts the open findings s mutes.
+func countMatching(ctx context.Context, st store.Store, s store.Silence) (int, error) {
+	fs, err := st.ListOpenFindings(ctx, store.FindingFilter{Rule: s.Rule, ClientID: s.ClientID})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, f := range fs {
+		if s.Matches(f) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // mountAPI serves the silence API that `liaison silence` talks to while the
@@ -46,15 +97,24 @@ func (a *App) mountAPI(mux *http.ServeMux) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad request body: " + err.Error()})
 			return
 		}
-		id, err := deliver.AddSilence(r.Context(), a.st, a.clock.Now(), store.Silence{
+		if err := CheckSilence(a.cfg(), req); err != nil {
+			apiError(w, err)
+			return
+		}
+		s := store.Silence{
 			Rule: req.Rule, ClientID: req.ClientID, SubjectID: req.SubjectID, FindingKey: req.FindingKey,
 			EndsAt: req.EndsAt, CreatedBy: req.CreatedBy, Comment: req.Comment,
-		})
+		}
+		id, err := deliver.AddSilence(r.Context(), a.st, a.clock.Now(), s)
 		if err != nil {
 			apiError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusCreated, map[string]string{"id": id})
+		n, err := countMatching(r.Context(), a.st, s)
+		if err != nil {
+			a.log.Warn("counting the findings a new silence matches", "silence", id, "err", err)
+		}
+		writeJSON(w, http.StatusCreated, SilenceCreated{ID: id, Matches: n})
 	})))
 	mux.Handle("DELETE /api/v1/silences/{id}", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := r.URL.Query().Get("by")
