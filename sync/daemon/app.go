@@ -182,7 +182,8 @@ func (a *App) PullJira(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("pulling jira worklogs: %w", err)
 	}
-	a.log.Debug("jira pulled", "issues_fetched", st.Fetched, "issues_changed", st.Changed, "worklogs", fmt.Sprintf("%+v", wl))
+	a.log.Info("jira pulled", "issues_fetched", st.Fetched, "issues_changed", st.Changed,
+		"worklogs_changed", wl.Changed, "worklogs_stored", wl.Stored)
 	return nil
 }
 
@@ -195,9 +196,11 @@ func (a *App) ReconcileJira(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Reconcile(ctx); err != nil {
+	rs, err := s.Reconcile(ctx)
+	if err != nil {
 		return fmt.Errorf("reconciling jira: %w", err)
 	}
+	a.log.Info("jira reconciled", "keys", rs.Keys, "tasks_marked_deleted", rs.MarkedDeleted, "worklogs_deleted", rs.WorklogsDeleted)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/sync/deliver"
+	"github.com/liaisonhq/liaison/sync/jobs"
 )
 
 // observe wraps a task that calls the upstream name so that its outcome
@@ -19,7 +20,9 @@ func (a *App) observe(name string, run func(context.Context) error) func(context
 		case err == nil:
 			a.up.succeeded(name, a.clock.Now())
 		case ctx.Err() == nil:
+			// failed logs it, once per reason: the job engine need not.
 			a.up.failed(name, err, a.clock.Now())
+			return jobs.Reported(err)
 		}
 		return err
 	}

@@ -122,7 +122,8 @@ func (u *upstreams) failed(name string, err error, now time.Time) {
 	}
 	reason := err.Error()
 	auth := authRejected(err)
-	repeated := s.LastError == reason
+	// A refused credential is one failure however many calls meet it.
+	repeated := s.LastError == reason || (auth && s.Authenticated != nil && !*s.Authenticated)
 	t := now
 	s.LastError, s.LastErrorAt = reason, &t
 	if auth {
