@@ -37,6 +37,13 @@ func parseDocument(file string, data []byte) *document {
 		}
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.TrimPrefix(msg, fmt.Sprintf("line %d: ", line))
+		// yaml names the start of the block around a mis-indented line;
+		// the indentation scan names the line itself, with its column.
+		if ip, ok := findIndentProblem(data); ok && ip.line >= line {
+			d.problems = append(d.problems, Problem{File: file, Line: ip.line, Col: ip.col, Path: ip.path,
+				Msg: "invalid YAML: " + ip.msg + " (the parser says: " + msg + ")"})
+			return d
+		}
 		d.problems = append(d.problems, Problem{File: file, Line: line, Msg: "invalid YAML: " + msg})
 		return d
 	}
@@ -51,6 +58,7 @@ func parseDocument(file string, data []byte) *document {
 		d.add(root, "", "the file must hold a mapping of keys")
 	default:
 		d.root = root
+		d.checkEmptyKeys(strings.Split(string(data), "\n"), root, "", "")
 	}
 	return d
 }
