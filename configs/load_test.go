@@ -242,7 +242,7 @@ func TestExampleWithFourMistakes(t *testing.T) {
 	ps := problemsOf(t, err)
 	want := []Problem{
 		{Line: lineOf(t, doc, "nickname: Lena"), Col: 5, Path: "people[0].nickname", Msg: `unknown key "nickname"`},
-		{Line: lineOf(t, doc, "account_manager: annna"), Col: 22, Path: "clients[0].account_manager", Msg: `no person with id "annna"`},
+		{Line: lineOf(t, doc, "account_manager: annna"), Col: 22, Path: "clients[0].account_manager", Msg: `no person with id "annna" (did you mean "anna"?)`},
 		{Line: lineOf(t, doc, "Asia/Almaty_City"), Col: 15, Path: "clients[1].timezone", Msg: `unknown time zone "Asia/Almaty_City"`},
 		{Line: dupLine, Col: 9, Path: "clients[2].id", Msg: `duplicate client id "acme-ua"`},
 	}

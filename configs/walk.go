@@ -59,6 +59,7 @@ func parseDocument(file string, data []byte) *document {
 	default:
 		d.root = root
 		d.checkEmptyKeys(strings.Split(string(data), "\n"), root, "", "")
+		d.checkControl(root, "")
 	}
 	return d
 }
@@ -309,13 +310,11 @@ func describe(n *yaml.Node) string {
 }
 
 // suggest names a known key close to an unknown one ("timezone" for
-// "time_zone"), since most unknown keys are typos.
+// "time_zone", "email" for "emial"), since most unknown keys are typos.
 func suggest(key string, fields map[string]reflect.Type) string {
-	norm := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "_", "") }
+	names := make([]string, 0, len(fields))
 	for name := range fields {
-		if norm(name) == norm(key) {
-			return fmt.Sprintf(" (did you mean %q?)", name)
-		}
+		names = append(names, name)
 	}
-	return ""
+	return field.DidYouMean(key, names)
 }

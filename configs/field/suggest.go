@@ -6,13 +6,14 @@ import (
 )
 
 // Nearest returns the candidate closest to word by edit distance (case and
-// underscores ignored), when it is close enough to be a likely typo: at
-// most a third of the word's length, and never more than 3 edits. Ties go
+// underscores ignored; a swap of two neighbours is one edit), when it is
+// close enough to be a likely typo: about a third of the word's length,
+// and never more than 3 edits. Ties go
 // to the alphabetically first candidate, so suggestions are stable.
 func Nearest(word string, candidates []string) (string, bool) {
 	norm := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "_", "") }
 	w := norm(word)
-	limit := min(3, max(1, len([]rune(w))/3))
+	limit := min(3, max(1, (len([]rune(w))+1)/3))
 	best, bestD := "", limit+1
 	for _, c := range candidates {
 		d := editDistance(w, norm(c))
@@ -32,24 +33,29 @@ func DidYouMean(word string, candidates []string) string {
 	return ""
 }
 
-// editDistance is the Levenshtein distance between a and b, by runes.
+// editDistance is the optimal string alignment distance between a and b,
+// by runes: insertions, deletions, substitutions and swaps of neighbours.
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }

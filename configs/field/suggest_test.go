@@ -13,6 +13,7 @@ func TestNearest(t *testing.T) {
 		{"stepe-foods", "steppe-foods"},
 		{"globex", ""},
 		{"a", ""},
+		{"lakehsore", "lakeshore"}, // a swap is one edit
 	} {
 		got, ok := Nearest(tc.word, ids)
 		if got != tc.want || ok != (tc.want != "") {
