@@ -58,7 +58,7 @@ commands:
   alerts list   what is pending, deferred or sent, to whom, when, and what it waits for
   audit         the audit log: silences, grants, redirects, reloads (-since 24h)
   faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
-  sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config)
+  sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config, -background)
   healthcheck   probe a running daemon's /healthz (for container HEALTHCHECK)
   version       print the version
 
@@ -245,6 +245,9 @@ func cmdRun(args []string, stderr io.Writer) int {
 }
 
 func cmdSandbox(args []string, stdout, stderr io.Writer) int {
+	if rest, bg := cutBackground(args); bg {
+		return sandboxBackground(rest, stdout, stderr)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	err := sandbox.Run(ctx, args, stdout, stderr, newLogger(stderr, "text", "info"))
