@@ -61,15 +61,9 @@ func (a *App) PullGoogle(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		res, err := s.Sync(ctx, accounts)
-		if err != nil {
+		if _, err := s.Sync(ctx, accounts); err != nil {
 			errs = append(errs, fmt.Errorf("google ads: %w", err))
 		}
-		rows := 0
-		for _, r := range res {
-			rows += r.Rows
-		}
-		a.log.Info("google ads pulled", "accounts", len(res), "of", len(accounts), "rows", rows)
 	}
 	if len(sites) > 0 {
 		ts, err := google.TokenSource(ctx, a.google.cfg, a.google.hc, a.clock, google.ScopeSearchConsoleReadOnly)
@@ -81,15 +75,9 @@ func (a *App) PullGoogle(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		res, err := s.Sync(ctx, sites)
-		if err != nil {
+		if _, err := s.Sync(ctx, sites); err != nil {
 			errs = append(errs, fmt.Errorf("search console: %w", err))
 		}
-		rows := 0
-		for _, r := range res {
-			rows += r.Rows
-		}
-		a.log.Info("search console pulled", "properties", len(res), "of", len(sites), "rows", rows)
 	}
 	return errors.Join(errs...)
 }
