@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -59,7 +60,7 @@ commands:
   audit         the audit log: silences, grants, redirects, reloads (-since 24h)
   faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config, -background)
-  healthcheck   probe a running daemon's /healthz (for container HEALTHCHECK)
+  healthcheck   probe the running daemon's /healthz at the config's server.listen (container HEALTHCHECK)
   version       print the version
 
 Run 'liaison <command> -h' for a command's flags.
@@ -304,20 +305,27 @@ func newLogger(w io.Writer, format, level string) *slog.Logger {
 func cmdHealthcheck(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	url := fs.String("url", "http://127.0.0.1:9090/healthz", "health `URL` to probe")
+	admin := addAdminFlags(fs)
 	timeout := fs.Duration("timeout", 3*time.Second, "probe timeout")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
+	// /healthz asks the state store; it follows server.listen in the
+	// config, so the container's HEALTHCHECK needs no port of its own.
+	url := admin.base() + "/healthz"
+	if strings.HasSuffix(*admin.url, "/healthz") {
+		url = *admin.url
+	}
 	client := &http.Client{Timeout: *timeout}
-	resp, err := client.Get(*url)
+	resp, err := client.Get(url)
 	if err != nil {
 		fmt.Fprintf(stderr, "liaison: healthcheck: %v\n", err)
 		return exitFailed
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(stderr, "liaison: healthcheck: %s answered %s\n", *url, resp.Status)
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		fmt.Fprintf(stderr, "liaison: healthcheck: %s answered %s: %s\n", url, resp.Status, strings.TrimSpace(string(body)))
 		return exitFailed
 	}
 	return exitOK
