@@ -186,6 +186,11 @@ func TestRunServesReloadsAndStops(t *testing.T) {
 		!strings.Contains(metrics, `liaison_config_reloads_total{result="success"} 2`) {
 		t.Errorf("reload counters wrong:\n%s", grepLines(metrics, "liaison_config_reloads_total"))
 	}
+	// Both reloads are in the audit log, read over the loopback API.
+	if out, code := runBin(t, nil, "audit", "-url", base, "-config", cfgPath); code != 0 ||
+		!strings.Contains(out, "config.reload_rejected") || !strings.Contains(out, "config.reload ") {
+		t.Errorf("audit after two reloads = %d:\n%s", code, out)
+	}
 
 	start := time.Now()
 	_ = cmd.Process.Signal(syscall.SIGTERM)

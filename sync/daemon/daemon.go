@@ -25,6 +25,7 @@ import (
 
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/sync/store"
 )
 
 // Options configure a Daemon. ConfigPath is required; the rest have defaults.
@@ -272,6 +273,7 @@ func (d *Daemon) Reload() error {
 		d.m.reloadFailed(now)
 		d.log.Error("config reload rejected; keeping the running config",
 			"file", d.opts.ConfigPath, "err", err)
+		d.audit("config.reload_rejected", fmt.Sprintf("file=%s", d.opts.ConfigPath), now)
 		return fmt.Errorf("reloading config: %w", err)
 	}
 	prev := d.Config()
@@ -286,8 +288,23 @@ func (d *Daemon) Reload() error {
 	d.m.configLoaded(next, now)
 	d.log.Info("config reloaded", "file", d.opts.ConfigPath,
 		"people", len(next.People), "clients", len(next.Clients))
+	d.audit("config.reload", fmt.Sprintf("file=%s people=%d clients=%d", d.opts.ConfigPath, len(next.People), len(next.Clients)), now)
 	d.reportConnectors(prev, next)
 	return nil
+}
+
+// audit records a reload in the audit log, for `liaison audit`; a failure
+// to record it is logged and changes nothing else.
+func (d *Daemon) audit(action, detail string, now time.Time) {
+	app := d.app.Load()
+	if app == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := app.st.AppendAudit(ctx, store.AuditEntry{Time: now, Actor: "sighup", Action: action, Detail: detail}); err != nil {
+		d.log.Warn("recording a reload in the audit log", "err", err)
+	}
 }
 
 // reportConnectors logs each connector that is not configured, once at start
