@@ -152,3 +152,25 @@ func TestDeliveredMessageLoggedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestListAlertsEscalationTimer: the head's copy of an escalating finding
+// waits for the escalation timer, counted in the AM's working time.
+func TestListAlertsEscalationTimer(t *testing.T) {
+	kyiv := deliver.Kyiv(t)
+	h := newHarness(t, time.Date(2026, 10, 5, 11, 0, 0, 0, kyiv).UTC())
+	h.dir.Cfg.Routes = []deliver.Route{{Rule: "deadline", Recipients: []string{"account_manager"},
+		EscalateTo: []string{"head"}, EscalateAfter: 4 * time.Hour}}
+	f := deliver.MakeFinding("deadline", "acme", "ACME-7", rules.SeverityCritical)
+	f.FirstSeen = h.clk.Now()
+	h.reconcile("deadline", f)
+	all, err := deliver.ListAlerts(t.Context(), h.st, h.dir, h.clk.Now(), deliver.AlertFilter{Recipient: "helen"})
+	if err != nil || len(all) != 1 {
+		t.Fatalf("alerts for helen = %+v, %v", all, err)
+	}
+	a := all[0]
+	want := time.Date(2026, 10, 5, 15, 0, 0, 0, kyiv)
+	if a.State != deliver.AlertDeferred || a.WaitKind != "escalation_timer" || !a.PlannedAt.Equal(want) ||
+		!strings.Contains(a.Wait, "escalation timer: goes to helen at 2026-10-05 15:00 EEST (Europe/Kyiv) unless the finding is resolved or acknowledged") {
+		t.Errorf("head's alert = %+v", a)
+	}
+}
