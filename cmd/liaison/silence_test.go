@@ -84,6 +84,12 @@ func TestSilenceValidatesAgainstConfig(t *testing.T) {
 		!strings.Contains(out.String(), "ENDS (Europe/Kyiv)") || !strings.Contains(out.String(), "lakeshore") {
 		t.Errorf("silence list = %d:\n%s%s", code, out.String(), errOut.String())
 	}
+	// The daemon's alerts API: the finding is silenced, and says so.
+	out.Reset()
+	if code := run([]string{"alerts", "list", "-url", url, "-config", cfgPath, "-client", "lakeshore"}, &out, &errOut); code != exitOK ||
+		!strings.Contains(out.String(), "LAKE-7 is overdue") || !strings.Contains(out.String(), "silence ") {
+		t.Errorf("alerts list over the API = %d:\n%s%s", code, out.String(), errOut.String())
+	}
 	out.Reset()
 	if code := run([]string{"audit", "-url", url, "-config", cfgPath}, &out, &errOut); code != exitOK ||
 		!strings.Contains(out.String(), "silence.add") {
