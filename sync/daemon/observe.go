@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/sync/deliver"
@@ -59,7 +58,8 @@ type observedSlack struct {
 	clock clock.Clock
 }
 
-func (s observedSlack) note(method string, err error) {
+// note records a call's outcome; its errors name the method already.
+func (s observedSlack) note(err error) {
 	switch {
 	case err == nil:
 		s.up.succeeded("slack", s.clock.Now())
@@ -67,30 +67,30 @@ func (s observedSlack) note(method string, err error) {
 	default:
 		// failed logs each new reason once, transient ones included:
 		// delivery retries those without a word.
-		s.up.failed("slack", fmt.Errorf("%s: %w", method, err), s.clock.Now())
+		s.up.failed("slack", err, s.clock.Now())
 	}
 }
 
 func (s observedSlack) PostMessage(ctx context.Context, m deliver.Message) (string, error) {
 	ts, err := s.Slack.PostMessage(ctx, m)
-	s.note("chat.postMessage", err)
+	s.note(err)
 	return ts, err
 }
 
 func (s observedSlack) UpdateMessage(ctx context.Context, ts string, m deliver.Message) error {
 	err := s.Slack.UpdateMessage(ctx, ts, m)
-	s.note("chat.update", err)
+	s.note(err)
 	return err
 }
 
 func (s observedSlack) PostEphemeral(ctx context.Context, user string, m deliver.Message) error {
 	err := s.Slack.PostEphemeral(ctx, user, m)
-	s.note("chat.postEphemeral", err)
+	s.note(err)
 	return err
 }
 
 func (s observedSlack) OpenDM(ctx context.Context, user string) (string, error) {
 	ch, err := s.Slack.OpenDM(ctx, user)
-	s.note("conversations.open", err)
+	s.note(err)
 	return ch, err
 }
