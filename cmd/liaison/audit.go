@@ -16,7 +16,7 @@ import (
 )
 
 // cmdAudit is `liaison audit`: what Liaison and people did (silences,
-// grants, redirects, reloads...), oldest first.
+// acknowledgements, config reloads), oldest first.
 func cmdAudit(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -57,7 +57,7 @@ commands:
   sync --once   one cycle: pull, evaluate rules, deliver what is due; then exit
   silence       add, list or expire silences (add|list|expire)
   alerts list   what is pending, deferred or sent, to whom, when, and what it waits for
-  audit         the audit log: silences, grants, redirects, reloads (-since 24h)
+  audit         the audit log: silences, acknowledgements, config reloads (-since 24h)
   faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config, -background)
   healthcheck   probe the running daemon's /healthz at the config's server.listen (container HEALTHCHECK)
