@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -244,3 +245,32 @@ clients:
     account_manager: am
     jira_projects: [ACME]
 `
+
+// TestHealthzAsksTheStore: /healthz is 503 with the reason once the state
+// store stops answering, so the container's HEALTHCHECK sees it.
+func TestHealthzAsksTheStore(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	cfg, _ := sandboxConfig(t, clk)
+	d, err := New(Options{ConfigPath: "sandbox.yaml", Config: cfg, Clock: clk, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := OpenStore(t.Context(), cfg, StoreOptions{DataDir: t.TempDir(), Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := NewApp(d.Config, st, AppOptions{Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.app.Store(app)
+	srv := httptest.NewServer(d.newMux(d.reg))
+	defer srv.Close()
+	if code, body := getBody(t, srv.URL+"/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz with the store open = %d %q", code, body)
+	}
+	_ = st.Close()
+	if code, body := getBody(t, srv.URL+"/healthz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "state store not answering") {
+		t.Errorf("/healthz with the store closed = %d %q, want 503 naming the store", code, body)
+	}
+}
