@@ -138,6 +138,8 @@ func (d *document) optionalFeature(path string) string {
 	switch path {
 	case "connections.jira.webhook_secret":
 		return "the Jira webhook (POST /jira/webhook) is off; changes arrive with the pull every 2 minutes"
+	case "connections.google.ads.developer_token":
+		return "Google Ads pulls are off; Search Console runs"
 	case "connections.slack.signing_secret":
 		if d.slackMode() != "events" {
 			return "the Events API endpoint (/slack/events) is off; events arrive over Socket Mode"

@@ -284,3 +284,21 @@ func TestParseSyntaxError(t *testing.T) {
 		t.Errorf("problems = %#v", ps)
 	}
 }
+
+func TestAdsDeveloperTokenIsOptional(t *testing.T) {
+	env := map[string]string{}
+	for k, v := range exampleEnv {
+		env[k] = v
+	}
+	delete(env, "GOOGLE_ADS_DEVELOPER_TOKEN")
+	cfg, err := Load(examplePath, envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Connections.Google.Configured() || cfg.Connections.Google.AdsConfigured() {
+		t.Error("google must stay configured with Ads off")
+	}
+	if off := cfg.FeaturesOff(); len(off) != 1 || off[0] != "google: ${GOOGLE_ADS_DEVELOPER_TOKEN} is not set: Google Ads pulls are off; Search Console runs" {
+		t.Errorf("FeaturesOff() = %q", off)
+	}
+}
