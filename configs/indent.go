@@ -38,6 +38,28 @@ var (
 // under a key, flow collections and block scalars, which is what
 // agency.yaml uses; it reports nothing when it sees nothing wrong.
 func findIndentProblem(data []byte) (indentProblem, bool) {
+	return scanIndent(data, nil)
+}
+
+// pathAt returns the key path of the last content line at or before line,
+// and the column where that line's content starts: where a syntax error
+// yaml names only by line sits in the file's keys.
+func pathAt(data []byte, line int) (path string, col int) {
+	_, _ = scanIndent(data, func(n, indent int, p string) bool {
+		if n > line {
+			return false
+		}
+		path, col = p, indent+1
+		return true
+	})
+	return path, col
+}
+
+// scanIndent walks the file's block structure, calling visit (when not
+// nil) with each content line's number, indentation and key path; visit
+// returning false stops the scan. It returns the first indentation
+// problem it meets.
+func scanIndent(data []byte, visit func(line, indent int, path string) bool) (indentProblem, bool) {
 	lines := strings.Split(string(data), "\n")
 	stack := []level{{indent: 0}}
 	opens := false // the previous line ended a key with no value: a block may follow
@@ -142,6 +164,9 @@ func findIndentProblem(data []byte) (indentProblem, bool) {
 			opens = true
 		} else if rest != "" && (rest[0] == '[' || rest[0] == '{') {
 			flowDepth = strings.Count(rest, "[") + strings.Count(rest, "{") - strings.Count(rest, "]") - strings.Count(rest, "}")
+		}
+		if visit != nil && !visit(n, indent, openPath) {
+			return indentProblem{}, false
 		}
 		prevLine = n
 	}

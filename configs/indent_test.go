@@ -101,3 +101,17 @@ func TestListIndentedTooLittleIsNotSilent(t *testing.T) {
 		t.Errorf("an empty key before the next item: %v", err)
 	}
 }
+
+// TestSyntaxErrorNamesItsKey: a syntax error the indentation scan does not
+// explain is still reported with a column and the key path around it.
+func TestSyntaxErrorNamesItsKey(t *testing.T) {
+	doc := strings.Replace(baseConfig, "    specialists: [seo]\n", "    specialists: [seo\n", 1)
+	_, err := Parse("a.yaml", []byte(doc))
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Path == "" || ps[0].Col == 0 || !strings.Contains(ps[0].Msg, "invalid YAML") {
+		t.Fatalf("got %#v", err)
+	}
+	if !strings.HasPrefix(ps[0].Path, "clients[0]") {
+		t.Errorf("path %q, want one inside clients[0]", ps[0].Path)
+	}
+}

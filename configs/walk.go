@@ -44,7 +44,11 @@ func parseDocument(file string, data []byte) *document {
 				Msg: "invalid YAML: " + ip.msg + " (the parser says: " + msg + ")"})
 			return d
 		}
-		d.problems = append(d.problems, Problem{File: file, Line: line, Msg: "invalid YAML: " + msg})
+		p := Problem{File: file, Line: line, Msg: "invalid YAML: " + msg}
+		if line > 0 {
+			p.Path, p.Col = pathAt(data, line)
+		}
+		d.problems = append(d.problems, p)
 		return d
 	}
 	root := &n
