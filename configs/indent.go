@@ -205,7 +205,7 @@ func (d *document) checkEmptyKeys(lines []string, n *yaml.Node, path, itemKey st
 				if m := keyRE.FindStringSubmatch(first); m != nil && itemKey != "" && strings.Trim(m[1], `"'`) == itemKey {
 					continue
 				}
-				d.add(k, p, "is empty: the list on line %d is indented less than this key, so it is not this key's; indent it under the key", next)
+				d.add(k, p, "is empty: the list on line %d is indented less than this key, so it is not this key's; indent it under the key, or write [] if the key is meant to be empty", next)
 				continue
 			}
 			d.checkEmptyKeys(lines, v, p, "")
