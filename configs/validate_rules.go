@@ -112,10 +112,11 @@ func (l *loader) recordUnconfigured() {
 		{"google", c.Google.Configured()},
 	} {
 		switch {
-		case len(l.unset[conn.name]) > 0:
-			l.cfg.d.unconfigured = append(l.cfg.d.unconfigured, describeUnset(conn.name, l.unset[conn.name]))
+		case len(l.env.unset[conn.name]) > 0:
+			l.cfg.d.unconfigured = append(l.cfg.d.unconfigured, describeUnset(conn.name, l.env.unset[conn.name]))
 		case !conn.configured:
 			l.cfg.d.unconfigured = append(l.cfg.d.unconfigured, conn.name+": connections."+conn.name+" has no credentials")
 		}
 	}
+	l.cfg.d.featuresOff = l.env.featuresOff
 }

@@ -62,6 +62,7 @@ type App struct {
 	checklists *engine.Checklists
 	faq        *engine.FAQ
 	tally      *tally
+	up         *upstreams
 }
 
 // NewApp builds the App. It contacts no upstream.
@@ -74,6 +75,11 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 	}
 	a := &App{cfg: cfg, st: st, log: opts.Logger, clock: opts.Clock, tally: &tally{}, once: opts.Once}
 	c := cfg()
+	up, err := newUpstreams(c, opts.Logger, opts.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	a.up = up
 	if c.Connections.Jira.Configured() && !unconfigured(c, "jira") {
 		jc, err := jira.New(c.Connections.Jira, jira.Options{
 			HTTPClient: opts.HTTPClient, Logger: opts.Logger.With("connector", "jira"),
@@ -94,7 +100,7 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 			return nil, fmt.Errorf("slack connector: %w", err)
 		}
 		a.slack = sc
-		sl = sc
+		sl = observedSlack{Slack: sc, up: a.up, clock: opts.Clock}
 	}
 	owner := opts.Owner
 	if owner == "" {
@@ -179,7 +185,8 @@ func (a *App) PullJira(ctx context.Context) error {
 		return fmt.Errorf("pulling jira worklogs: %w", err)
 	}
 	a.tally.add(func(s *Summary) { s.Tasks += st.Fetched; s.Worklogs += wl.Stored })
-	a.log.Debug("jira pulled", "issues_fetched", st.Fetched, "issues_changed", st.Changed, "worklogs", fmt.Sprintf("%+v", wl))
+	a.log.Info("jira pulled", "issues_fetched", st.Fetched, "issues_changed", st.Changed,
+		"worklogs_changed", wl.Changed, "worklogs_stored", wl.Stored)
 	if a.once {
 		// `sync --once` has no webhook to report deletions, and search cannot
 		// show them: list the clients' issue keys (5,000 per request, 40 at
@@ -201,9 +208,11 @@ func (a *App) ReconcileJira(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Reconcile(ctx); err != nil {
+	rs, err := s.Reconcile(ctx)
+	if err != nil {
 		return fmt.Errorf("reconciling jira: %w", err)
 	}
+	a.log.Info("jira reconciled", "keys", rs.Keys, "tasks_marked_deleted", rs.MarkedDeleted, "worklogs_deleted", rs.WorklogsDeleted)
 	return nil
 }
 
@@ -247,24 +256,25 @@ func (a *App) cycle(ctx context.Context, deliver func(context.Context) error) er
 	return errors.Join(errs...)
 }
 
-// Tasks are the App's periodic jobs.
+// Tasks are the App's periodic jobs. The pulls' outcomes are the
+// upstreams' state that /readyz and liaison_upstream_up show.
 func (a *App) Tasks() []jobs.Task {
 	var ts []jobs.Task
 	if a.jira != nil {
 		ts = append(ts,
-			jobs.Task{Name: "jira.pull", Every: 2 * time.Minute, Timeout: 10 * time.Minute, Run: a.PullJira},
+			jobs.Task{Name: "jira.pull", Every: 2 * time.Minute, Timeout: 10 * time.Minute, Run: a.observe("jira", a.PullJira)},
 			// Deletions arrive by webhook at once; without one, this pass
 			// finds them (ceil(issues/5000) requests, off the 2-minute pull).
-			jobs.Task{Name: "jira.reconcile", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.ReconcileJira},
+			jobs.Task{Name: "jira.reconcile", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.observe("jira", a.ReconcileJira)},
 		)
 	}
 	if a.google != nil {
 		// Ads re-pulls a trailing month and Search Console lags days behind:
 		// four runs a day keep reports fresh without spending quota.
-		ts = append(ts, jobs.Task{Name: "google.pull", Every: 6 * time.Hour, Timeout: time.Hour, Run: a.PullGoogle})
+		ts = append(ts, jobs.Task{Name: "google.pull", Every: 6 * time.Hour, Timeout: time.Hour, Run: a.observe("google", a.PullGoogle)})
 	}
 	if a.slack != nil {
-		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.CatchUp})
+		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.observe("slack", a.CatchUp)})
 	}
 	if a.jira != nil {
 		ts = append(ts, jobs.Task{Name: "checklists", Every: 15 * time.Minute, Timeout: 5 * time.Minute, Run: a.checklists.RunChecklists})
