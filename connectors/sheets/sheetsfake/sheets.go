@@ -1,7 +1,9 @@
 package sheetsfake
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"fmt"
 	"net/http"
 	"slices"
@@ -110,10 +112,26 @@ func (f *Fake) sheetsGet(c *call) {
 }
 
 func (f *Fake) sheetsBatchUpdate(c *call) {
+	body, err := io.ReadAll(c.r.Body)
+	if err != nil {
+		sheetsError(c, http.StatusBadRequest, "reading body: "+err.Error())
+		return
+	}
+	c.r.Body = io.NopCloser(bytes.NewReader(body))
 	var in sheets.BatchUpdateSpreadsheetRequest
 	if !c.decode(&in) {
 		return
 	}
+	// Absent and zero differ for a new sheet's index (absent appends),
+	// which the decoded struct cannot tell.
+	var raw struct {
+		Requests []struct {
+			AddSheet *struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"addSheet"`
+		} `json:"requests"`
+	}
+	_ = json.Unmarshal(body, &raw)
 	if in.IncludeSpreadsheetInResponse || len(in.ResponseRanges) > 0 || in.ResponseIncludeGridData {
 		sheetsError(c, http.StatusBadRequest, "sheetsfake: includeSpreadsheetInResponse is not served")
 		return
@@ -131,7 +149,11 @@ func (f *Fake) sheetsBatchUpdate(c *call) {
 	work := b.clone()
 	replies := make([]*sheets.Response, len(in.Requests))
 	for i, req := range in.Requests {
-		reply, err := work.apply(req)
+		indexGiven := false
+		if i < len(raw.Requests) && raw.Requests[i].AddSheet != nil {
+			_, indexGiven = raw.Requests[i].AddSheet.Properties["index"]
+		}
+		reply, err := work.apply(req, indexGiven)
 		if err != nil {
 			sheetsError(c, http.StatusBadRequest, fmt.Sprintf("Invalid requests[%d].%v", i, err))
 			return
@@ -175,7 +197,7 @@ func fieldSet(kind, fields string) ([]string, error) {
 	return out, nil
 }
 
-func (s *spreadsheet) apply(req *sheets.Request) (*sheets.Response, error) {
+func (s *spreadsheet) apply(req *sheets.Request, indexGiven bool) (*sheets.Response, error) {
 	kind, err := requestKind(req)
 	if err != nil {
 		return nil, err
@@ -247,7 +269,7 @@ func (s *spreadsheet) apply(req *sheets.Request) (*sheets.Response, error) {
 			}
 		}
 		idx := int64(len(s.sheets))
-		if p.Index > 0 && p.Index < idx {
+		if indexGiven && p.Index >= 0 && p.Index < idx {
 			idx = p.Index
 		}
 		s.sheets = slices.Insert(s.sheets, int(idx), sh)
