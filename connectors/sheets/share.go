@@ -42,7 +42,7 @@ type ShareResult struct {
 	// shares with such addresses only by email.
 	NotifiedAnyway []string
 	// Failed are grants Drive refused; the others went ahead.
-	Failed []*SharingError
+	Failed        []*SharingError
 	Reads, Writes int
 }
 

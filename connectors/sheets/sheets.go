@@ -25,8 +25,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -369,4 +369,3 @@ func (c *Client) retry429(ctx context.Context, limited bool, do func() error) er
 		pause = wait
 	}
 }
-

@@ -3,8 +3,8 @@ package sheetsfake
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
