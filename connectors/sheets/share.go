@@ -78,11 +78,12 @@ func normalize(wanted []Grant) ([]Grant, error) {
 // may skip Drive.
 func InSync(st State, wanted []Grant) bool {
 	w, err := normalize(wanted)
-	if err != nil || len(w) != len(st.Grants) {
+	if err != nil || len(w) != len(st.Grants)+len(st.Covered) {
 		return false
 	}
 	for _, g := range w {
-		if !slices.ContainsFunc(st.Grants, func(s GrantState) bool { return s.Email == g.Email && s.Role == g.Role }) {
+		if !slices.ContainsFunc(st.Grants, func(s GrantState) bool { return s.Email == g.Email && s.Role == g.Role }) &&
+			!slices.Contains(st.Covered, g.Email+":"+g.Role) {
 			return false
 		}
 	}
@@ -151,11 +152,13 @@ func (c *Client) Share(ctx context.Context, st *State, wanted []Grant, message s
 		res.HandAdded = append(res.HandAdded, Permission{ID: p.Id, Type: p.Type, Role: p.Role, Email: strings.ToLower(p.EmailAddress), Domain: p.Domain})
 	}
 	slices.SortFunc(res.HandAdded, func(a, b Permission) int { return strings.Compare(a.Email+a.ID, b.Email+b.ID) })
+	st.Covered = nil
 	for _, w := range want {
 		if slices.ContainsFunc(st.Grants, func(g GrantState) bool { return g.Email == w.Email }) {
 			continue
 		}
 		if covered(existing, present, w) {
+			st.Covered = append(st.Covered, w.Email+":"+w.Role)
 			continue
 		}
 		g, notified, err := c.grant(ctx, st.SpreadsheetID, w, message, &res)

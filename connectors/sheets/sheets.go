@@ -157,6 +157,9 @@ type State struct {
 	Props        string       `json:"props,omitempty"` // hash of title, locale, time zone
 	Tabs         []TabState   `json:"tabs,omitempty"`
 	Grants       []GrantState `json:"grants,omitempty"`
+	// Covered are wanted grants someone else's permission already gives
+	// (a shared drive's member, a hand-made share), as "email:role".
+	Covered []string `json:"covered,omitempty"`
 }
 
 // TabState is one tab as last written.

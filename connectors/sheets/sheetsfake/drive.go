@@ -486,7 +486,9 @@ func (f *Fake) filesList(c *call) {
 		match = append(match, f.fileJSON(fl))
 	}
 	f.mu.Unlock()
-	out := &drive.FileList{Kind: "drive#fileList", IncompleteSearch: false, Files: []*drive.File{}}
+	// Drive sends files (even empty) and incompleteSearch, which the
+	// client library's type would leave out.
+	out := &fileList{Kind: "drive#fileList", Files: []*drive.File{}}
 	if offset < len(match) {
 		out.Files = match[offset:min(len(match), offset+size)]
 	}
@@ -510,4 +512,11 @@ func writeErrorAt(w http.ResponseWriter, status int, msg, reason, location strin
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	w.WriteHeader(status)
 	_ = jsonEncode(w, map[string]any{"error": map[string]any{"code": status, "message": msg, "errors": []map[string]string{e}}})
+}
+
+type fileList struct {
+	Kind             string        `json:"kind"`
+	IncompleteSearch bool          `json:"incompleteSearch"`
+	Files            []*drive.File `json:"files"`
+	NextPageToken    string        `json:"nextPageToken,omitempty"`
 }

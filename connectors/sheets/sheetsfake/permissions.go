@@ -144,7 +144,7 @@ func (f *Fake) permissionsList(c *call) {
 		}
 	}
 	f.mu.Unlock()
-	out := &drive.PermissionList{Kind: "drive#permissionList", Permissions: []*drive.Permission{}}
+	out := &permissionList{Kind: "drive#permissionList", Permissions: []*drive.Permission{}}
 	if offset < len(all) {
 		out.Permissions = all[offset:min(len(all), offset+size)]
 	}
@@ -188,4 +188,10 @@ func (f *Fake) permissionsDelete(c *call) {
 		}
 	}
 	writeErrorAt(c.w, http.StatusNotFound, "Permission not found: "+pid+".", "notFound", "permissionId")
+}
+
+type permissionList struct {
+	Kind          string              `json:"kind"`
+	Permissions   []*drive.Permission `json:"permissions"`
+	NextPageToken string              `json:"nextPageToken,omitempty"`
 }
