@@ -37,8 +37,9 @@ func (p Plan) Writes() int {
 	return n
 }
 
-// Plan compares wb with what st says was written.
-func (c *Client) Plan(st State, wb *table.Workbook) Plan {
+// PlanWrite compares wb with what st says was written; it needs no
+// client, so a dry run works without credentials.
+func PlanWrite(st State, wb *table.Workbook) Plan {
 	return plan(&st, wb, planTabs(&st, wb))
 }
 

@@ -1,0 +1,91 @@
+package reports
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/connectors/sheets"
+)
+
+// ClientGrants are who opens a client's report: report.recipients and
+// the contacts' emails as readers (with Drive's notification email), the
+// client's account manager as writer, and the head as reader. Agency
+// people get no Drive email: Liaison tells them in Slack.
+func ClientGrants(people []connectors.Person, c connectors.Client) []sheets.Grant {
+	var out []sheets.Grant
+	for _, e := range c.Report.Recipients {
+		out = append(out, sheets.Grant{Email: e, Role: sheets.RoleReader, Notify: true})
+	}
+	for _, ct := range c.Contacts {
+		if ct.Email != "" {
+			out = append(out, sheets.Grant{Email: ct.Email, Role: sheets.RoleReader, Notify: true})
+		}
+	}
+	for _, p := range people {
+		switch {
+		case p.ID == c.AccountManager && p.Email != "":
+			out = append(out, sheets.Grant{Email: p.Email, Role: sheets.RoleWriter})
+		case p.ID == c.Head && p.Email != "":
+			out = append(out, sheets.Grant{Email: p.Email, Role: sheets.RoleReader})
+		}
+	}
+	return dedupe(out)
+}
+
+// RoleGrants gives everyone with role the given access: finance people
+// to the finance spreadsheet, heads to the ops spreadsheet.
+func RoleGrants(people []connectors.Person, role connectors.Role, access string) []sheets.Grant {
+	var out []sheets.Grant
+	for _, p := range people {
+		if p.Role == role && p.Email != "" {
+			out = append(out, sheets.Grant{Email: p.Email, Role: access})
+		}
+	}
+	return dedupe(out)
+}
+
+// dedupe keeps one grant per address, the stronger role and any
+// notification winning.
+func dedupe(gs []sheets.Grant) []sheets.Grant {
+	var out []sheets.Grant
+	for _, g := range gs {
+		g.Email = strings.ToLower(strings.TrimSpace(g.Email))
+		i := slices.IndexFunc(out, func(o sheets.Grant) bool { return o.Email == g.Email })
+		if i < 0 {
+			out = append(out, g)
+			continue
+		}
+		if g.Role == sheets.RoleWriter {
+			out[i].Role = sheets.RoleWriter
+		}
+		out[i].Notify = out[i].Notify || g.Notify
+	}
+	return out
+}
+
+// ClientKey and the app properties a client's report is found by.
+func ClientKey(clientID string) string { return "client/" + clientID }
+
+// ClientProperties mark a client's report file in Drive.
+func ClientProperties(clientID string) map[string]string {
+	return map[string]string{"liaison_client": clientID}
+}
+
+// KindProperties mark an agency spreadsheet ("finance", "ops").
+func KindProperties(kind string) map[string]string {
+	return map[string]string{"liaison_kind": kind}
+}
+
+// ShareMessage is the short text of Drive's notification email to a
+// client's readers, in the client's language.
+func ShareMessage(lang connectors.Language, clientName string) string {
+	switch lang {
+	case connectors.LanguageRussian:
+		return fmt.Sprintf("Отчёт по проекту %s: метрики, статистика и выполненные работы. Таблица обновляется автоматически.", clientName)
+	case connectors.LanguageUkrainian:
+		return fmt.Sprintf("Звіт по проєкту %s: метрики, статистика та виконані роботи. Таблиця оновлюється автоматично.", clientName)
+	}
+	return fmt.Sprintf("The %s project report: metrics, statistics and work done. The spreadsheet updates itself.", clientName)
+}
