@@ -260,8 +260,9 @@ func (f *Fake) Counts() map[string]int {
 	return maps.Clone(f.counts)
 }
 
-// Traffic sums Counts into reads and writes. Sharing (permissions.*)
-// counts on its own, so a test can say "≤ 4 writes besides sharing".
+// Traffic sums Counts into reads and writes. Sharing writes
+// (permissions.create/delete) count on their own, so a test can say
+// "≤ 4 writes besides sharing"; listing permissions is a read.
 type Traffic struct {
 	Reads, Writes, Sharing int
 }
@@ -274,12 +275,12 @@ func (f *Fake) Traffic() Traffic {
 	for _, r := range Routes {
 		n := f.counts[r.ID]
 		switch {
+		case !r.Write:
+			t.Reads += n
 		case strings.HasPrefix(r.ID, "drive.permissions."):
 			t.Sharing += n
-		case r.Write:
-			t.Writes += n
 		default:
-			t.Reads += n
+			t.Writes += n
 		}
 	}
 	return t
