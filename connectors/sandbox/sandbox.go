@@ -1,6 +1,6 @@
 // Package sandbox runs every upstream fake Liaison talks to (Jira, Slack
-// with Socket Mode, and later Google Ads, Search Console, Sheets, Drive and
-// the OAuth token endpoint) behind one HTTP listener, seeded from a
+// with Socket Mode, Google Ads, Search Console, Sheets, Drive and the
+// OAuth token endpoint) behind one HTTP listener, seeded from a
 // scenario: an agency with its people, clients, Jira issues and Slack
 // messages replayed on a clock. It backs `liaison sandbox`, and `liaison
 // demo` runs it in-process on a simulated clock.
@@ -28,6 +28,7 @@ import (
 
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
+	"github.com/liaisonhq/liaison/connectors/sheets/sheetsfake"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 )
 
@@ -128,6 +129,7 @@ type Sandbox struct {
 	start     time.Time
 	jira      *jirafake.Fake
 	slack     *slackfake.Server
+	sheets    *sheetsfake.Fake
 	upstreams []Upstream
 	rec       *recorder
 
@@ -184,12 +186,18 @@ func New(opts Options) (*Sandbox, error) {
 		s.slack.Close()
 		return nil, err
 	}
-	s.upstreams = []Upstream{jiraUpstream{s}, slackUpstream{s}, newGoogleUpstream(s)}
+	g := newGoogleUpstream(s)
+	s.sheets = newSheetsFake(s, g)
+	s.upstreams = []Upstream{jiraUpstream{s}, slackUpstream{s}, g, sheetsUpstream{s.sheets}, driveUpstream{s.sheets}}
 	return s, nil
 }
 
 // Jira returns the Jira fake, for the demo to seed or inspect directly.
 func (s *Sandbox) Jira() *jirafake.Fake { return s.jira }
+
+// Sheets returns the Sheets and Drive fake, for the demo to render the
+// spreadsheets and to act as a person in Drive.
+func (s *Sandbox) Sheets() *sheetsfake.Fake { return s.sheets }
 
 // Slack returns the Slack fake, for the demo to drive users' activity.
 func (s *Sandbox) Slack() *slackfake.Server { return s.slack }

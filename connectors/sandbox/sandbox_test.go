@@ -396,7 +396,7 @@ func TestUnknownPathIsLoud(t *testing.T) {
 		Routes    []string `json:"routes"`
 	}
 	e.getJSON(t, "/_sandbox/", &idx)
-	if strings.Join(idx.Upstreams, ",") != "jira,slack,google" || len(idx.Routes) < 7 {
+	if strings.Join(idx.Upstreams, ",") != "jira,slack,google,sheets,drive" || len(idx.Routes) < 7 {
 		t.Errorf("index = %+v", idx)
 	}
 }
