@@ -165,6 +165,9 @@ func cmdCheckConfig(args []string, stdout, stderr io.Writer) int {
 	for _, why := range cfg.Unconfigured() {
 		fmt.Fprintf(stdout, "note: %s\n", why)
 	}
+	if note := cfg.Connections.Google.StorageNote(); note != "" {
+		fmt.Fprintf(stdout, "note: %s\n", note)
+	}
 	if *printCfg {
 		out, err := cfg.RedactedYAML()
 		if err != nil {

@@ -118,7 +118,32 @@ var driveIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{6,}$`)
 // created by a service account outside a shared drive, which Drive
 // refuses (403 storageQuotaExceeded).
 func (c Config) ServiceAccountWithoutSharedDrive() bool {
-	return c.ServiceAccount.IsSet() && c.Drive.SharedDriveID == ""
+	return c.serviceAccount() && c.Drive.SharedDriveID == ""
+}
+
+func (c Config) serviceAccount() bool { return c.ServiceAccount.IsSet() || c.ServiceAccountFile != "" }
+
+// StorageNote says where report spreadsheets are created with these
+// credentials, for `liaison check-config`; "" when Google is not
+// configured.
+func (c Config) StorageNote() string {
+	where := "in shared drive " + c.Drive.SharedDriveID
+	if c.Drive.FolderID != "" {
+		where += ", folder " + c.Drive.FolderID
+	}
+	switch {
+	case !c.Configured():
+		return ""
+	case c.serviceAccount() && c.Drive.SharedDriveID != "":
+		return "reports: the service account creates spreadsheets " + where + " (it must be a Content manager of the drive)"
+	case c.serviceAccount():
+		return "reports: a service account has no Drive storage; set connections.google.drive.shared_drive_id"
+	case c.Drive.SharedDriveID != "":
+		return "reports: the OAuth user creates spreadsheets " + where + " (the user must be a member of the drive)"
+	case c.Drive.FolderID != "":
+		return "reports: spreadsheets belong to the OAuth user, in folder " + c.Drive.FolderID + " of the user's Drive"
+	}
+	return "reports: spreadsheets belong to the OAuth user, in the root of the user's My Drive"
 }
 
 func (o OAuth) given() bool {
