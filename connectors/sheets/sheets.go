@@ -277,8 +277,13 @@ func (c *Client) Locate(ctx context.Context, st *State, t Target, check bool) (L
 	case c.sharedDrive != "":
 		f.Parents = []string{c.sharedDrive}
 	}
-	created, err := c.drive.Files.Create(f).SupportsAllDrives(true).Fields("id,webViewLink").Context(ctx).Do()
-	loc.Writes++
+	var created *drive.File
+	err = c.writeDrive(ctx, func() error {
+		var err error
+		created, err = c.drive.Files.Create(f).SupportsAllDrives(true).Fields("id,webViewLink").Context(ctx).Do()
+		loc.Writes++
+		return err
+	})
 	if err != nil {
 		return loc, fmt.Errorf("creating spreadsheet %q: %w", t.Title, c.classify(err))
 	}
@@ -302,7 +307,7 @@ func (c *Client) find(ctx context.Context, t Target) (*drive.File, error) {
 	}
 	q = append(q, "trashed = false")
 	call := c.drive.Files.List().Q(strings.Join(q, " and ")).Fields("files(id,webViewLink),nextPageToken").PageSize(10).
-		SupportsAllDrives(true)
+		OrderBy("createdTime").SupportsAllDrives(true)
 	if c.sharedDrive != "" {
 		call = call.Corpora("drive").DriveId(c.sharedDrive).IncludeItemsFromAllDrives(true)
 	}

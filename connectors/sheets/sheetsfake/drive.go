@@ -432,6 +432,10 @@ func (f *Fake) filesList(c *call) {
 	case (corpora == "drive" || corpora == "allDrives") && !all:
 		writeErrorAt(c.w, http.StatusBadRequest, "The includeItemsFromAllDrives parameter must be set to true when corpora is set to drive or allDrives.", "invalid", "includeItemsFromAllDrives")
 		return
+	case c.q["orderBy"] != "" && c.q["orderBy"] != "createdTime":
+		// Files are kept in creation order, the one order the fake serves.
+		writeErrorAt(c.w, http.StatusBadRequest, "sheetsfake serves orderBy=createdTime only", "invalid", "orderBy")
+		return
 	case c.q["spaces"] != "" && c.q["spaces"] != "drive":
 		writeErrorAt(c.w, http.StatusBadRequest, "Invalid Value", "invalid", "spaces")
 		return

@@ -150,7 +150,7 @@ var Routes = []Route{
 	{ID: "sheets.spreadsheets.values.get", HTTPMethod: "GET", Pattern: "/v4/spreadsheets/{id}/values/{range}", Params: []string{"valueRenderOption", "majorDimension", "dateTimeRenderOption"}, serve: (*Fake).valuesGet},
 	{ID: "sheets.spreadsheets.values.batchGet", HTTPMethod: "GET", Pattern: "/v4/spreadsheets/{id}/{valuesop}", Params: []string{"ranges", "valueRenderOption", "majorDimension", "dateTimeRenderOption"}, serve: (*Fake).valuesBatchGet},
 	{ID: "drive.files.create", HTTPMethod: "POST", Pattern: "/drive/v3/files", Params: []string{"supportsAllDrives"}, Write: true, serve: (*Fake).filesCreate},
-	{ID: "drive.files.list", HTTPMethod: "GET", Pattern: "/drive/v3/files", Params: []string{"q", "corpora", "driveId", "includeItemsFromAllDrives", "supportsAllDrives", "pageSize", "pageToken", "spaces"}, serve: (*Fake).filesList},
+	{ID: "drive.files.list", HTTPMethod: "GET", Pattern: "/drive/v3/files", Params: []string{"q", "corpora", "driveId", "includeItemsFromAllDrives", "supportsAllDrives", "pageSize", "pageToken", "spaces", "orderBy"}, serve: (*Fake).filesList},
 	{ID: "drive.files.get", HTTPMethod: "GET", Pattern: "/drive/v3/files/{fileId}", Params: []string{"supportsAllDrives"}, serve: (*Fake).filesGet},
 	{ID: "drive.files.update", HTTPMethod: "PATCH", Pattern: "/drive/v3/files/{fileId}", Params: []string{"supportsAllDrives"}, Write: true, serve: (*Fake).filesUpdate},
 	{ID: "drive.files.delete", HTTPMethod: "DELETE", Pattern: "/drive/v3/files/{fileId}", Params: []string{"supportsAllDrives"}, Write: true, serve: (*Fake).filesDelete},
