@@ -16,6 +16,7 @@ import (
 	"github.com/liaisonhq/liaison/connectors/sheets"
 	"github.com/liaisonhq/liaison/connectors/sheets/sheetsfake"
 	"github.com/liaisonhq/liaison/connectors/table"
+	"github.com/liaisonhq/liaison/sync/reports"
 	"github.com/liaisonhq/liaison/sync/store"
 	"github.com/liaisonhq/liaison/sync/store/sqlite"
 )
@@ -60,12 +61,7 @@ func newEnv(t testing.TB) *env {
 	cfg.DriveBaseURL = srv.URL + "/drive/v3/"
 	cfg.Drive.SharedDriveID = sharedDrive
 	hc := httpx.NewClient(httpx.Options{Name: "sheets", RetryMax: -1})
-	ts, err := google.TokenSource(context.Background(), cfg, hc, e.clk, google.ScopeSpreadsheets, google.ScopeDrive)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.sheet, err = sheets.New(context.Background(), cfg, sheets.Options{HTTPClient: hc, TokenSource: ts, Clock: e.clk,
-		Limiter: sheets.NewLimiter(1_000_000, 1_000_000, e.clk)})
+	e.sheet, err = reports.NewSheetsClient(context.Background(), cfg, hc, sheets.NewLimiter(1_000_000, 1_000_000, e.clk), nil, e.clk)
 	if err != nil {
 		t.Fatal(err)
 	}
