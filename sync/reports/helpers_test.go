@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/configs/secret"
 	"github.com/liaisonhq/liaison/connectors/google"
 	"github.com/liaisonhq/liaison/connectors/google/oauthfake"
 	"github.com/liaisonhq/liaison/connectors/httpx"
@@ -38,7 +39,13 @@ type env struct {
 	sheet *sheets.Client
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB) *env { return newEnvWith(t, false) }
+
+// newRobotEnv authenticates as a service account with no shared drive
+// configured.
+func newRobotEnv(t testing.TB) *env { return newEnvWith(t, true) }
+
+func newEnvWith(t testing.TB, robot bool) *env {
 	t.Helper()
 	e := &env{clk: clock.NewFake(start)}
 	oauth := oauthfake.New(oauthfake.Options{Clock: e.clk, TokenTTL: 365 * 24 * time.Hour})
@@ -60,6 +67,13 @@ func newEnv(t testing.TB) *env {
 	cfg.SheetsBaseURL = srv.URL + "/"
 	cfg.DriveBaseURL = srv.URL + "/drive/v3/"
 	cfg.Drive.SharedDriveID = sharedDrive
+	if robot {
+		key, err := oauth.NewServiceAccountKey("liaison@agency.iam.gserviceaccount.com", srv.URL+"/token")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.OAuth, cfg.ServiceAccount, cfg.Drive = google.OAuth{}, secret.Secret(key), google.DriveConfig{}
+	}
 	hc := httpx.NewClient(httpx.Options{Name: "sheets", RetryMax: -1})
 	e.sheet, err = reports.NewSheetsClient(context.Background(), cfg, hc, sheets.NewLimiter(1_000_000, 1_000_000, e.clk), nil, e.clk)
 	if err != nil {

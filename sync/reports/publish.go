@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/connectors/sheets"
@@ -63,6 +64,12 @@ type Publisher struct {
 	log *slog.Logger
 	clk clock.Clock
 	dry bool
+
+	// noStorage keeps Drive's storageQuotaExceeded once seen: every
+	// other create would get the same answer until the config changes
+	// (a reload builds a new Publisher), so they are not attempted.
+	mu        sync.Mutex
+	noStorage error
 }
 
 // New returns a Publisher.
@@ -177,11 +184,26 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 	if p.dry {
 		return p.dryRun(st, t, res), nil
 	}
+	if st.SpreadsheetID == "" {
+		p.mu.Lock()
+		ns := p.noStorage
+		p.mu.Unlock()
+		if ns != nil {
+			return res, fmt.Errorf("publishing %s: %w", t.Key, ns)
+		}
+	}
 	plan := sheets.PlanWrite(st, t.Workbook)
 	inSync := sheets.InSync(st, t.Grants)
 	loc, err := p.sh.Locate(ctx, &st, sheets.Target{Title: t.Workbook.Title, AppProperties: t.AppProperties}, plan.Writes() > 0 || !inSync)
 	res.Reads, res.Writes = loc.Reads, loc.Writes
 	if err != nil {
+		var sq *sheets.StorageQuotaError
+		if errors.As(err, &sq) {
+			p.mu.Lock()
+			p.noStorage = sq
+			p.mu.Unlock()
+			p.log.Error("report spreadsheets cannot be created", "target", t.Key, "fix", sq.Error())
+		}
 		return res, fmt.Errorf("publishing %s: %w", t.Key, err)
 	}
 	res.SpreadsheetID, res.URL = loc.SpreadsheetID, loc.URL

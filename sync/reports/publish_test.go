@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -198,5 +199,26 @@ func TestGrants(t *testing.T) {
 	}
 	if f := reports.RoleGrants(people, connectors.RoleFinance, sheets.RoleWriter); len(f) != 1 || f[0].Email != "fin@agency.example" {
 		t.Errorf("finance grants %+v", f)
+	}
+}
+
+// TestServiceAccountWithoutSharedDriveStopsAtOneCreate: Drive's
+// storageQuotaExceeded for the first client is not retried, and the
+// other clients' reports do not try again.
+func TestServiceAccountWithoutSharedDriveStopsAtOneCreate(t *testing.T) {
+	e := newRobotEnv(t)
+	p, _ := reports.New(reports.Options{Sheets: e.sheet, Store: e.st, Clock: e.clk})
+	ctx := context.Background()
+	for _, id := range []string{"acme", "globex", "initech"} {
+		c := acme()
+		c.ID = id
+		_, err := p.Publish(ctx, clientTarget(c, 3))
+		var sq *sheets.StorageQuotaError
+		if !errors.As(err, &sq) || !strings.Contains(err.Error(), "connections.google.drive.shared_drive_id") {
+			t.Fatalf("%s: err %v; want the storage quota error naming the fix", id, err)
+		}
+	}
+	if n := e.fake.Counts()["drive.files.create"]; n != 1 {
+		t.Errorf("%d create attempts for 3 clients; want 1", n)
 	}
 }
