@@ -201,8 +201,27 @@ func (c *Client) layoutRequests(st *State, wb *table.Workbook, tps []*tabPlan) (
 		after = append(after, func() { st.Props = ph })
 	}
 	nextID := int64(1)
+	// order follows the sheets' positions as the batch moves them:
+	// Sheets reads a moved sheet's index as counted before the move.
+	var order []int64
 	for _, ts := range st.Tabs {
 		nextID = max(nextID, ts.SheetID+1)
+		order = append(order, ts.SheetID)
+	}
+	if st.DefaultSheet {
+		order = append([]int64{0}, order...)
+	}
+	move := func(id int64, to int) int64 {
+		cur := slices.Index(order, id)
+		sent := to
+		if cur >= 0 {
+			order = slices.Delete(order, cur, cur+1)
+			if to > cur {
+				sent = to + 1
+			}
+		}
+		order = slices.Insert(order, min(to, len(order)), id)
+		return int64(sent)
 	}
 	for _, tp := range tps {
 		t := tp.tab
@@ -219,12 +238,13 @@ func (c *Client) layoutRequests(st *State, wb *table.Workbook, tps []*tabPlan) (
 		if ts == nil {
 			id = nextID
 			nextID++
+			move(id, tp.index)
 			reqs = append(reqs, &gsheets.Request{AddSheet: &gsheets.AddSheetRequest{Properties: &gsheets.SheetProperties{
 				SheetId: id, Title: t.Name, Index: int64(tp.index), GridProperties: grid, ForceSendFields: []string{"Index"}}}})
 		} else {
 			id, oldCharts, oldRules, dirty = ts.SheetID, ts.Charts, ts.Rules, ts.Dirty
 			reqs = append(reqs, &gsheets.Request{UpdateSheetProperties: &gsheets.UpdateSheetPropertiesRequest{
-				Properties: &gsheets.SheetProperties{SheetId: id, Title: t.Name, Index: int64(tp.index), GridProperties: grid,
+				Properties: &gsheets.SheetProperties{SheetId: id, Title: t.Name, Index: move(id, tp.index), GridProperties: grid,
 					ForceSendFields: []string{"Index"}},
 				Fields: "title,index,gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount"}})
 			for _, ch := range oldCharts {

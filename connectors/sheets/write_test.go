@@ -3,6 +3,7 @@ package sheets_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/liaisonhq/liaison/connectors/sheets"
@@ -78,6 +79,41 @@ func TestWritesCostFewestRequests(t *testing.T) {
 	snap, _ := e.fake.Spreadsheet(loc.SpreadsheetID)
 	if snap.Sheet("Summary") == nil || snap.Sheet("Сводка") != nil || snap.Locale != "en_US" {
 		t.Errorf("after relabelling the sheets are %+v", snap.Sheets)
+	}
+	for i, tab := range wb.Tabs {
+		if snap.Sheets[i].Title != tab.Name || snap.Sheets[i].Index != int64(i) {
+			t.Errorf("sheet %d is %q (index %d), want %q", i, snap.Sheets[i].Title, snap.Sheets[i].Index, tab.Name)
+		}
+	}
+	if f := snap.Sheet("Summary").Formats["B2"]; f == nil || f.NumberFormat.Pattern != `"$"#,##0.00` {
+		t.Errorf("currency format after switching to USD: %+v", f)
+	}
+
+	// A tab dropped from the workbook is deleted; one added goes in.
+	e.fake.ResetCounts()
+	wb.Tabs = append(wb.Tabs[:2], wb.Tabs[3], table.Tab{Key: "queries", Name: "Queries", Rows: [][]table.Cell{{table.B("Query")}, {table.T("seo kyiv")}}})
+	if _, res = publish(t, c, &stored, wb); res.Writes != 2 || len(res.RemovedTabs) != 1 || len(res.NewTabs) != 1 {
+		t.Fatalf("reshaped workbook: %+v", res)
+	}
+	snap, _ = e.fake.Spreadsheet(loc.SpreadsheetID)
+	var titles []string
+	for _, sh := range snap.Sheets {
+		titles = append(titles, sh.Title)
+	}
+	if got := strings.Join(titles, ","); got != "Summary,Google Ads,Работы,Queries" {
+		t.Errorf("sheets now %s", got)
+	}
+
+	// Reordered: the last tab first, the first last.
+	wb.Tabs = []table.Tab{wb.Tabs[3], wb.Tabs[1], wb.Tabs[2], wb.Tabs[0]}
+	publish(t, c, &stored, wb)
+	snap, _ = e.fake.Spreadsheet(loc.SpreadsheetID)
+	titles = nil
+	for _, sh := range snap.Sheets {
+		titles = append(titles, sh.Title)
+	}
+	if got := strings.Join(titles, ","); got != "Queries,Google Ads,Работы,Summary" {
+		t.Errorf("reordered sheets now %s", got)
 	}
 }
 

@@ -157,9 +157,15 @@ func (s *spreadsheet) apply(req *sheets.Request, indexGiven bool) (*sheets.Respo
 				}
 				sh.props.Title = r.Properties.Title
 			case "index":
-				i := int(min(max(r.Properties.Index, 0), int64(len(s.sheets)-1)))
+				// Sheets counts the target index before the move: to move
+				// the first of three sheets behind the second, index is 2.
+				cur := int(sh.props.Index)
+				i := int(min(max(r.Properties.Index, 0), int64(len(s.sheets))))
+				if i > cur {
+					i--
+				}
 				s.sheets = slices.DeleteFunc(s.sheets, func(x *sheet) bool { return x == sh })
-				s.sheets = slices.Insert(s.sheets, i, sh)
+				s.sheets = slices.Insert(s.sheets, min(i, len(s.sheets)), sh)
 				s.reindex()
 			case "gridProperties.frozenRowCount":
 				sh.props.GridProperties.FrozenRowCount = gp.FrozenRowCount
