@@ -176,7 +176,7 @@ func (c *Client) Share(ctx context.Context, st *State, wanted []Grant, message s
 		st.Grants = append(st.Grants, g)
 		res.Granted = append(res.Granted, g)
 	}
-	st.CheckedAt = c.clk.Now()
+	st.SharedAt = c.clk.Now()
 	return res, nil
 }
 

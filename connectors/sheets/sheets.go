@@ -160,6 +160,8 @@ type State struct {
 	// Covered are wanted grants someone else's permission already gives
 	// (a shared drive's member, a hand-made share), as "email:role".
 	Covered []string `json:"covered,omitempty"`
+	// SharedAt is when the permissions were last listed and synced.
+	SharedAt time.Time `json:"shared_at,omitzero"`
 }
 
 // TabState is one tab as last written.
@@ -225,6 +227,13 @@ type Located struct {
 // enough that a run with nothing to write may skip Drive.
 func (c *Client) Verified(st State) bool {
 	return st.SpreadsheetID != "" && c.clk.Now().Sub(st.CheckedAt) < c.verifyEvery
+}
+
+// SharingDue reports whether the file's permissions were last synced
+// longer than VerifyEvery ago, so that hand-added ones get reported and
+// removed ones restored about once a day.
+func (c *Client) SharingDue(st State) bool {
+	return c.clk.Now().Sub(st.SharedAt) >= c.verifyEvery
 }
 
 // Locate makes sure st names a live spreadsheet for t: it checks a stored

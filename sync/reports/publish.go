@@ -230,7 +230,7 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 	if werr != nil {
 		return res, fmt.Errorf("publishing %s: %w", t.Key, werr)
 	}
-	if inSync && loc.Reads == 0 && !loc.Created {
+	if inSync && !loc.Created && !loc.Found && !loc.Recreated && !p.sh.SharingDue(st) {
 		return res, nil
 	}
 	sr, serr := p.sh.Share(ctx, &st, t.Grants, t.Message)

@@ -60,12 +60,22 @@ func TestPublishCreatesWritesSharesAndAudits(t *testing.T) {
 		t.Errorf("unchanged publish sent %+v", tr)
 	}
 
+	// A new day: one values write, one check that the file is still
+	// there, no sharing request.
+	e.fake.ResetCounts()
+	if _, err := p.Publish(ctx, clientTarget(acme(), 11)); err != nil {
+		t.Fatal(err)
+	}
+	if tr, n := e.fake.Traffic(), e.fake.Counts(); tr.Writes != 1 || tr.Reads != 1 || tr.Sharing != 0 || n["drive.files.get"] != 1 {
+		t.Errorf("a new day sent %+v (%v); want 1 values write and 1 files.get", tr, n)
+	}
+
 	// Maria leaves the config; a person shared with her boss by hand.
 	e.fake.Share(res.SpreadsheetID, "boss@acme.example", "reader")
 	c := acme()
 	c.Contacts = c.Contacts[1:]
 	e.fake.ResetCounts()
-	res2, err := p.Publish(ctx, clientTarget(c, 11))
+	res2, err := p.Publish(ctx, clientTarget(c, 12))
 	if err != nil {
 		t.Fatal(err)
 	}
