@@ -38,6 +38,9 @@ func TestWrittenConfigLoads(t *testing.T) {
 	if g := cfg.Connections.Google; !g.AdsConfigured() || !strings.HasPrefix(g.TokenURL, e.base) {
 		t.Errorf("google connection not pointed at the sandbox: token_url %q, ads configured %v", g.TokenURL, g.AdsConfigured())
 	}
+	if g := cfg.Connections.Google; g.SheetsBaseURL != e.base+"/" || g.DriveBaseURL != e.base+"/drive/v3/" || g.Drive.SharedDriveID != SandboxSharedDrive {
+		t.Errorf("sheets/drive not pointed at the sandbox: %q %q %q", g.SheetsBaseURL, g.DriveBaseURL, g.Drive.SharedDriveID)
+	}
 	if got := cfg.Connections.Jira.BaseURL; got != e.base {
 		t.Errorf("jira base_url = %q, want %q", got, e.base)
 	}
