@@ -145,13 +145,17 @@ func cellFormat(c table.Cell, wb *table.Workbook) *gsheets.CellFormat {
 	}
 	switch c.Kind {
 	case table.Integer:
-		cf.NumberFormat = &gsheets.NumberFormat{Type: "NUMBER", Pattern: "#,##0"}
+		cf.NumberFormat = &gsheets.NumberFormat{Type: "NUMBER", Pattern: signed("#,##0", c.Signed)}
 	case table.Number:
-		cf.NumberFormat = &gsheets.NumberFormat{Type: "NUMBER", Pattern: "#,##0" + decimals(c.Decimals)}
+		cf.NumberFormat = &gsheets.NumberFormat{Type: "NUMBER", Pattern: signed("#,##0"+decimals(c.Decimals), c.Signed)}
 	case table.Percent:
-		cf.NumberFormat = &gsheets.NumberFormat{Type: "PERCENT", Pattern: "0" + decimals(c.Decimals) + "%"}
+		cf.NumberFormat = &gsheets.NumberFormat{Type: "PERCENT", Pattern: signed("0"+decimals(c.Decimals)+"%", c.Signed)}
 	case table.Currency:
-		cf.NumberFormat = &gsheets.NumberFormat{Type: "CURRENCY", Pattern: currencyPattern(wb.Currency, c.Decimals)}
+		code := wb.Currency
+		if c.Currency != "" {
+			code = c.Currency
+		}
+		cf.NumberFormat = &gsheets.NumberFormat{Type: "CURRENCY", Pattern: signed(currencyPattern(code, c.Decimals), c.Signed)}
 	case table.Date:
 		cf.NumberFormat = &gsheets.NumberFormat{Type: "DATE", Pattern: datePattern(wb.Locale)}
 	}
@@ -162,6 +166,15 @@ func cellFormat(c table.Cell, wb *table.Workbook) *gsheets.CellFormat {
 		return nil
 	}
 	return &cf
+}
+
+// signed gives a pattern a plus sign for positive numbers (Sheets'
+// positive;negative;zero sections).
+func signed(p string, on bool) string {
+	if !on {
+		return p
+	}
+	return "+" + p + ";-" + p + ";" + p
 }
 
 // currencyPattern writes amounts with the currency's sign where its

@@ -233,3 +233,22 @@ func expected(c table.Cell) any {
 	}
 	return c.Text
 }
+
+func TestPerCellCurrencyAndSignedFormats(t *testing.T) {
+	e := newEnv(t, sheetsfake.Options{})
+	c := e.client(t, e.robotConfig(t, true), sheets.Options{})
+	var stored []byte
+	wb := &table.Workbook{Title: "Finance", Locale: "uk_UA", Currency: "UAH", Tabs: []table.Tab{{Key: "2026-11", Name: "2026-11",
+		Rows: [][]table.Cell{{table.C(100), table.CC(250, "USD"), table.CC(80, "KZT"), table.Change(110, 100), table.Change(5, 0)}}}}}
+	loc, _ := publish(t, c, &stored, wb)
+	snap, _ := e.fake.Spreadsheet(loc.SpreadsheetID)
+	sh := snap.Sheet("2026-11")
+	for ref, want := range map[string]string{"A1": `#,##0.00 "₴"`, "B1": `"$"#,##0.00`, "C1": `#,##0.00 "₸"`, "D1": "+0.0%;-0.0%;0.0%", "E1": "0.0%"} {
+		if f := sh.Formats[ref]; f == nil || f.NumberFormat.Pattern != want {
+			t.Errorf("%s format %+v, want %q", ref, f, want)
+		}
+	}
+	if v := sh.Value("E1"); v != nil && v != "" {
+		t.Errorf("blank change holds %v", v)
+	}
+}

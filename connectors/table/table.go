@@ -34,6 +34,12 @@ type Cell struct {
 	Decimals int     // Number and Percent: digits after the decimal point
 	URL      string  // Link
 	Bold     bool
+	// Currency, when set, is the ISO 4217 code of this Currency cell,
+	// overriding the workbook's: a finance tab lists clients billed in
+	// different currencies.
+	Currency string
+	// Signed shows a plus sign on a positive number, for changes.
+	Signed bool
 	// Blank marks a numeric cell with no value (a change against a period
 	// with no data): it renders empty, not as 0.
 	Blank bool
@@ -132,8 +138,22 @@ func P(x float64, d int) Cell { return Cell{Kind: Percent, Num: x, Decimals: d} 
 // C returns a currency cell.
 func C(x float64) Cell { return Cell{Kind: Currency, Num: x, Decimals: 2} }
 
+// CC returns a currency cell in the currency with ISO 4217 code code.
+func CC(x float64, code string) Cell {
+	return Cell{Kind: Currency, Num: x, Decimals: 2, Currency: code}
+}
+
 // D returns a date cell for a civil date "2006-01-02".
 func D(date string) Cell { return Cell{Kind: Date, Text: date} }
 
 // L returns a link cell.
 func L(label, url string) Cell { return Cell{Kind: Link, Text: label, URL: url} }
+
+// Change returns a signed percent cell for the change from prev to cur
+// with one decimal, blank when prev is zero (no base to compare with).
+func Change(cur, prev float64) Cell {
+	if prev == 0 {
+		return Cell{Kind: Percent, Decimals: 1, Blank: true}
+	}
+	return Cell{Kind: Percent, Num: cur/prev - 1, Decimals: 1, Signed: true}
+}

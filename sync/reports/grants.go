@@ -65,8 +65,8 @@ func dedupe(gs []sheets.Grant) []sheets.Grant {
 	return out
 }
 
-// ClientKey and the app properties a client's report is found by.
-func ClientKey(clientID string) string { return "client/" + clientID }
+// ClientKey is the target key of a client's report.
+func ClientKey(clientID string) string { return "report/" + clientID }
 
 // ClientProperties mark a client's report file in Drive.
 func ClientProperties(clientID string) map[string]string {
@@ -78,14 +78,14 @@ func KindProperties(kind string) map[string]string {
 	return map[string]string{"liaison_kind": kind}
 }
 
-// ShareMessage is the short text of Drive's notification email to a
-// client's readers, in the client's language.
-func ShareMessage(lang connectors.Language, clientName string) string {
+// ShareMessage is the short text of Drive's notification email, in the
+// readers' language.
+func ShareMessage(lang connectors.Language, title string) string {
 	switch lang {
 	case connectors.LanguageRussian:
-		return fmt.Sprintf("Отчёт по проекту %s: метрики, статистика и выполненные работы. Таблица обновляется автоматически.", clientName)
+		return fmt.Sprintf("Вам открыт доступ к таблице «%s». Она обновляется автоматически.", title)
 	case connectors.LanguageUkrainian:
-		return fmt.Sprintf("Звіт по проєкту %s: метрики, статистика та виконані роботи. Таблиця оновлюється автоматично.", clientName)
+		return fmt.Sprintf("Вам відкрито доступ до таблиці «%s». Вона оновлюється автоматично.", title)
 	}
-	return fmt.Sprintf("The %s project report: metrics, statistics and work done. The spreadsheet updates itself.", clientName)
+	return fmt.Sprintf("You now have access to the spreadsheet “%s”. It updates itself.", title)
 }

@@ -46,7 +46,7 @@ func TestPublishCreatesWritesSharesAndAudits(t *testing.T) {
 	if tr := e.fake.Traffic(); tr.Writes > 4 {
 		t.Errorf("%d writes besides sharing", tr.Writes)
 	}
-	rs, err := e.st.GetReportState(ctx, reports.StateKey("client/acme"))
+	rs, err := e.st.GetReportState(ctx, reports.StateKey(reports.ClientKey("acme")))
 	if err != nil || !strings.Contains(string(rs.Data), res.SpreadsheetID) {
 		t.Fatalf("stored state %s %v", rs.Data, err)
 	}
@@ -104,7 +104,7 @@ func TestPublishCreatesWritesSharesAndAudits(t *testing.T) {
 			t.Errorf("audit time %v", a.Time)
 		}
 	}
-	if len(grants) != 4 || len(revokes) != 1 || revokes[0] != "client=acme target=client/acme email=maria@acme.example role=reader" {
+	if len(grants) != 4 || len(revokes) != 1 || revokes[0] != "client=acme target=report/acme email=maria@acme.example role=reader" {
 		t.Errorf("audit grants %v revokes %v", grants, revokes)
 	}
 	for _, g := range grants {
@@ -121,7 +121,7 @@ func TestPublishCreatesWritesSharesAndAudits(t *testing.T) {
 		t.Fatal(v)
 	}
 	mails := e.fake.Emails()
-	if len(mails) != 2 || !strings.Contains(mails[0].Message, "Звіт по проєкту ACME") {
+	if len(mails) != 2 || !strings.Contains(mails[0].Message, "Вам відкрито доступ до таблиці «ACME»") {
 		t.Errorf("notification emails %+v; want the two client readers, in Ukrainian", mails)
 	}
 }
@@ -190,7 +190,7 @@ func TestDryRunSendsNothing(t *testing.T) {
 	if tr := e.fake.Traffic(); tr != (sheetsfakeTraffic{}) {
 		t.Errorf("dry run sent %+v", tr)
 	}
-	if _, err := e.st.GetReportState(context.Background(), reports.StateKey("client/acme")); err == nil {
+	if _, err := e.st.GetReportState(context.Background(), reports.StateKey(reports.ClientKey("acme"))); err == nil {
 		t.Error("dry run stored state")
 	}
 }
@@ -230,5 +230,33 @@ func TestServiceAccountWithoutSharedDriveStopsAtOneCreate(t *testing.T) {
 	}
 	if n := e.fake.Counts()["drive.files.create"]; n != 1 {
 		t.Errorf("%d create attempts for 3 clients; want 1", n)
+	}
+}
+
+// TestPublishWorkbook is the engine's call: the key decides the app
+// properties, readers get Drive's email, writers do not.
+func TestPublishWorkbook(t *testing.T) {
+	e := newEnv(t)
+	p, _ := reports.New(reports.Options{Sheets: e.sheet, Store: e.st, Clock: e.clk})
+	ctx := context.Background()
+	url, err := p.PublishWorkbook(ctx, "report/acme", *workbook("acme", 3), []string{"petro@acme.example"}, []string{"olga@agency.example"}, connectors.LanguageRussian)
+	if err != nil || url == "" {
+		t.Fatalf("report: %q %v", url, err)
+	}
+	if _, err := p.PublishWorkbook(ctx, "invoices", *workbook("finance", 3), nil, []string{"fin@agency.example"}, connectors.LanguageEnglish); err != nil {
+		t.Fatal(err)
+	}
+	props := map[string]string{}
+	for _, f := range e.fake.Files() {
+		for k, v := range f.AppProperties {
+			props[k+"="+v] = f.ID
+		}
+	}
+	if props["liaison_client=acme"] == "" || props["liaison_kind=invoices"] == "" {
+		t.Errorf("app properties %v", props)
+	}
+	mails := e.fake.Emails()
+	if len(mails) != 1 || mails[0].To != "petro@acme.example" || !strings.Contains(mails[0].Message, "Вам открыт доступ к таблице «acme report»") {
+		t.Errorf("emails %+v; want one Russian invitation to the client's reader", mails)
 	}
 }
