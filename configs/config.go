@@ -202,6 +202,9 @@ const (
 	DefaultDataDir     = "/var/lib/liaison"
 	DefaultHours       = "mon-fri 09:00-18:00"
 	DefaultFinalRunDay = 5
+	// DefaultReportWeekday is when a weekly report's final run happens:
+	// Wednesday, once Search Console's 2–3 day lag has passed for Sunday.
+	DefaultReportWeekday = "wed"
 )
 
 // defaultConfig is what a file is decoded over.

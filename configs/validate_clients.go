@@ -93,6 +93,9 @@ func (l *loader) validateClients(agencyLoc *time.Location) {
 		l.validateContacts(path+".contacts", c.Contacts)
 		l.validateGoogle(path, &c.Client)
 		l.validateReport(path+".report", &c.Report)
+		if c.Report.PostToClientChannel && len(c.SlackChannels) == 0 {
+			l.add(path+".report.post_to_client_channel", "needs the client's slack_channels to post to")
+		}
 		l.validateBilling(path+".billing", &c.Billing)
 		if ws, ok := l.windows(path+".exceptions", c.Exceptions, loc); ok && cfg.d.clients[c.ID] == c {
 			cfg.d.windows[c.ID] = ws
@@ -264,6 +267,11 @@ func (l *loader) validateReport(path string, r *connectors.Report) {
 		r.FinalRunDay = DefaultFinalRunDay
 	case r.FinalRunDay < 1 || r.FinalRunDay > 28:
 		l.add(path+".final_run_day", "must be a day 1..28, not %d", r.FinalRunDay)
+	}
+	if r.Weekday == "" {
+		r.Weekday = DefaultReportWeekday
+	} else if _, err := hours.ParseDay(r.Weekday); err != nil {
+		l.add(path+".weekday", "must be mon, tue, wed, thu, fri, sat or sun, not %q", r.Weekday)
 	}
 }
 

@@ -200,6 +200,8 @@ func TestValidationProblems(t *testing.T) {
 		{name: "report recipient", edits: []edit{{"recipients: [carl@acme.example]", "recipients: [\"Carl <carl@acme.example>\"]"}}, path: "clients[0].report.recipients[0]", msg: "bare address"},
 		{name: "report period", edits: []edit{{"period: monthly", "period: daily"}}, path: "clients[0].report.period", msg: "must be monthly or weekly"},
 		{name: "report final day", edits: []edit{{"final_run_day: 5", "final_run_day: 31"}}, path: "clients[0].report.final_run_day", msg: "1..28"},
+		{name: "report channel", edits: []edit{{"final_run_day: 5", "final_run_day: 5\n      post_to_client_channel: true"}, {"    slack_channels: [C0ACME0001]\n", ""}}, path: "clients[0].report.post_to_client_channel", msg: "needs the client's slack_channels"},
+		{name: "report weekday", edits: []edit{{"final_run_day: 5", "final_run_day: 5\n      weekday: friday"}}, path: "clients[0].report.weekday", msg: "must be mon, tue"},
 		{name: "currency", edits: []edit{{"currency: USD", "currency: usd"}}, path: "clients[0].billing.currency", msg: "not an ISO 4217 code"},
 		{name: "currency missing", edits: []edit{{"      currency: USD\n", ""}}, path: "clients[0].billing.currency", msg: "is required when billing", at: "billing:"},
 		{name: "rate role", edits: []edit{{"roles: {specialist: 50}", "roles: {designer: 50}"}}, path: "clients[0].billing.rates.roles.designer", msg: `unknown role "designer"`},

@@ -174,6 +174,10 @@ type Report struct {
 	Period string `yaml:"period,omitempty" jsonschema:"enum=monthly,enum=weekly"`
 	// FinalRunDay is the day of the month (1..28) of the final monthly run, since data arrives late; default 5.
 	FinalRunDay int `yaml:"final_run_day,omitempty" jsonschema:"minimum=1,maximum=28"`
+	// Weekday is the day (mon..sun) after a week closes on which a weekly report's final run happens; default wed.
+	Weekday string `yaml:"weekday,omitempty" jsonschema:"enum=mon,enum=tue,enum=wed,enum=thu,enum=fri,enum=sat,enum=sun"`
+	// PostToClientChannel also announces the final report in the client's first Slack channel, in the client's language.
+	PostToClientChannel bool `yaml:"post_to_client_channel,omitempty"`
 }
 
 // Billing holds what a client's invoice data is computed from.

@@ -55,6 +55,8 @@ commands:
   check-config  validate a config and list every problem (-config FILE)
   sync --once   one cycle: pull, evaluate rules, deliver what is due; then exit
   silence       add, list or expire silences (add|list|expire)
+  report        build a client's report for a period (-client ID -period 2026-11 [-dry-run] [-force])
+  invoices      build the finance invoice data for a month (-month 2026-11 [-dry-run])
   faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config)
   healthcheck   probe a running daemon's /healthz (for container HEALTHCHECK)
@@ -87,6 +89,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdDemo(rest, stdout, stderr)
 	case "faq":
 		return cmdFAQ(rest, stdout, stderr)
+	case "report":
+		return cmdReport(rest, stdout, stderr)
+	case "invoices":
+		return cmdInvoices(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "liaison", buildVersion())
 		return exitOK

@@ -40,9 +40,11 @@ func (v *int64s) UnmarshalJSON(b []byte) error {
 type adsRow struct {
 	Customer struct {
 		CurrencyCode string `json:"currencyCode"`
+		TimeZone     string `json:"timeZone"`
 	} `json:"customer"`
 	Campaign struct {
-		ID int64s `json:"id"`
+		ID   int64s `json:"id"`
+		Name string `json:"name"`
 	} `json:"campaign"`
 	Segments struct {
 		Date string `json:"date"`

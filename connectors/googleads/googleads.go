@@ -75,9 +75,11 @@ type Account struct {
 // AccountResult is what one account's pull stored.
 type AccountResult struct {
 	ClientID, CustomerID string
-	From, To             string // the window replaced
-	Currency             string // customer.currency_code, "" when no row said
-	Rows                 int    // campaign × day rows received
+	From, To             string            // the window replaced
+	Currency             string            // customer.currency_code, "" when no row said
+	TimeZone             string            // customer.time_zone, "" when no row said
+	Campaigns            map[string]string // campaign id → name, the cursor's merged with this pull's
+	Rows                 int               // campaign × day rows received
 }
 
 // Syncer pulls Ads metrics. It is safe for concurrent use, though runs
@@ -148,6 +150,12 @@ const CursorVersion = 1
 type Cursor struct {
 	LastDay  string `json:"last_day"`
 	Currency string `json:"currency,omitempty"`
+	// TimeZone is customer.time_zone, the zone the account's days are in;
+	// reports say it next to the Ads figures.
+	TimeZone string `json:"time_zone,omitempty"`
+	// Campaigns maps campaign id to its latest name, for reports: metric
+	// rows carry only the id, which stays when a campaign is renamed.
+	Campaigns map[string]string `json:"campaigns,omitempty"`
 }
 
 // CursorSource is the store.Cursor source of an account.
@@ -217,7 +225,7 @@ type versionKey struct{}
 // metricsQuery is the GAQL Liaison sends. ctr and average_cpc are read
 // only to check the row: both derive from the stored additive metrics.
 func metricsQuery(from, to string) string {
-	return "SELECT customer.currency_code, campaign.id, segments.date, metrics.impressions, metrics.clicks, " +
+	return "SELECT customer.currency_code, customer.time_zone, campaign.id, campaign.name, segments.date, metrics.impressions, metrics.clicks, " +
 		"metrics.cost_micros, metrics.conversions, metrics.conversions_value, metrics.ctr, metrics.average_cpc " +
 		"FROM campaign WHERE segments.date BETWEEN '" + from + "' AND '" + to + "' ORDER BY segments.date"
 }
@@ -247,7 +255,11 @@ func (s *Syncer) syncAccount(ctx context.Context, ts oauth2.TokenSource, a Accou
 		return res, err
 	}
 	res.From, res.To = s.window(cur, ok)
-	res.Currency = cur.Currency
+	res.Currency, res.TimeZone = cur.Currency, cur.TimeZone
+	res.Campaigns = map[string]string{}
+	for id, name := range cur.Campaigns {
+		res.Campaigns[id] = name
+	}
 	var rows []connectors.MetricRow
 	daily := map[string]*total{}
 	seen := map[string]bool{}
@@ -262,6 +274,12 @@ func (s *Syncer) syncAccount(ctx context.Context, ts oauth2.TokenSource, a Accou
 		seen[date+"/"+camp] = true
 		if r.Customer.CurrencyCode != "" {
 			res.Currency = r.Customer.CurrencyCode
+		}
+		if r.Customer.TimeZone != "" {
+			res.TimeZone = r.Customer.TimeZone
+		}
+		if r.Campaign.Name != "" {
+			res.Campaigns[camp] = r.Campaign.Name
 		}
 		t := total{impressions: int64(r.Metrics.Impressions), clicks: int64(r.Metrics.Clicks),
 			costMicros: int64(r.Metrics.CostMicros), conversions: r.Metrics.Conversions, conversionsValue: r.Metrics.ConversionsValue}
@@ -291,7 +309,7 @@ func (s *Syncer) syncAccount(ctx context.Context, ts oauth2.TokenSource, a Accou
 	// transaction at a time and concurrent ones would only wait on its lock.
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	data, _ := json.Marshal(Cursor{LastDay: res.To, Currency: res.Currency})
+	data, _ := json.Marshal(Cursor{LastDay: res.To, Currency: res.Currency, TimeZone: res.TimeZone, Campaigns: res.Campaigns})
 	err = s.st.WithTx(ctx, func(tx store.Tx) error {
 		if err := tx.ReplaceMetrics(ctx, connectors.SourceAds, a.CustomerID, res.From, res.To, rows); err != nil {
 			return err

@@ -106,8 +106,12 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	end := opts.Start.Add(opts.Duration)
 	runErr := w.play(ctx, end)
 	var st state
+	var sheets []sheet
 	if runErr == nil {
 		st, runErr = w.collect(ctx, end)
+	}
+	if runErr == nil {
+		sheets, runErr = w.buildSheets(ctx, end)
 	}
 	if err := w.close(); err != nil && runErr == nil {
 		runErr = err
@@ -120,7 +124,13 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	res.Transcript, res.Counts = st.transcript()
 	res.Summary = res.Counts.stats()
 	res.Page = filepath.Join(opts.Out, "index.html")
-	if err := writePage(res.Page, st.page(res)); err != nil {
+	p := st.page(res)
+	links, err := writeSheets(opts.Out, sheets)
+	if err != nil {
+		return Result{}, err
+	}
+	p.Sections = append(p.Sections, links)
+	if err := writePage(res.Page, p); err != nil {
 		return Result{}, err
 	}
 	res.Elapsed = time.Since(began)

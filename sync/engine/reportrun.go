@@ -1,0 +1,219 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules/hours"
+	"github.com/liaisonhq/liaison/rules/invoice"
+	"github.com/liaisonhq/liaison/rules/report"
+	"github.com/liaisonhq/liaison/sync/deliver"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// reportReadyRule names the "report ready" messages in the outbox.
+const reportReadyRule = "reports"
+
+// refreshKey remembers the client date a client's reports were last
+// refreshed, so the daily refresh happens once a day however often the
+// engine runs.
+func refreshKey(clientID string) string { return "report-refresh/" + clientID }
+
+// RunReports is the reports' daily schedule at the engine's now. For each
+// client, once a day in the client's zone: the previous period until its
+// final run is done, and the current period, are built and published
+// through pub. A period whose final run is due is marked final once
+// published, and a "report ready" message is queued to the client's AM
+// (and to the client's first channel with report.post_to_client_channel).
+// One client's failure never stops the others.
+func (e *Engine) RunReports(ctx context.Context, pub Publisher) error {
+	if pub == nil {
+		return ErrNoPublisher
+	}
+	cfg := e.cfg()
+	now := e.clock.Now()
+	var errs []error
+	for i := range cfg.Clients {
+		c := &cfg.Clients[i]
+		if err := e.runClientReports(ctx, cfg, c, pub, now); err != nil {
+			errs = append(errs, fmt.Errorf("report of %s: %w", c.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (e *Engine) runClientReports(ctx context.Context, cfg *configs.Config, c *configs.Client, pub Publisher, now time.Time) error {
+	sched := ReportSchedule(cfg, c)
+	today := hours.DateOf(now.In(sched.Location)).String()
+	if s, err := e.st.GetReportState(ctx, refreshKey(c.ID)); err == nil && s.Hash == today {
+		return nil
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("loading refresh state: %w", err)
+	}
+	var finalErr error
+	finalised := func(p report.Period) bool {
+		_, err := e.ReportPlan(ctx, c.ID, p, now, false)
+		if err != nil && !errors.Is(err, report.ErrFinalised) && finalErr == nil {
+			finalErr = err
+		}
+		return errors.Is(err, report.ErrFinalised)
+	}
+	for _, p := range sched.Due(now, finalised) {
+		action, err := e.ReportPlan(ctx, c.ID, p, now, false)
+		if err != nil {
+			return err
+		}
+		if _, err := e.PublishReport(ctx, c.ID, p, action, pub, now); err != nil {
+			return err
+		}
+	}
+	if finalErr != nil {
+		return finalErr
+	}
+	_, err := e.st.PutReportState(ctx, store.ReportState{Key: refreshKey(c.ID), Hash: today, Data: json.RawMessage(`{}`)})
+	return err
+}
+
+// PublishReport builds the client's report for p, publishes it, and for a
+// final run marks the period final and queues the "report ready"
+// messages. It returns the spreadsheet's URL. `liaison report` calls it
+// too, so a manual run and the schedule do the same.
+func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Period, action report.Action, pub Publisher, now time.Time) (string, error) {
+	cfg := e.cfg()
+	c := cfg.Client(clientID)
+	if c == nil {
+		return "", fmt.Errorf("%w %q", ErrUnknownClient, clientID)
+	}
+	wb, err := e.ClientReport(ctx, clientID, p, now)
+	if err != nil {
+		return "", err
+	}
+	share := Share{Readers: c.Report.Recipients, Writers: emails(cfg, c.AccountManager), Language: c.Language}
+	url, err := pub.Publish(ctx, "report/"+c.ID, wb, share)
+	if err != nil {
+		return "", fmt.Errorf("publishing %s: %w", p, err)
+	}
+	e.log.Debug("report published", "client", c.ID, "period", p.String(), "action", action.String())
+	if action != report.Final {
+		return url, nil
+	}
+	// Queued before the period is marked final: if marking fails, the
+	// next run repeats the final run and the outbox keys keep the
+	// messages single.
+	var replies []deliver.Reply
+	if am := cfg.Person(c.AccountManager); am != nil {
+		replies = append(replies, deliver.Reply{Key: "report-ready/" + c.ID + "/" + p.String(), Person: am.ID,
+			Text: report.ReadyForAM(am.Language, c.Name, p, url)})
+	}
+	if c.Report.PostToClientChannel && len(c.SlackChannels) > 0 {
+		replies = append(replies, deliver.Reply{Key: "report-ready/" + c.ID + "/" + p.String() + "/client",
+			Channel: c.SlackChannels[0], Text: report.ReadyForClient(c.Language, p, url)})
+	}
+	if len(replies) > 0 && e.rec != nil {
+		if _, err := e.rec.Record(ctx, reportReadyRule, nil, replies, now); err != nil {
+			return url, fmt.Errorf("queueing the report ready message: %w", err)
+		}
+	}
+	return url, e.MarkReportFinal(ctx, c.ID, p, now)
+}
+
+// RunInvoices publishes the finance workbook at the engine's now: the
+// current month (in the agency's zone) as it stands, and the previous
+// month until it is recorded as invoiced, which happens once it has
+// closed and DefaultFinalRunDay days have passed (late worklogs); then
+// finance is told it is ready.
+func (e *Engine) RunInvoices(ctx context.Context, pub Publisher) error {
+	if pub == nil {
+		return ErrNoPublisher
+	}
+	cfg := e.cfg()
+	now := e.clock.Now()
+	lang, loc := cfg.AgencyLocale()
+	cur := report.PeriodOf(connectors.PeriodMonthly, hours.DateOf(now.In(loc)))
+	prev := cur.Previous()
+	_, invoiced, err := e.invoiced(ctx, prev.String())
+	if err != nil {
+		return err
+	}
+	month := cur.String()
+	due := !invoiced && !now.Before(prev.To.AddDays(configs.DefaultFinalRunDay).Start(loc))
+	if due {
+		month = prev.String()
+	}
+	wb, err := e.Invoices(ctx, month, now)
+	if err != nil {
+		return err
+	}
+	var finance []*connectors.Person
+	var addrs []string
+	for i := range cfg.People {
+		if p := &cfg.People[i]; p.Role == connectors.RoleFinance {
+			finance = append(finance, p)
+			addrs = append(addrs, p.Email)
+		}
+	}
+	url, err := pub.Publish(ctx, "invoices", wb, Share{Writers: addrs, Language: financeLanguage(cfg)})
+	if err != nil {
+		return fmt.Errorf("publishing invoice data: %w", err)
+	}
+	if !due {
+		return nil
+	}
+	var replies []deliver.Reply
+	for _, p := range finance {
+		l := p.Language
+		if l == "" {
+			l = lang
+		}
+		replies = append(replies, deliver.Reply{Key: "invoices-ready/" + month + "/" + p.ID, Person: p.ID,
+			Text: invoice.ReadyForFinance(l, month, url)})
+	}
+	if len(replies) > 0 && e.rec != nil {
+		if _, err := e.rec.Record(ctx, reportReadyRule, nil, replies, now); err != nil {
+			return fmt.Errorf("queueing the invoice ready message: %w", err)
+		}
+	}
+	_, err = e.RecordInvoiced(ctx, month, now)
+	return err
+}
+
+// RunOps records this week's workload figures in the ops sheet and
+// publishes it, shared with the heads of accounts.
+func (e *Engine) RunOps(ctx context.Context, pub Publisher) error {
+	if pub == nil {
+		return ErrNoPublisher
+	}
+	cfg := e.cfg()
+	wb, err := e.OpsSheet(ctx, e.clock.Now(), true)
+	if err != nil {
+		return err
+	}
+	var heads []string
+	for _, p := range cfg.People {
+		if p.Role == connectors.RoleHead {
+			heads = append(heads, p.Email)
+		}
+	}
+	lang, _ := cfg.AgencyLocale()
+	if _, err := pub.Publish(ctx, "ops", wb, Share{Writers: heads, Language: headLanguage(cfg, lang)}); err != nil {
+		return fmt.Errorf("publishing the ops sheet: %w", err)
+	}
+	return nil
+}
+
+// emails returns the addresses of the people with ids that have one.
+func emails(cfg *configs.Config, ids ...string) []string {
+	var out []string
+	for _, id := range ids {
+		if p := cfg.Person(id); p != nil && strings.TrimSpace(p.Email) != "" {
+			out = append(out, p.Email)
+		}
+	}
+	return out
+}

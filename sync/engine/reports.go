@@ -1,0 +1,282 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/connectors/googleads"
+	"github.com/liaisonhq/liaison/connectors/table"
+	"github.com/liaisonhq/liaison/rules/hours"
+	"github.com/liaisonhq/liaison/rules/report"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// Publisher writes a workbook to its spreadsheet and shares it. The Google
+// Sheets publisher implements it; the engine only builds workbooks.
+type Publisher interface {
+	// Publish writes wb to the spreadsheet identified by key ("report/acme",
+	// "invoices", "ops"), creating it on first use, and returns its URL.
+	// Writing an unchanged workbook again sends nothing. share lists who
+	// gets access. An error means nothing is known to be written.
+	Publish(ctx context.Context, key string, wb table.Workbook, share Share) (url string, err error)
+}
+
+// Share is who gets access to a published spreadsheet.
+type Share struct {
+	Readers, Writers []string // bare email addresses
+	// Language is the language of the notification email.
+	Language connectors.Language
+}
+
+// ErrNoPublisher is returned when a workbook should be written but no
+// publisher is configured; `-dry-run` shows the workbook instead.
+var ErrNoPublisher = errors.New("no spreadsheet publisher: writing to Google Sheets is not set up in this build; use -dry-run to print the tables")
+
+// ErrUnknownClient is returned (wrapped) for a client id not in the config.
+var ErrUnknownClient = errors.New("unknown client")
+
+// ReportSchedule returns a client's report schedule from its config: the
+// period kind, final run day or weekday, and the client's time zone.
+func ReportSchedule(cfg *configs.Config, c *configs.Client) report.Schedule {
+	wd, err := hours.ParseDay(c.Report.Weekday)
+	if err != nil {
+		wd = time.Wednesday
+	}
+	return report.Schedule{Kind: c.Report.Period, FinalRunDay: c.Report.FinalRunDay, Weekday: wd,
+		Location: cfg.ClientLocation(c.ID)}
+}
+
+// reportStateKey is where a client's period report state is kept.
+func reportStateKey(clientID string, p report.Period) string {
+	return "report/" + clientID + "/" + p.String()
+}
+
+// reportState is what the engine remembers about a period's report.
+type reportState struct {
+	FinalAt time.Time `json:"final_at,omitzero"`
+}
+
+// ReportPlan says what a run at now does with the client's report for p:
+// a refresh, or the final run, or an error for a period already final
+// (errors.Is report.ErrFinalised) unless force is set.
+func (e *Engine) ReportPlan(ctx context.Context, clientID string, p report.Period, now time.Time, force bool) (report.Action, error) {
+	cfg := e.cfg()
+	c := cfg.Client(clientID)
+	if c == nil {
+		return report.Refresh, fmt.Errorf("%w %q", ErrUnknownClient, clientID)
+	}
+	var rs reportState
+	s, err := e.st.GetReportState(ctx, reportStateKey(clientID, p))
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(s.Data, &rs); err != nil {
+			return report.Refresh, fmt.Errorf("reading report state of %s %s: %w", clientID, p, err)
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		return report.Refresh, fmt.Errorf("loading report state of %s %s: %w", clientID, p, err)
+	}
+	return ReportSchedule(cfg, c).Plan(p, now, rs.FinalAt, force)
+}
+
+// MarkReportFinal records that the client's report for p was written by
+// its final run at now, so later runs leave it alone.
+func (e *Engine) MarkReportFinal(ctx context.Context, clientID string, p report.Period, now time.Time) error {
+	data, _ := json.Marshal(reportState{FinalAt: now.UTC()})
+	if _, err := e.st.PutReportState(ctx, store.ReportState{Key: reportStateKey(clientID, p), Hash: "final", Data: data}); err != nil {
+		return fmt.Errorf("recording the final run of %s %s: %w", clientID, p, err)
+	}
+	return nil
+}
+
+// ClientReport builds a client's report workbook for period p at now from
+// the store: Ads and Search Console metrics (QueryMetrics), the client's
+// Jira tasks (ListTasks) and their worklog hours in the period
+// (SumWorklogs), and each Ads account's time zone from its pull cursor.
+// It takes 1 + accounts Ads queries, 3 Search Console
+// queries, 1 task query and 1 worklog query, whatever the data's size.
+// The workbook is marked final when p's final run is due at now.
+func (e *Engine) ClientReport(ctx context.Context, clientID string, p report.Period, now time.Time) (table.Workbook, error) {
+	cfg := e.cfg()
+	c := cfg.Client(clientID)
+	if c == nil {
+		return table.Workbook{}, fmt.Errorf("%w %q", ErrUnknownClient, clientID)
+	}
+	sched := ReportSchedule(cfg, c)
+	in := report.Input{
+		ClientName: c.Name, Language: c.Language, Currency: c.Billing.Currency, Schedule: sched, Period: p,
+		Now: now, Final: !now.Before(sched.FinalRunAt(p)), JiraBaseURL: cfg.Connections.Jira.BaseURL,
+	}
+	var err error
+	if len(c.GoogleAds.CustomerIDs) > 0 {
+		if in.Ads, err = e.adsData(ctx, c, p); err != nil {
+			return table.Workbook{}, err
+		}
+		currency := e.adsAccounts(ctx, in.Ads)
+		if in.Currency == "" {
+			in.Currency = currency
+		}
+	}
+	if len(c.SearchConsole.Properties) > 0 {
+		if in.GSC, err = e.gscData(ctx, c, p); err != nil {
+			return table.Workbook{}, err
+		}
+	}
+	if in.Resolved, in.InProgress, err = e.workDone(ctx, cfg, c, p, sched.Location); err != nil {
+		return table.Workbook{}, err
+	}
+	return report.Build(in), nil
+}
+
+// adsAccounts fills each Ads account's time zone and its campaigns'
+// names from its pull cursor (as the last pull saw them) and returns the first
+// account currency found, for a client whose billing names none. An
+// account not pulled yet keeps an empty zone.
+func (e *Engine) adsAccounts(ctx context.Context, ads *report.Ads) (currency string) {
+	names := map[string]map[string]string{}
+	for i := range ads.Accounts {
+		cur, ok, err := googleads.LoadCursor(ctx, e.st, ads.Accounts[i].ID)
+		if err != nil || !ok {
+			continue
+		}
+		ads.Accounts[i].TimeZone, ads.Accounts[i].Currency = cur.TimeZone, cur.Currency
+		names[ads.Accounts[i].ID] = cur.Campaigns
+		if currency == "" {
+			currency = cur.Currency
+		}
+	}
+	// Campaigns show by name where the pull saw one, by id otherwise.
+	for i := range ads.Campaigns {
+		if n := names[ads.Campaigns[i].Account][ads.Campaigns[i].Name]; n != "" {
+			ads.Campaigns[i].Name = n
+		}
+	}
+	return currency
+}
+
+// totalsOf reads the additive metrics of a query group.
+func totalsOf(m map[string]float64) report.Totals {
+	return report.Totals{Impressions: m[connectors.MetricImpressions], Clicks: m[connectors.MetricClicks],
+		Cost: m[connectors.MetricCost], Conversions: m[connectors.MetricConversions], PositionSum: m[connectors.MetricPositionSum]}
+}
+
+// splitDays sums daily groups into the period's and the previous
+// period's totals and returns the period's days.
+func splitDays(rows []store.MetricTotal, p report.Period) (cur, prev report.Totals, days []report.Row) {
+	from := p.From.String()
+	for _, r := range rows {
+		t := totalsOf(r.Metrics)
+		if r.Date >= from {
+			cur = cur.Add(t)
+			days = append(days, report.Row{Date: r.Date, Totals: t})
+		} else {
+			prev = prev.Add(t)
+		}
+	}
+	return cur, prev, days
+}
+
+func (e *Engine) adsData(ctx context.Context, c *configs.Client, p report.Period) (*report.Ads, error) {
+	ads := &report.Ads{}
+	for _, id := range c.GoogleAds.CustomerIDs {
+		ads.Accounts = append(ads.Accounts, report.AdsAccount{ID: id})
+	}
+	prev := p.Previous()
+	daily, err := e.st.QueryMetrics(ctx, store.MetricQuery{Source: connectors.SourceAds, ClientID: c.ID,
+		Accounts: c.GoogleAds.CustomerIDs, DateFrom: prev.From.String(), DateTo: p.To.String(), ByDate: true})
+	if err != nil {
+		return nil, fmt.Errorf("loading Ads totals of %s: %w", c.ID, err)
+	}
+	ads.Current, ads.Before, ads.Days = splitDays(daily, p)
+	// One query per account keeps each campaign row's account.
+	for _, id := range c.GoogleAds.CustomerIDs {
+		rows, err := e.st.QueryMetrics(ctx, store.MetricQuery{Source: connectors.SourceAds, ClientID: c.ID,
+			Accounts: []string{id}, DateFrom: p.From.String(), DateTo: p.To.String(), DimensionKind: "campaign",
+			ByDate: true, ByDimension: true})
+		if err != nil {
+			return nil, fmt.Errorf("loading Ads campaigns of %s account %s: %w", c.ID, id, err)
+		}
+		for _, r := range rows {
+			ads.Campaigns = append(ads.Campaigns, report.Row{Date: r.Date, Account: id,
+				Name: strings.TrimPrefix(r.Dimension, "campaign:"), Totals: totalsOf(r.Metrics)})
+		}
+	}
+	return ads, nil
+}
+
+func (e *Engine) gscData(ctx context.Context, c *configs.Client, p report.Period) (*report.GSC, error) {
+	gsc := &report.GSC{Properties: c.SearchConsole.Properties}
+	prev := p.Previous()
+	q := store.MetricQuery{Source: connectors.SourceGSC, ClientID: c.ID, Accounts: c.SearchConsole.Properties,
+		DateFrom: prev.From.String(), DateTo: p.To.String(), ByDate: true}
+	daily, err := e.st.QueryMetrics(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("loading Search Console totals of %s: %w", c.ID, err)
+	}
+	gsc.Current, gsc.Before, gsc.Days = splitDays(daily, p)
+	for _, kind := range []string{"query", "page"} {
+		rows, err := e.st.QueryMetrics(ctx, store.MetricQuery{Source: connectors.SourceGSC, ClientID: c.ID,
+			Accounts: c.SearchConsole.Properties, DateFrom: p.From.String(), DateTo: p.To.String(),
+			DimensionKind: kind, ByDimension: true, OrderBy: connectors.MetricClicks, Limit: report.TopN})
+		if err != nil {
+			return nil, fmt.Errorf("loading top %ss of %s: %w", kind, c.ID, err)
+		}
+		for _, r := range rows {
+			row := report.Row{Name: strings.TrimPrefix(r.Dimension, kind+":"), Totals: totalsOf(r.Metrics)}
+			if kind == "query" {
+				gsc.Queries = append(gsc.Queries, row)
+			} else {
+				gsc.Pages = append(gsc.Pages, row)
+			}
+		}
+	}
+	return gsc, nil
+}
+
+// workDone lists the client's tasks resolved in p (resolution date in the
+// client's zone) and those in progress, with worklog hours in p.
+func (e *Engine) workDone(ctx context.Context, cfg *configs.Config, c *configs.Client, p report.Period, loc *time.Location) (resolved, inProgress []report.Task, err error) {
+	if len(c.JiraProjects) == 0 {
+		return nil, nil, nil
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	tasks, err := e.st.ListTasks(ctx, store.TaskFilter{ProjectKeys: c.JiraProjects})
+	if err != nil {
+		return nil, nil, fmt.Errorf("loading tasks of %s: %w", c.ID, err)
+	}
+	sums, err := e.st.SumWorklogs(ctx, store.WorklogQuery{From: p.From.Start(loc), To: p.To.AddDays(1).Start(loc),
+		Location: loc, ProjectKeys: c.JiraProjects, ByIssue: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("loading worklogs of %s: %w", c.ID, err)
+	}
+	hoursOf := map[string]float64{}
+	for _, s := range sums {
+		hoursOf[s.IssueKey] += float64(s.Seconds) / 3600
+	}
+	names := map[string]string{}
+	for _, pp := range cfg.People {
+		if pp.JiraAccountID != "" {
+			names[pp.JiraAccountID] = pp.Name
+		}
+	}
+	for _, t := range tasks {
+		rt := report.Task{Key: t.Key, Summary: t.Summary, Status: t.Status, Assignee: names[t.AssigneeAccountID], Hours: hoursOf[t.Key]}
+		if rt.Assignee == "" && t.AssigneeAccountID != "" {
+			rt.Assignee = t.AssigneeAccountID
+		}
+		switch {
+		case t.StatusCategory == connectors.StatusCategoryDone && !t.Resolved.IsZero() && p.Contains(hours.DateOf(t.Resolved.In(loc))):
+			resolved = append(resolved, rt)
+		case t.StatusCategory == connectors.StatusCategoryInProgress:
+			inProgress = append(inProgress, rt)
+		}
+	}
+	return resolved, inProgress, nil
+}
