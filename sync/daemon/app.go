@@ -55,6 +55,7 @@ type App struct {
 	jira       *jira.Client
 	slack      *slackconn.Client
 	google     *googleClient
+	publisher  engine.Publisher
 	deliver    *deliver.Deliverer
 	engine     *engine.Engine
 	questions  *engine.Questions
@@ -82,7 +83,9 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 		}
 		a.jira = jc
 	}
-	a.newGoogle(c, opts.HTTPClient)
+	if err := a.newGoogle(c, opts.HTTPClient, opts.DryRun); err != nil {
+		return nil, err
+	}
 	var sl deliver.Slack = noSlack{}
 	if c.Connections.Slack.Configured() && !unconfigured(c, "slack") {
 		sc, err := slackconn.New(c.Connections.Slack, slackconn.Options{
@@ -221,6 +224,7 @@ func (a *App) SyncOnce(ctx context.Context) error {
 		{"google", a.PullGoogle},
 		{"rules", a.RunRules},
 		{"checklists", a.checklists.RunChecklists},
+		{"reports", a.RunReports},
 		{"deliver", a.Deliver},
 	} {
 		if err := step.run(ctx); err != nil {
@@ -243,6 +247,12 @@ func (a *App) Tasks() []jobs.Task {
 		// Ads re-pulls a trailing month and Search Console lags days behind:
 		// four runs a day keep reports fresh without spending quota.
 		ts = append(ts, jobs.Task{Name: "google.pull", Every: 6 * time.Hour, Timeout: time.Hour, Run: a.PullGoogle})
+	}
+	if a.publisher != nil {
+		// Hourly: each client's report is refreshed on its first run of
+		// the day in the client's zone, and unchanged spreadsheets cost
+		// no request; the Sheets limiter paces the writes.
+		ts = append(ts, jobs.Task{Name: "reports", Every: time.Hour, Timeout: 2 * time.Hour, Run: a.RunReports})
 	}
 	if a.slack != nil {
 		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.CatchUp})
