@@ -26,7 +26,7 @@ type AppOptions struct {
 	Logger     *slog.Logger
 	Clock      clock.Clock
 	Registerer prometheus.Registerer
-	// DryRun logs every write to Slack and Jira instead of sending it.
+	// DryRun logs every write to Slack, Jira and Google Sheets instead of sending it.
 	DryRun bool
 	// HTTPClient, when set, carries every upstream call (tests and the demo
 	// use it); by default each connector builds its retrying client.
