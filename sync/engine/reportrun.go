@@ -94,7 +94,15 @@ func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Pe
 	if err != nil {
 		return "", err
 	}
-	share := Share{Readers: c.Report.Recipients, Writers: emails(cfg, c.AccountManager), Language: c.Language}
+	// The client's people read the report: its recipients and every
+	// contact with an address; the AM edits it.
+	readers := append([]string(nil), c.Report.Recipients...)
+	for _, ct := range c.Contacts {
+		if strings.TrimSpace(ct.Email) != "" {
+			readers = append(readers, ct.Email)
+		}
+	}
+	share := Share{Readers: readers, Writers: emails(cfg, c.AccountManager), Language: c.Language}
 	url, err := pub.Publish(ctx, "report/"+c.ID, wb, share)
 	if err != nil {
 		return "", fmt.Errorf("publishing %s: %w", p, err)

@@ -9,10 +9,10 @@ import (
 	"github.com/liaisonhq/liaison/connectors/sheets"
 )
 
-// ClientGrants are who opens a client's report: report.recipients and
-// the contacts' emails as readers (with Drive's notification email), the
-// client's account manager as writer, and the head as reader. Agency
-// people get no Drive email: Liaison tells them in Slack.
+// ClientGrants are who opens a client's report, as the engine's report
+// runs share it: report.recipients and the contacts' emails as readers
+// (with Drive's notification email) and the client's account manager as
+// writer, who gets no Drive email: Liaison tells them in Slack.
 func ClientGrants(people []connectors.Person, c connectors.Client) []sheets.Grant {
 	var out []sheets.Grant
 	for _, e := range c.Report.Recipients {
@@ -24,11 +24,8 @@ func ClientGrants(people []connectors.Person, c connectors.Client) []sheets.Gran
 		}
 	}
 	for _, p := range people {
-		switch {
-		case p.ID == c.AccountManager && p.Email != "":
+		if p.ID == c.AccountManager && p.Email != "" {
 			out = append(out, sheets.Grant{Email: p.Email, Role: sheets.RoleWriter})
-		case p.ID == c.Head && p.Email != "":
-			out = append(out, sheets.Grant{Email: p.Email, Role: sheets.RoleReader})
 		}
 	}
 	return dedupe(out)
