@@ -192,13 +192,7 @@ func cmdInvoices(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "liaison invoices: %v\n", err)
 		return exitFailed
 	}
-	var finance []string
-	for _, p := range cfg.People {
-		if p.Role == connectors.RoleFinance {
-			finance = append(finance, p.Email)
-		}
-	}
-	url, err := pub.Publish(ctx, "invoices", wb, engine.Share{Writers: finance, Language: cfg.Agency.Language})
+	url, err := pub.Publish(ctx, "invoices", wb, engine.InvoicesShare(cfg))
 	if err != nil {
 		fmt.Fprintf(stderr, "liaison invoices: publishing: %v\n", err)
 		return exitFailed

@@ -65,6 +65,8 @@ func TestSampleDay(t *testing.T) {
 		{"workload alert to the head", kindAlert, []string{"DM to Olena Kovalenko", "Перевантаження: Iryna Shevchuk"}},
 		{"head's weekly digest", kindAlert, []string{"DM to Olena Kovalenko", "Завантаження · тиждень"}},
 		{"FAQ suggestion for a repeated question", kindSuggestion, []string{"only Anna Melnyk (account manager) sees this", "report-when"}},
+		{"report written and shared", "report", []string{"«Acme Ukraine — звіт» written to Google Sheets", "shared with petro@acme.example (reader, invited by email), anna@northwind.example (writer)", "/spreadsheets/d/"}},
+		{"invoice data written", "report", []string{"дані для рахунків» written to Google Sheets", "finance@northwind.example (writer)"}},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
