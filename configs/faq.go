@@ -1,6 +1,7 @@
 package configs
 
 import (
+	"fmt"
 	"reflect"
 	"regexp"
 	"slices"
@@ -8,12 +9,15 @@ import (
 
 	"github.com/liaisonhq/liaison/configs/field"
 	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules/faq"
 )
 
 // FAQ is the agency's answer base, read from the file agency.faq names.
 type FAQ struct {
 	// Entries are the question-answer pairs.
 	Entries []FAQEntry `yaml:"entries"`
+	// Synonyms are groups of words the agency's clients use for the same thing, one word each (e.g. [лиды, заявки, обращения]); they add to the shipped domain groups.
+	Synonyms [][]string `yaml:"synonyms,omitempty"`
 }
 
 // FAQEntry is one answer and the ways clients ask for it.
@@ -24,8 +28,71 @@ type FAQEntry struct {
 	Tags []string `yaml:"tags,omitempty"`
 	// Questions are sample phrasings per language that a client message is matched against.
 	Questions map[connectors.Language][]string `yaml:"questions" jsonschema:"required"`
+	// Not are phrasings per language that look like this entry's but ask something else; a message closer to one of them than to the entry's own phrasings does not get this entry.
+	Not map[connectors.Language][]string `yaml:"not,omitempty"`
 	// Answers are the answer per language; every language a client uses needs one.
 	Answers map[connectors.Language]string `yaml:"answers" jsonschema:"required"`
+}
+
+// minPhrasings is how many phrasings per language an entry needs before
+// check-config stops warning: with fewer, most ways clients ask go unmatched.
+const minPhrasings = 10
+
+// LoadFAQ reads and checks an answer base on its own, without an agency
+// config (for `liaison faq eval -faq`): every problem is reported as by
+// Load, except that no language is required of the answers.
+func LoadFAQ(path string, opts ...Option) (*FAQ, error) {
+	o := newOptions(opts)
+	data, err := o.readFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading answer base: %w", err)
+	}
+	doc := parseDocument(path, data)
+	if doc.root == nil {
+		return nil, doc.problems
+	}
+	f := checkFAQ(doc, nil)
+	if len(doc.problems) > 0 {
+		ps := append(Problems(nil), doc.problems...)
+		ps.sort()
+		return nil, ps
+	}
+	return f, nil
+}
+
+// FAQWarnings lists the answer-base entries with fewer than ten phrasings
+// in a language some client writes in, naming the entry, the language and
+// the clients. They are warnings, not problems: such a base works, but
+// misses most ways of asking.
+func (c *Config) FAQWarnings() []string {
+	if c.FAQ == nil {
+		return nil
+	}
+	used := map[connectors.Language][]string{}
+	for _, cl := range c.Clients {
+		if cl.Language.Valid() {
+			used[cl.Language] = append(used[cl.Language], cl.ID)
+		}
+	}
+	var out []string
+	for _, e := range c.FAQ.Entries {
+		for _, lang := range connectors.Languages() {
+			clients := used[lang]
+			n := 0
+			for _, q := range e.Questions[lang] {
+				if strings.TrimSpace(q) != "" {
+					n++
+				}
+			}
+			if len(clients) == 0 || n >= minPhrasings {
+				continue
+			}
+			slices.Sort(clients)
+			out = append(out, fmt.Sprintf("%s: entry %s has %d phrasing(s) in %s, the language of client %s; "+
+				"with fewer than %d most ways of asking go unmatched", c.Agency.FAQ, e.ID, n, lang, strings.Join(clients, ", "), minPhrasings))
+		}
+	}
+	return out
 }
 
 var tagRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
@@ -49,16 +116,33 @@ func (l *loader) loadFAQ() {
 	if doc.root == nil {
 		return
 	}
-	var f FAQ
-	doc.check(doc.root, reflect.TypeOf(f), "")
-	if err := doc.root.Decode(&f); err != nil {
-		doc.add(doc.root, "", "decoding: %v", err)
-		return
-	}
 	used := map[connectors.Language][]string{}
 	for _, c := range cfg.Clients {
 		if c.Language.Valid() {
 			used[c.Language] = append(used[c.Language], c.ID)
+		}
+	}
+	cfg.FAQ = checkFAQ(doc, used)
+}
+
+// checkFAQ decodes and checks an answer base; used names, per language,
+// the clients who write in it, each of which needs an answer in it.
+func checkFAQ(doc *document, used map[connectors.Language][]string) *FAQ {
+	var f FAQ
+	doc.check(doc.root, reflect.TypeOf(f), "")
+	if err := doc.root.Decode(&f); err != nil {
+		doc.add(doc.root, "", "decoding: %v", err)
+		return nil
+	}
+	for i, g := range f.Synonyms {
+		p := field.Index("synonyms", i)
+		if len(g) < 2 {
+			doc.addAt(p, "a synonym group needs at least two words")
+		}
+		for j, w := range g {
+			if len(strings.Fields(faq.Normalize(w))) != 1 {
+				doc.addAt(field.Index(p, j), "%q must be one word", w)
+			}
 		}
 	}
 	ids := map[string]string{}
@@ -96,6 +180,17 @@ func (l *loader) loadFAQ() {
 		if questions == 0 {
 			doc.addAt(p+".questions", "needs at least one question to match against")
 		}
+		for _, lang := range sortedKeys(e.Not) {
+			np := p + ".not." + lang
+			if !connectors.Language(lang).Valid() {
+				doc.addAt(np, "unknown language %q (want ru, uk or en)", lang)
+			}
+			for k, q := range e.Not[connectors.Language(lang)] {
+				if strings.TrimSpace(q) == "" {
+					doc.addAt(field.Index(np, k), "must not be empty")
+				}
+			}
+		}
 		for _, lang := range sortedKeys(e.Answers) {
 			ap := p + ".answers." + lang
 			if !connectors.Language(lang).Valid() {
@@ -113,5 +208,17 @@ func (l *loader) loadFAQ() {
 			doc.addAt(p+".answers", "has no answer in %s, the language of client %s", lang, strings.Join(clients, ", "))
 		}
 	}
-	cfg.FAQ = &f
+	return &f
+}
+
+// Index prepares the answer base for matching, with its synonyms.
+func (f *FAQ) Index() *faq.Index {
+	if f == nil {
+		return faq.NewIndex(nil)
+	}
+	entries := make([]faq.Entry, 0, len(f.Entries))
+	for _, e := range f.Entries {
+		entries = append(entries, faq.Entry{ID: e.ID, Questions: e.Questions, Not: e.Not, Answers: e.Answers})
+	}
+	return faq.NewIndex(entries, f.Synonyms...)
 }

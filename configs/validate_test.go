@@ -237,6 +237,11 @@ func TestValidationProblems(t *testing.T) {
 		{name: "checklist role", edits: []edit{{"assignee_role: account_manager\n        due", "assignee_role: intern\n        due"}}, path: "rules.checklists.lists.monthly.assignee_role", msg: `not "intern"`},
 		{name: "checklist specialty for non-specialist", edits: []edit{{"assignee_role: account_manager\n        due", "assignee_role: account_manager\n        specialty: seo\n        due"}}, path: "rules.checklists.lists.monthly.specialty", msg: "only when assignee_role is specialist"},
 		{name: "checklist skip unknown", edits: []edit{{"  checklists:\n", "  checklists:\n    skip: [weekly]\n"}}, path: "rules.checklists.skip[0]", msg: `no checklist named "weekly"`},
+		{name: "anomaly change", edits: []edit{{"rules:\n", "rules:\n  anomaly: {min_change: 2}\n"}}, path: "rules.anomaly.min_change", msg: "must be in (0, 1]", at: "min_change: 2"},
+		{name: "anomaly baseline", edits: []edit{{"rules:\n", "rules:\n  anomaly: {baseline_weeks: 12}\n"}}, path: "rules.anomaly.baseline_weeks", msg: "between 4 and 8 weeks"},
+		{name: "anomaly severity", edits: []edit{{"rules:\n", "rules:\n  anomaly: {stopped_severity: urgent}\n"}}, path: "rules.anomaly.stopped_severity", msg: "info, warning or critical"},
+		{name: "anomaly client override unknown key", edits: []edit{{"    jira_projects: [BETA]\n", "    jira_projects: [BETA]\n    rules:\n      anomaly: {min_drop: 0.3}\n"}}, path: "clients[1].rules.anomaly.min_drop", msg: `unknown key "min_drop"`},
+		{name: "ads monthly budget", edits: []edit{{`login_customer_id: "1112223333"`, "login_customer_id: \"1112223333\"\n      monthly_budget: -1"}}, path: "clients[0].google_ads.monthly_budget", msg: "must not be negative"},
 		{name: "client override invalid", edits: []edit{{"    jira_projects: [BETA]\n", "    jira_projects: [BETA]\n    rules:\n      response: {escalate_after: 1h}\n"}}, path: "clients[1].rules.response.escalate_after", msg: "not be shorter than first_response", at: "escalate_after: 1h"},
 		{name: "client override unknown key", edits: []edit{{"    jira_projects: [BETA]\n", "    jira_projects: [BETA]\n    rules:\n      deadline: {warn_before: 3}\n"}}, path: "clients[1].rules.deadline.warn_before", msg: `unknown key "warn_before"`},
 
@@ -385,6 +390,10 @@ func TestFAQProblems(t *testing.T) {
 		{name: "bad tag", faq: mustReplace(t, good, "tags: [reports]", "tags: [Reports]"), path: "entries[0].tags[0]", msg: "must be lowercase"},
 		{name: "empty answer", faq: mustReplace(t, good, `en: "In the first days of the month."`, `en: "  "`), path: "entries[0].answers.en", msg: "must not be empty"},
 		{name: "missing id", faq: mustReplace(t, good, "  - id: report\n    tags", "  - tags"), path: "entries[0].id", msg: "is required"},
+		{name: "empty negative", faq: mustReplace(t, good, "    answers:", "    not:\n      en: [\"Do you do TikTok?\", \" \"]\n    answers:"), path: "entries[0].not.en[1]", msg: "must not be empty"},
+		{name: "negative in unknown language", faq: mustReplace(t, good, "    answers:", "    not:\n      de: [\"Wann?\"]\n    answers:"), path: "entries[0].not.de", msg: `unknown language "de"`, at: "de:"},
+		{name: "one-word synonym group", faq: "synonyms:\n  - [лиды]\n" + good, path: "synonyms[0]", msg: "at least two words"},
+		{name: "synonym of two words", faq: "synonyms:\n  - [pause, switch off]\n" + good, path: "synonyms[0][1]", msg: `"switch off" must be one word`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -411,5 +420,45 @@ func TestFAQProblems(t *testing.T) {
 		if len(cfg.FAQ.Entries) != 1 || cfg.FAQ.Entries[0].Answers["uk"] != "На початку місяця." {
 			t.Errorf("FAQ = %+v", cfg.FAQ)
 		}
+		// One phrasing in uk and en, the languages of the clients: a
+		// warning naming the entry, not a problem.
+		ws := cfg.FAQWarnings()
+		if len(ws) != 2 || !strings.Contains(ws[0], "entry report has 1 phrasing(s) in uk, the language of client beta") ||
+			!strings.Contains(ws[1], "entry report has 1 phrasing(s) in en") {
+			t.Errorf("FAQWarnings() = %q", ws)
+		}
 	})
+	t.Run("negatives and synonyms", func(t *testing.T) {
+		withNot := "synonyms:\n  - [лиды, заявки]\n" + mustReplace(t, good, "    answers:", "    not:\n      en: [\"Do you do TikTok ads?\"]\n    answers:")
+		cfg, err := Parse("cfg/agency.yaml", []byte(withFAQ), envOf(nil), WithFS(fstest.MapFS{"cfg/faq.yaml": {Data: []byte(withNot)}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.FAQ.Entries[0].Not["en"]; len(got) != 1 || got[0] != "Do you do TikTok ads?" {
+			t.Errorf("not = %q", got)
+		}
+		if len(cfg.FAQ.Synonyms) != 1 || cfg.FAQ.Synonyms[0][1] != "заявки" {
+			t.Errorf("synonyms = %q", cfg.FAQ.Synonyms)
+		}
+	})
+}
+
+// TestLoadFAQ checks the answer base loaded on its own (faq eval -faq):
+// no client, so no language is required of the answers, but every other
+// problem is reported with the file's name.
+func TestLoadFAQ(t *testing.T) {
+	const enOnly = "entries:\n  - id: report\n    questions: {en: [\"Where is the report?\"]}\n    answers: {en: \"Pinned.\"}\n"
+	fsys := fstest.MapFS{"faq.yaml": {Data: []byte(enOnly)}, "bad.yaml": {Data: []byte(enOnly + "  - id: Report\n    questions: {en: [x]}\n    answers: {en: y}\n")}}
+	f, err := LoadFAQ("faq.yaml", WithFS(fsys))
+	if err != nil || len(f.Entries) != 1 {
+		t.Fatalf("LoadFAQ = %+v, %v", f, err)
+	}
+	_, err = LoadFAQ("bad.yaml", WithFS(fsys))
+	ps := problemsOf(t, err)
+	if len(ps) != 1 || ps[0].File != "bad.yaml" || ps[0].Path != "entries[1].id" {
+		t.Errorf("problems = %v", ps)
+	}
+	if _, err := LoadFAQ("missing.yaml", WithFS(fsys)); err == nil || !strings.Contains(err.Error(), "reading answer base") {
+		t.Errorf("missing file: %v", err)
+	}
 }

@@ -93,14 +93,26 @@ type Finding struct {
 	FirstSeen  time.Time
 	LastSeen   time.Time
 	ResolvedAt time.Time // zero while open
+
+	// FormerKinds are the kinds (Key's last argument, with the same rule,
+	// client and subject) under which earlier versions of the rule keyed
+	// this same situation. When the finding is not open under Key but is
+	// under one of those keys, the engine continues the stored finding
+	// under its former key, so that an upgrade that changes how keys are
+	// built neither resolves open findings nor alerts about them again.
+	// They are not stored, and rules may share one slice among findings:
+	// nobody modifies it.
+	FormerKinds []string
 }
 
 // Open reports whether the finding is unresolved.
 func (f Finding) Open() bool { return f.ResolvedAt.IsZero() }
 
 // Key derives a finding key from what identifies the situation: the rule, the
-// client, the subject (kind and id, not URL) and the finding kind within the
-// rule ("due_soon", "overdue"...). The parts are length-prefixed before
+// client, the subject (kind and id, not URL) and the situation within the
+// rule. A situation that gets worse (a task due soon that becomes overdue,
+// a wait that escalates) is the same finding with a new severity or kind,
+// so kind should name the situation, not its current stage. The parts are length-prefixed before
 // hashing so that ("a:b", "c") and ("a", "b:c") cannot collide; the rule name
 // stays readable at the front for logs and audit.
 func Key(rule, clientID string, subject Subject, kind string) string {

@@ -37,6 +37,9 @@ type Msg struct {
 	Permalink string
 	// Time is when the message was posted; zero means "read it from TS".
 	Time time.Time
+	// Edited is when its text was last edited; zero when never. Threads
+	// keep their order by Time; what the text says is judged at Edited.
+	Edited time.Time
 }
 
 // IsReply reports whether m is a reply in a thread rather than a top-level message.
@@ -56,6 +59,15 @@ func (m *Msg) At() time.Time {
 		return m.Time
 	}
 	return connectors.SlackTime(m.TS)
+}
+
+// WrittenAt returns when m got its current text: its last edit, or when it
+// was posted.
+func (m *Msg) WrittenAt() time.Time {
+	if m.Edited.After(m.At()) {
+		return m.Edited
+	}
+	return m.At()
 }
 
 // CompareMsgs orders messages by time, then by ts, so that equal instants

@@ -1,33 +1,50 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"sort"
 	"strings"
 
+	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules/faq"
-	"github.com/liaisonhq/liaison/sync/engine"
 )
 
-// cmdFAQ is `liaison faq test "question" [--lang ru] [-n 5] [-v] [-config FILE]`:
+const faqUsage = `usage: liaison faq test "question text" [-lang ru|uk|en] [-n 5] [-v] [-config FILE]
+       liaison faq eval [-faq faq.yaml | -config agency.yaml] [-threshold T] [-sweep] [-json] FILE.tsv`
+
+// cmdFAQ runs `liaison faq test` and `liaison faq eval`.
+func cmdFAQ(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "test":
+			return cmdFAQTest(args[1:], stdout, stderr)
+		case "eval":
+			return cmdFAQEval(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintln(stderr, faqUsage)
+	return exitUsage
+}
+
+// cmdFAQTest is `liaison faq test "question" [--lang ru] [-n 5] [-v] [-config FILE]`:
 // it shows how the answer base ranks a question, so the agency can tune
 // its examples and the threshold.
-func cmdFAQ(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "test" {
-		fmt.Fprintln(stderr, `usage: liaison faq test "question text" [-lang ru|uk|en] [-n 5] [-v] [-config FILE]`)
-		return exitUsage
-	}
+func cmdFAQTest(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("faq test", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := configFlag(fs)
-	langFlag := fs.String("lang", "", "language of the question (ru, uk, en); default: detected")
+	langFlag := fs.String("lang", "", "language of the client (ru, uk, en): weighs in language identification; default: the agency's")
 	n := fs.Int("n", 5, "how many entries to show")
 	verbose := fs.Bool("v", false, "also print the normalised text and the stems")
 	// Flags may come after the question, as people type it.
 	var question []string
-	rest := args[1:]
+	rest := args
 	for len(rest) > 0 {
 		if err := fs.Parse(rest); err != nil {
 			return exitUsage
@@ -57,31 +74,170 @@ func cmdFAQ(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if lang == "" {
-		lang = faq.DetectLanguage(text, cfg.Agency.Language)
+		lang = cfg.Agency.Language
 	}
 	threshold := cfg.Rules.FAQ.Threshold
-	ix := faq.NewIndex(engine.FAQEntries(cfg.FAQ))
-	terms := faq.Terms(text, lang)
-	fmt.Fprintf(stdout, "language: %s  question: %v  threshold: %.2f\n", lang, faq.IsQuestion(text), threshold)
+	ix := cfg.FAQ.Index()
+	o := ix.Assess(text, lang, *n)
+	fmt.Fprintf(stdout, "language: %s  kind: %s  threshold: %.2f\n", o.Lang, o.Act, threshold)
 	if *verbose {
-		fmt.Fprintf(stdout, "normalised: %s\nstems: %s\n", faq.Normalize(text), strings.Join(terms, " "))
+		fmt.Fprintf(stdout, "normalised: %s\nstems: %s\n", faq.Normalize(text), strings.Join(o.Terms, " "))
 	}
-	ms := ix.MatchTerms(terms, lang, *n)
-	if len(ms) == 0 {
-		fmt.Fprintln(stdout, "no entry shares two or more words with this question")
+	if len(o.Matches) == 0 {
+		fmt.Fprintln(stdout, "no entry shares enough words with this message")
 		return exitOK
 	}
-	for i, m := range ms {
+	_, suggest := o.Suggestion(threshold)
+	for i, m := range o.Matches {
 		mark := " "
-		if i == 0 && m.Score >= threshold {
+		if i == 0 && suggest {
 			mark = "*"
 		}
 		fmt.Fprintf(stdout, "%s %.3f  %-24s  bm25 %.2f  best example: %s\n", mark, m.Score, m.EntryID, m.BM25, m.Example)
 	}
-	if ms[0].Score >= threshold {
+	switch {
+	case suggest:
 		fmt.Fprintf(stdout, "* would be suggested to the account manager\n")
-	} else {
+	case !o.Asks():
+		fmt.Fprintf(stdout, "the message neither asks nor requests anything: no suggestion\n")
+	default:
 		fmt.Fprintf(stdout, "nothing reaches the threshold: the question would be recorded as unmatched\n")
 	}
 	return exitOK
+}
+
+// cmdFAQEval is `liaison faq eval [-faq FILE | -config FILE] [-threshold T]
+// [-sweep] [-json] FILE.tsv`: precision and recall of an answer base on
+// labelled questions, through the daemon's own matching.
+func cmdFAQEval(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("faq eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: liaison faq eval [-faq faq.yaml | -config agency.yaml] [-threshold T] [-sweep] [-json] FILE.tsv")
+		fs.PrintDefaults()
+	}
+	faqPath := fs.String("faq", "", "answer base `file` to evaluate on its own (no agency config needed)")
+	cfgPath := fs.String("config", "", "agency config `file` whose answer base (agency.faq) and threshold to use")
+	threshold := fs.Float64("threshold", 0, "score a suggestion needs (default: the config's rules.faq.threshold, else the default)")
+	sweep := fs.Bool("sweep", false, "also print precision and recall for thresholds 0.20–0.70 and the recommended one")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() != 1 || (*faqPath == "") == (*cfgPath == "") {
+		fs.Usage()
+		return exitUsage
+	}
+	if *threshold < 0 || *threshold > 1 {
+		fmt.Fprintf(stderr, "liaison faq eval: -threshold must be in (0, 1], not %g\n", *threshold)
+		return exitUsage
+	}
+	var base *configs.FAQ
+	var prior connectors.Language
+	th := faq.DefaultConfig().Threshold
+	if *cfgPath != "" {
+		cfg, code := loadConfig(*cfgPath, stderr)
+		if cfg == nil {
+			return code
+		}
+		if cfg.FAQ == nil {
+			fmt.Fprintf(stderr, "liaison faq eval: %s has no answer base (agency.faq)\n", *cfgPath)
+			return exitUsage
+		}
+		base, prior, th = cfg.FAQ, cfg.Agency.Language, cfg.Rules.FAQ.Threshold
+	} else {
+		b, err := configs.LoadFAQ(*faqPath)
+		if err != nil {
+			var probs configs.Problems
+			if errors.As(err, &probs) {
+				for _, p := range probs {
+					fmt.Fprintln(stderr, p.String())
+				}
+				fmt.Fprintf(stderr, "liaison faq eval: %s is invalid (%d problems)\n", *faqPath, len(probs))
+				return exitUsage
+			}
+			fmt.Fprintf(stderr, "liaison faq eval: %v\n", err)
+			return exitUsage
+		}
+		base = b
+	}
+	if *threshold > 0 {
+		th = *threshold
+	}
+	file := fs.Arg(0)
+	f, err := os.Open(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "liaison faq eval: %v\n", err)
+		return exitUsage
+	}
+	qs, err := faq.ReadLabelled(f, file)
+	f.Close()
+	if err != nil {
+		fmt.Fprintf(stderr, "liaison faq eval: %v\n", err)
+		return exitUsage
+	}
+	ev, err := faq.NewEvaluator(base.Index(), qs, prior)
+	if err != nil {
+		fmt.Fprintf(stderr, "liaison faq eval: %s: %v\n", file, err)
+		return exitUsage
+	}
+	res := ev.Score(th)
+	if *sweep {
+		res.Sweep, res.Recommended = ev.Sweep()
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(stderr, "liaison faq eval: %v\n", err)
+			return exitFailed
+		}
+		return exitOK
+	}
+	printEvaluation(stdout, file, res)
+	return exitOK
+}
+
+func printEvaluation(w io.Writer, file string, res faq.Evaluation) {
+	langs := make([]string, 0, len(res.Languages))
+	for l := range res.Languages {
+		langs = append(langs, string(l))
+	}
+	sort.Strings(langs)
+	fmt.Fprintf(w, "%s at threshold %.2f\n\n", file, res.Threshold)
+	fmt.Fprintf(w, "lang  precision  recall  questions  answerable  suggested  correct\n")
+	for _, l := range langs {
+		s := res.Languages[connectors.Language(l)]
+		fmt.Fprintf(w, "%-4s  %9.3f  %6.3f  %9d  %10d  %9d  %7d\n", l, s.Precision, s.Recall, s.Questions, s.Answerable, s.Suggested, s.Correct)
+	}
+	fmt.Fprintf(w, "\nentry                     expected  suggested  correct\n")
+	for _, e := range res.Entries {
+		fmt.Fprintf(w, "%-24s  %8d  %9d  %7d\n", e.ID, e.Answerable, e.Suggested, e.Correct)
+	}
+	if len(res.Confusions) > 0 {
+		fmt.Fprintf(w, "\nwrong suggestions and misses (line: expected → got, score):\n")
+		for _, c := range res.Confusions {
+			got := c.Got
+			if got == "" {
+				got = "(nothing)"
+			}
+			fmt.Fprintf(w, "  %d: %s %s → %s %.2f  %s\n", c.Line, c.Lang, c.Expected, got, c.Score, c.Question)
+		}
+	}
+	if len(res.Sweep) > 0 {
+		fmt.Fprintf(w, "\nthreshold")
+		for _, l := range langs {
+			fmt.Fprintf(w, "  %s P   %s R ", l, l)
+		}
+		fmt.Fprintln(w)
+		for _, p := range res.Sweep {
+			fmt.Fprintf(w, "%9.2f", p.Threshold)
+			for _, l := range langs {
+				s := p.Languages[connectors.Language(l)]
+				fmt.Fprintf(w, "  %.3f  %.3f", s.Precision, s.Recall)
+			}
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "\nrecommended threshold for this base: %.2f (best F0.5 — precision weighed twice — in the worst language)\n", res.Recommended)
+	}
 }

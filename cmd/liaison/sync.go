@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/sync/daemon"
@@ -56,12 +57,42 @@ func cmdSync(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "liaison sync: %v\n", err)
 		return exitFailed
 	}
-	if err := app.SyncOnce(ctx); err != nil {
+	sum, err := app.RunOnce(ctx)
+	_, loc := cfg.AgencyLocale()
+	printSummary(stdout, sum, loc)
+	if err != nil {
 		fmt.Fprintf(stderr, "liaison sync: %v\n", err)
 		return exitFailed
 	}
-	fmt.Fprintln(stdout, "sync: one cycle done")
 	return exitOK
+}
+
+// printSummary tells what the cycle did and what it left for later, with
+// times in the agency's zone.
+func printSummary(w io.Writer, s daemon.Summary, loc *time.Location) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	fmt.Fprintln(w, "sync: one cycle done")
+	fmt.Fprintf(w, "  pulled:    %s, %s, %s, %s\n", count(s.Tasks, "task"), count(s.Worklogs, "worklog"),
+		count(s.Messages, "Slack message"), count(s.MetricRows, "metric row"))
+	fmt.Fprintf(w, "  findings:  %d opened, %d updated, %d resolved\n", s.Opened, s.Updated, s.Resolved)
+	fmt.Fprintf(w, "  delivered: %s\n", count(s.Delivered, "message"))
+	if len(s.Deferred) == 0 {
+		fmt.Fprintln(w, "  deferred:  nothing")
+		return
+	}
+	fmt.Fprintln(w, "  deferred:")
+	for _, d := range s.Deferred {
+		fmt.Fprintf(w, "    %s for %s, the first at %s\n", count(d.Count, "message"), d.Reason, d.Next.In(loc).Format("Mon 2006-01-02 15:04 MST"))
+	}
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func pick(override, def string) string {

@@ -51,8 +51,10 @@ func newGoogleUpstream(s *Sandbox) googleUpstream {
 		TokenTTL: tokenTTL(s.clk)})}
 	u.oauth.AddClient(GoogleClientID, GoogleClientSecret)
 	u.oauth.AddRefreshToken(GoogleClientID, GoogleRefreshToken, GoogleUser)
-	u.ads = googleadsfake.New(googleadsfake.Options{Clock: s.clk, Logger: s.log.With("upstream", "googleads"), Auth: u.oauth})
-	u.gsc = searchconsolefake.New(searchconsolefake.Options{Clock: s.clk, Logger: s.log.With("upstream", "searchconsole"), Auth: u.oauth})
+	u.ads = googleadsfake.New(googleadsfake.Options{Clock: s.clk, Logger: s.log.With("upstream", "googleads"), Auth: u.oauth,
+		DailyOperations: s.adsOps})
+	u.gsc = searchconsolefake.New(searchconsolefake.Options{Clock: s.clk, Logger: s.log.With("upstream", "searchconsole"), Auth: u.oauth,
+		Quota: s.gscQuota})
 	_ = u.ads.AddManager(GoogleManagerID, GoogleUser)
 	for _, c := range s.sc.Clients {
 		login := strings.ReplaceAll(c.GoogleAds.LoginCustomerID, "-", "")

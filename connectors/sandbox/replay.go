@@ -10,8 +10,9 @@ import (
 )
 
 // ReplayDue posts every scenario message whose offset from the start has
-// been reached at now and that was not posted yet, in scenario order, as
-// the people typing them would (events go to a connected Socket Mode
+// been reached at now and that was not posted yet, in scenario order, then
+// does the activity (edits, deletions, reactions, button presses) due, as
+// the people doing it would (events go to a connected Socket Mode
 // client, or wait for one). The demo loop calls it after moving its clock;
 // Replay calls it for the CLI. A message the Slack fake refuses is skipped,
 // never retried, and reported in the joined error.
@@ -44,11 +45,45 @@ func (s *Sandbox) ReplayDue(now time.Time) ([]slackfake.Message, error) {
 		s.log.Debug("replayed message", "index", i, "channel", posted.Channel, "ts", posted.TS)
 		out = append(out, posted)
 	}
+	for i, a := range s.sc.Activity {
+		if s.acted[i] || s.start.Add(s.sc.actAt[i]).After(now) {
+			continue
+		}
+		s.acted[i] = true
+		if err := s.act(a); err != nil {
+			errs = append(errs, fmt.Errorf("replaying activity[%d]: %w", i, err))
+		}
+	}
 	return out, errors.Join(errs...)
 }
 
-// NextReplay returns when the next unposted message is due, and false when
-// every message was posted.
+// act does one scenario activity. Messages it names were posted earlier in
+// the replay (validation made sure they come first).
+func (s *Sandbox) act(a Activity) error {
+	target := a.Edit + a.Delete + a.React
+	var channel, ts string
+	if target != "" {
+		m := s.sc.Messages[indexOfMessage(s.sc, target)]
+		channel, ts = s.sc.channels[m.Channel], s.postedTS[target]
+		if ts == "" {
+			return fmt.Errorf("message %q was not posted", target)
+		}
+	}
+	switch {
+	case a.Edit != "":
+		_, err := s.EditAs(a.User, channel, ts, a.Text)
+		return err
+	case a.Delete != "":
+		return s.DeleteAs(a.User, channel, ts)
+	case a.React != "":
+		return s.ReactAs(a.User, channel, ts, a.Reaction)
+	}
+	_, err := s.PressAs(a.User, a.Press, a.In, "", a.Containing)
+	return err
+}
+
+// NextReplay returns when the next unposted message or activity is due,
+// and false when everything was replayed.
 func (s *Sandbox) NextReplay() (time.Time, bool) {
 	s.replayMu.Lock()
 	defer s.replayMu.Unlock()
@@ -63,10 +98,19 @@ func (s *Sandbox) NextReplay() (time.Time, bool) {
 			next, found = at, true
 		}
 	}
+	for i := range s.sc.Activity {
+		if s.acted[i] {
+			continue
+		}
+		at := s.start.Add(s.sc.actAt[i])
+		if !found || at.Before(next) {
+			next, found = at, true
+		}
+	}
 	return next, found
 }
 
-// Replay posts the scenario's messages at their offsets, waiting on the
+// Replay posts the scenario's messages and does its activity at their offsets, waiting on the
 // sandbox's clock (so a clock.Fake drives it), until every message is
 // posted, ctx ends or the sandbox closes. Refused messages are logged and
 // skipped. It returns ctx's error when cancelled, else nil.

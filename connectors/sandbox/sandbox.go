@@ -1,14 +1,16 @@
-// Package sandbox runs every upstream fake Liaison talks to (Jira, Slack
-// with Socket Mode, Google Ads, Search Console, Sheets, Drive and the
-// OAuth token endpoint) behind one HTTP listener, seeded from a
-// scenario: an agency with its people, clients, Jira issues and Slack
-// messages replayed on a clock. It backs `liaison sandbox`, and `liaison
-// demo` runs it in-process on a simulated clock.
+// Package sandbox runs the upstream fakes Liaison talks to (Jira, Slack
+// with Socket Mode or the Events API, Google's OAuth token endpoint, Google
+// Ads, Search Console, Sheets and Drive) behind one HTTP listener, seeded
+// from a scenario: an agency with its people, clients, Jira issues, and
+// Slack messages and activity (edits, deletions, reactions, button presses)
+// replayed on a clock. It backs `liaison sandbox`, and `liaison demo` runs
+// it in-process on a simulated clock.
 //
-// Besides the fakes' own routes it serves an inspection API under
-// /_sandbox/ (what the daemon posted to Slack, the Jira issues as they are
-// now), can record every exchange as JSON lines with secrets removed, and
-// writes an agency config whose connections all point at it.
+// Besides the fakes' own routes it serves an API under /_sandbox/ to
+// inspect what the daemon did (its Slack messages, the Jira issues as they
+// are now) and to act in Slack as a person would, can record every
+// exchange as JSON lines with secrets removed, and writes an agency config
+// whose connections all point at it.
 //
 // Each fake plugs in as an Upstream: a name and the routes it mounts. A new
 // fake joins by adding one entry to the list New builds.
@@ -27,7 +29,9 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/connectors/googleads/googleadsfake"
 	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
+	"github.com/liaisonhq/liaison/connectors/searchconsole/searchconsolefake"
 	"github.com/liaisonhq/liaison/connectors/sheets/sheetsfake"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 )
@@ -52,6 +56,17 @@ type Options struct {
 	// SlackRateLimits selects whether the Slack fake applies Slack's tier
 	// limits; the default applies them, as Slack does.
 	SlackRateLimits slackfake.RateLimitMode
+	// JiraLimits, when set (e.g. jirafake.CloudLimits()), makes the Jira
+	// fake enforce Jira Cloud's burst and per-issue write limits, so a
+	// backfill's time can be compared with the floor those limits set.
+	// The zero value enforces none.
+	JiraLimits jirafake.Limits
+	// GoogleAdsDailyOperations is the developer token's daily operation
+	// limit (googleadsfake.BasicAccessOperations...); zero is unlimited.
+	GoogleAdsDailyOperations int
+	// SearchConsoleQuota enforces Search Console's per-minute query quotas
+	// (searchconsolefake.DocumentedQuota()); the zero value enforces none.
+	SearchConsoleQuota searchconsolefake.Quota
 	// SlackEventsURL, when set, makes the Slack fake deliver events as
 	// signed HTTP requests to the daemon there (Events API mode) instead
 	// of over Socket Mode; write the config with SlackMode "events" then.
@@ -113,6 +128,15 @@ func (m *Mux) API(pattern string, h http.Handler) {
 	*m.routes = append(*m.routes, pattern)
 }
 
+// Act serves method (POST, PATCH, DELETE) /_sandbox/{name}/{path} with h:
+// routes that act in an upstream as a person would. Like inspection
+// routes, they are not recorded.
+func (m *Mux) Act(method, path string, h http.Handler) {
+	p := method + " /_sandbox/" + m.name + "/" + strings.TrimPrefix(path, "/")
+	m.mux.Handle(p, h)
+	*m.routes = append(*m.routes, p)
+}
+
 // Inspect serves GET /_sandbox/{name}/{path} with h.
 func (m *Mux) Inspect(path string, h http.Handler) {
 	p := "/_sandbox/" + m.name + "/" + strings.TrimPrefix(path, "/")
@@ -131,7 +155,10 @@ type Sandbox struct {
 	slack     *slackfake.Server
 	sheets    *sheetsfake.Fake
 	upstreams []Upstream
+	ads       *googleadsfake.Fake
 	rec       *recorder
+	adsOps    int
+	gscQuota  searchconsolefake.Quota
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -140,6 +167,7 @@ type Sandbox struct {
 	replayMu sync.Mutex
 	posted   []bool
 	postedTS map[string]string // message id → ts
+	acted    []bool            // Activity[i] done
 
 	mu     sync.Mutex
 	srv    *http.Server
@@ -171,12 +199,15 @@ func New(opts Options) (*Sandbox, error) {
 		creds:    opts.Credentials.withDefaults(),
 		start:    opts.Clock.Now(),
 		posted:   make([]bool, len(opts.Seed.Messages)),
+		acted:    make([]bool, len(opts.Seed.Activity)),
 		postedTS: map[string]string{},
 		closed:   make(chan struct{}),
 		rec:      newRecorder(opts.Record, opts.Clock),
+		adsOps:   opts.GoogleAdsDailyOperations,
+		gscQuota: opts.SearchConsoleQuota,
 	}
 	agencyLoc, _ := time.LoadLocation(s.sc.Agency.Timezone)
-	s.jira = jirafake.New(jirafake.Options{Clock: s.clk, Logger: s.log.With("upstream", "jira"), TimeZone: agencyLoc})
+	s.jira = jirafake.New(jirafake.Options{Clock: s.clk, Logger: s.log.With("upstream", "jira"), TimeZone: agencyLoc, Limits: opts.JiraLimits})
 	s.slack = slackfake.New(slackfake.Options{
 		Clock: s.clk, Logger: s.log.With("upstream", "slack"), Workspace: s.workspace(),
 		BotToken: s.creds.SlackBotToken, AppToken: s.creds.SlackAppToken, SigningSecret: s.creds.SlackSigningSecret,
@@ -187,10 +218,15 @@ func New(opts Options) (*Sandbox, error) {
 		return nil, err
 	}
 	g := newGoogleUpstream(s)
+	s.ads = g.ads
 	s.sheets = newSheetsFake(s, g)
 	s.upstreams = []Upstream{jiraUpstream{s}, slackUpstream{s}, g, sheetsUpstream{s.sheets}, driveUpstream{s.sheets}}
 	return s, nil
 }
+
+// Ads returns the Google Ads fake, for the demo and tests to shape an
+// account's days (googleadsfake.Account.Steady, DayFactors).
+func (s *Sandbox) Ads() *googleadsfake.Fake { return s.ads }
 
 // Jira returns the Jira fake, for the demo to seed or inspect directly.
 func (s *Sandbox) Jira() *jirafake.Fake { return s.jira }

@@ -30,6 +30,10 @@ type Scenario struct {
 	// Messages are posted into the Slack fake at their offsets, as people
 	// typing them would, so their events reach a connected daemon.
 	Messages []Message `yaml:"messages"`
+	// Activity is what people do in Slack besides posting: edit or delete
+	// a message, react to it, press a button on one Liaison posted. It is
+	// replayed at its offsets, like messages.
+	Activity []Activity `yaml:"activity,omitempty"`
 
 	file  string
 	nodes map[string]*yaml.Node
@@ -37,6 +41,7 @@ type Scenario struct {
 	slackIDs map[string]string // person or contact id → Slack user id
 	channels map[string]string // client id, channel name or id → channel id
 	atOf     []time.Duration   // Messages[i].At parsed
+	actAt    []time.Duration   // Activity[i].At parsed
 }
 
 // Agency is the scenario's agency block.
@@ -186,4 +191,35 @@ type Message struct {
 	Text string `yaml:"text"`
 	// ThreadOf is the id of an earlier message this one replies to.
 	ThreadOf string `yaml:"thread_of,omitempty"`
+}
+
+// Activity is one thing a person does in Slack besides posting a message.
+// Exactly one of Edit, Delete, React and Press says what.
+type Activity struct {
+	// At is the offset from the start when it happens: "+5m".
+	At string `yaml:"at"`
+	// User is the person or contact id acting. Edit and Delete default to
+	// the message's author, the only one Slack lets do them; React and
+	// Press need it.
+	User string `yaml:"user,omitempty"`
+	// Edit is the id of an earlier scenario message whose text becomes Text.
+	Edit string `yaml:"edit,omitempty"`
+	// Text is the edited text; <@id> mentions become Slack mentions.
+	Text string `yaml:"text,omitempty"`
+	// Delete is the id of an earlier scenario message to delete.
+	Delete string `yaml:"delete,omitempty"`
+	// React is the id of an earlier scenario message to react to with Reaction.
+	React string `yaml:"react,omitempty"`
+	// Reaction is an emoji name without colons ("question").
+	Reaction string `yaml:"reaction,omitempty"`
+	// Press is the action id of a button on the latest message Liaison
+	// posted In that carries it (liaison_ack, liaison_snooze,
+	// liaison_ask_specialist, liaison_faq_post, liaison_faq_reject).
+	Press string `yaml:"press,omitempty"`
+	// In is where that message is: a person id (their direct messages with
+	// Liaison), a client id, a channel name or id. Default: the user's
+	// direct messages.
+	In string `yaml:"in,omitempty"`
+	// Containing, when set, picks only a message whose text contains it.
+	Containing string `yaml:"containing,omitempty"`
 }

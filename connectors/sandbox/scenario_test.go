@@ -99,6 +99,12 @@ func TestParseScenarioErrors(t *testing.T) {
 			`seed.yaml:16:11: clients[0].name: must be a single value, not a list`},
 		{"unknown project", "  - project: ACME", "  - project: BETA",
 			`seed.yaml:23:14: issues[0].project: no client has Jira project "BETA"`},
+		{"activity by someone else", "    text: \"on it\"\n", "    text: \"on it\"\nactivity:\n  - {at: +3m, user: anna, edit: first, text: mine}\n",
+			`seed.yaml:40:21: activity[0].user: only the author of "first" (petro) can edit it, as in Slack`},
+		{"activity with two actions", "    text: \"on it\"\n", "    text: \"on it\"\nactivity:\n  - {at: +3m, delete: first, press: liaison_ack, user: anna}\n",
+			`seed.yaml:40:5: activity[0]: needs exactly one of edit, delete, react and press; has 2`},
+		{"activity before its message", "    text: \"on it\"\n", "    text: \"on it\"\nactivity:\n  - {at: +0, user: anna, react: first, reaction: eyes}\n",
+			`seed.yaml:40:33: activity[0].react: message "first" is posted later (+1m)`},
 		{"invalid YAML", "    summary: Fix things", "    summary: [Fix things",
 			`seed.yaml:24:14: invalid YAML: did not find expected ',' or ']'`},
 	}

@@ -78,7 +78,8 @@ func (u jiraUpstream) serveIssues(w http.ResponseWriter, r *http.Request) {
 }
 
 // slackUpstream mounts the Slack fake: the Web API, the Socket Mode
-// websocket, response_url posts and the messages as the sandbox shows them.
+// websocket, response_url posts, the messages as the sandbox shows them,
+// and routes to act as a person.
 type slackUpstream struct{ s *Sandbox }
 
 func (slackUpstream) Name() string { return "slack" }
@@ -89,6 +90,7 @@ func (u slackUpstream) Mount(m *Mux) {
 	m.API("/link/", h)
 	m.API("/_fake/slack/", h)
 	m.Inspect("messages", http.HandlerFunc(u.serveMessages))
+	u.mountActions(m)
 }
 
 // messageView is a message in /_sandbox/slack/messages.

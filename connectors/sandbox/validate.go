@@ -309,6 +309,86 @@ func (p *parser) validate(sc *Scenario) {
 			msgAt[m.ID] = at
 		}
 	}
+	p.validateActivity(sc, msgAt)
+}
+
+// validateActivity checks the activity list: one action each, at an offset
+// after the message it acts on, by someone who exists.
+func (p *parser) validateActivity(sc *Scenario, msgAt map[string]time.Duration) {
+	sc.actAt = make([]time.Duration, len(sc.Activity))
+	for i, a := range sc.Activity {
+		path := fmt.Sprintf("activity[%d]", i)
+		at, err := parseOffset(a.At)
+		switch {
+		case a.At == "":
+			p.errAt(path+".at", "is required: an offset from the start such as +5m")
+		case err != nil:
+			p.errAt(path+".at", "%v", err)
+		case at < 0:
+			p.errAt(path+".at", "%q is before the start; offsets must be +0 or later", a.At)
+		}
+		sc.actAt[i] = at
+		var what []string
+		for _, k := range []struct{ key, v string }{{"edit", a.Edit}, {"delete", a.Delete}, {"react", a.React}, {"press", a.Press}} {
+			if k.v != "" {
+				what = append(what, k.key)
+			}
+		}
+		if len(what) != 1 {
+			p.errAt(path, "needs exactly one of edit, delete, react and press; has %d", len(what))
+			continue
+		}
+		if a.User != "" && sc.slackIDs[a.User] == "" {
+			p.errAt(path+".user", "no person or client contact with id %q", a.User)
+		}
+		target := a.Edit + a.Delete + a.React
+		if target != "" {
+			key := what[0]
+			parentAt, ok := msgAt[target]
+			switch {
+			case !ok:
+				p.errAt(path+"."+key, "no message with id %q", target)
+			case parentAt > at:
+				p.errAt(path+"."+key, "message %q is posted later (%s)", target, sc.Messages[indexOfMessage(sc, target)].At)
+			case (a.Edit != "" || a.Delete != "") && a.User != "" && a.User != sc.Messages[indexOfMessage(sc, target)].User:
+				p.errAt(path+".user", "only the author of %q (%s) can %s it, as in Slack", target, sc.Messages[indexOfMessage(sc, target)].User, key)
+			}
+		}
+		switch {
+		case a.Edit != "":
+			if strings.TrimSpace(a.Text) == "" {
+				p.errAt(path+".text", "is required: the edited text")
+			}
+			for _, mm := range mentionIDRE.FindAllStringSubmatch(a.Text, -1) {
+				if sc.slackIDs[mm[1]] == "" {
+					p.errAt(path+".text", "mentions <@%s>, who is no person or client contact", mm[1])
+				}
+			}
+		case a.React != "":
+			if a.User == "" {
+				p.errAt(path+".user", "is required: who reacts")
+			}
+			if a.Reaction == "" || strings.Contains(a.Reaction, ":") {
+				p.errAt(path+".reaction", "is required: an emoji name without colons, such as question")
+			}
+		case a.Press != "":
+			if a.User == "" {
+				p.errAt(path+".user", "is required: who presses the button")
+			}
+			if a.In != "" && sc.slackIDs[a.In] == "" && sc.channels[a.In] == "" {
+				p.errAt(path+".in", "no person, client, channel name or channel id %q", a.In)
+			}
+		}
+		if a.Text != "" && a.Edit == "" {
+			p.errAt(path+".text", "only goes with edit")
+		}
+		if a.Reaction != "" && a.React == "" {
+			p.errAt(path+".reaction", "only goes with react")
+		}
+		if (a.In != "" || a.Containing != "") && a.Press == "" {
+			p.errAt(path, "in and containing only go with press")
+		}
+	}
 }
 
 // checkID checks an id and that taken (what each id names) does not hold

@@ -5,24 +5,25 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/liaisonhq/liaison/clock"
 )
 
 // Limiter keeps Sheets writes under Google's quota (per user and per
 // project, per minute) for every spreadsheet Liaison writes: one Limiter
-// is shared by all clients. It waits before a write rather than provoking
-// a 429, and after a 429 it holds that user's writes for the server's
-// Retry-After so that other spreadsheets do not hit the same wall.
+// is shared by all clients. Google counts requests per minute, so the
+// Limiter allows at most that many writes in any minute — a burst up to
+// the quota goes out at once, the next write waits until the oldest of
+// them is a minute old — rather than provoking a 429. After a 429 it holds
+// that user's writes for the server's Retry-After, so that other
+// spreadsheets do not hit the same wall.
 type Limiter struct {
-	clk     clock.Clock
-	perUser rate.Limit
-	burst   int
+	clk        clock.Clock
+	perUser    int
+	perProject int
 
 	mu      sync.Mutex
-	project *rate.Limiter
-	users   map[string]*rate.Limiter
+	project []time.Time            // start times of the last writes, oldest first
+	users   map[string][]time.Time // the same per user
 	paused  map[string]time.Time
 }
 
@@ -33,43 +34,51 @@ func NewLimiter(perUser, perProject int, clk clock.Clock) *Limiter {
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	perUser, perProject = max(perUser, 1), max(perProject, 1)
-	// A small burst lets a spreadsheet's two or three writes go out
-	// together while keeping any minute near the quota.
-	burst := max(1, perUser/12)
-	return &Limiter{clk: clk, perUser: rate.Limit(float64(perUser) / 60), burst: burst,
-		project: rate.NewLimiter(rate.Limit(float64(perProject)/60), max(1, perProject/12)),
-		users:   map[string]*rate.Limiter{}, paused: map[string]time.Time{}}
+	return &Limiter{clk: clk, perUser: max(perUser, 1), perProject: max(perProject, 1),
+		users: map[string][]time.Time{}, paused: map[string]time.Time{}}
 }
 
-// Wait blocks until user may send one write, or ctx ends.
+// Wait blocks until user may send one write, or ctx ends, and counts the
+// write.
 func (l *Limiter) Wait(ctx context.Context, user string) error {
-	l.mu.Lock()
-	now := l.clk.Now()
-	ul := l.users[user]
-	if ul == nil {
-		ul = rate.NewLimiter(l.perUser, l.burst)
-		l.users[user] = ul
-	}
-	ru, rp := ul.ReserveN(now, 1), l.project.ReserveN(now, 1)
-	delay := max(ru.DelayFrom(now), rp.DelayFrom(now))
-	if until := l.paused[user]; until.After(now) {
-		delay = max(delay, until.Sub(now))
-	}
-	l.mu.Unlock()
-	if delay <= 0 {
-		return nil
-	}
-	select {
-	case <-l.clk.After(delay):
-		return nil
-	case <-ctx.Done():
+	for {
 		l.mu.Lock()
-		ru.CancelAt(l.clk.Now())
-		rp.CancelAt(l.clk.Now())
+		now := l.clk.Now()
+		wait := max(l.untilFree(l.users[user], l.perUser, now), l.untilFree(l.project, l.perProject, now))
+		if until := l.paused[user]; until.After(now) {
+			wait = max(wait, until.Sub(now))
+		}
+		if wait <= 0 {
+			l.users[user] = record(l.users[user], l.perUser, now)
+			l.project = record(l.project, l.perProject, now)
+			l.mu.Unlock()
+			return nil
+		}
 		l.mu.Unlock()
-		return ctx.Err()
+		select {
+		case <-l.clk.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
+}
+
+// untilFree is how long until a window holding sent (oldest first) has
+// room for one more write.
+func (l *Limiter) untilFree(sent []time.Time, limit int, now time.Time) time.Duration {
+	if len(sent) < limit {
+		return 0
+	}
+	return sent[len(sent)-limit].Add(time.Minute).Sub(now)
+}
+
+// record adds a write at now, keeping only the last limit.
+func record(sent []time.Time, limit int, now time.Time) []time.Time {
+	sent = append(sent, now)
+	if len(sent) > limit {
+		sent = append(sent[:0], sent[len(sent)-limit:]...)
+	}
+	return sent
 }
 
 // Pause holds user's writes for d, after Sheets answered 429.

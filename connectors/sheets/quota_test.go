@@ -60,31 +60,37 @@ func waitForWaiter(t *testing.T, e *env) {
 	}
 }
 
-// TestLimiterSpacesWrites: with 60 writes a minute and a burst of 5, the
-// sixth write of a burst waits a second, and the project limit binds
-// across users.
-func TestLimiterSpacesWrites(t *testing.T) {
+// TestLimiterKeepsAMinutesQuota: with 60 writes a minute, 60 go out at
+// once and the 61st waits until the first is a minute old; a pause after
+// 429 holds the user's writes, and a cancelled wait returns.
+func TestLimiterKeepsAMinutesQuota(t *testing.T) {
 	e := newEnv(t, sheetsfake.Options{})
 	l := sheets.NewLimiter(60, 300, e.clk)
 	ctx := context.Background()
-	for i := range 5 {
+	for i := range 60 {
 		if err := l.Wait(ctx, "u"); err != nil {
 			t.Fatalf("write %d: %v", i, err)
 		}
+		e.clk.Advance(100 * time.Millisecond)
 	}
 	done := make(chan error, 1)
 	go func() { done <- l.Wait(ctx, "u") }()
 	waitForWaiter(t, e)
+	e.clk.Advance(50 * time.Second) // 56 s after the first write
 	select {
 	case <-done:
-		t.Fatal("the sixth write did not wait")
+		t.Fatal("the 61st write went out within the minute")
 	default:
 	}
-	e.clk.Advance(time.Second)
+	waitForWaiter(t, e)
+	e.clk.Advance(5 * time.Second)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	// A pause after 429 holds the user's writes.
+	// Another user has a quota of their own, within the project's.
+	if err := l.Wait(ctx, "v"); err != nil {
+		t.Fatal(err)
+	}
 	l.Pause("u", 10*time.Second)
 	cctx, cancel := context.WithCancel(ctx)
 	go func() { done <- l.Wait(cctx, "u") }()

@@ -97,6 +97,7 @@ type evaluation struct {
 	owner   map[string]int // project key → index into in.Clients (enabled clients only)
 	today   []int          // per client: today's day number in the client's zone
 	days    map[*hours.Calendar]*workdays
+	former  map[string][]string // due date → FormerKinds of its findings
 }
 
 func newEvaluation(in Input, now time.Time) *evaluation {
@@ -107,6 +108,7 @@ func newEvaluation(in Input, now time.Time) *evaluation {
 		owner:   make(map[string]int),
 		today:   make([]int, len(in.Clients)),
 		days:    make(map[*hours.Calendar]*workdays),
+		former:  make(map[string][]string),
 	}
 	order := make([]int, len(in.Clients))
 	for i := range order {

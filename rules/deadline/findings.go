@@ -9,8 +9,9 @@ import (
 	"github.com/liaisonhq/liaison/rules"
 )
 
-// Finding kinds. A finding's key is built from the kind plus, for dated
-// kinds, the due date ("due_soon:2026-11-28"), so moving the due date
+// Finding kinds. A dated finding's key is built from the due date alone
+// ("due:2026-11-28"), not the kind: a task due soon that becomes overdue at
+// midnight is one finding that got worse, while moving the due date
 // resolves the old finding and opens a new one.
 const (
 	KindDueSoon   = "due_soon"    // open, not overdue, due within warn_before_days working days
@@ -69,11 +70,11 @@ func (e *evaluation) finding(v verdict) rules.Finding {
 	case kindNoDueDate:
 		title = t.Key + " is in progress without a due date"
 	case kindDueSoon:
-		keyKind += ":" + t.DueDate
+		keyKind = "due:" + t.DueDate
 		title = t.Key + " is due " + t.DueDate
 		fields[FieldWorkingDaysLeft] = strconv.Itoa(v.workingDays)
 	case kindOverdue:
-		keyKind += ":" + t.DueDate
+		keyKind = "due:" + t.DueDate
 		title = t.Key + " is overdue (due " + t.DueDate + ")"
 		fields[FieldDaysOverdue] = strconv.Itoa(v.daysOverdue)
 		fields[FieldWorkingDaysOverdue] = strconv.Itoa(v.workingDays)
@@ -91,16 +92,34 @@ func (e *evaluation) finding(v verdict) rules.Finding {
 		}
 	}
 	return rules.Finding{
-		Key:       rules.Key(RuleName, c.ID, subj, keyKind),
-		Rule:      RuleName,
-		ClientID:  c.ID,
-		Subject:   subj,
-		Severity:  v.severity,
-		Title:     title,
-		Fields:    fields,
-		FirstSeen: e.now,
-		LastSeen:  e.now,
+		Key:         rules.Key(RuleName, c.ID, subj, keyKind),
+		Rule:        RuleName,
+		ClientID:    c.ID,
+		Subject:     subj,
+		Severity:    v.severity,
+		Title:       title,
+		Fields:      fields,
+		FirstSeen:   e.now,
+		LastSeen:    e.now,
+		FormerKinds: e.formerKinds(v.kind, t.DueDate),
 	}
+}
+
+// formerKinds are the kinds earlier versions keyed a dated finding by, when
+// the stage (due soon, overdue) was part of the key: installations
+// upgraded with such findings open keep them, rather than hearing they
+// were resolved. Tasks share few due dates, so one slice per date serves
+// every finding.
+func (e *evaluation) formerKinds(k kind, due string) []string {
+	if k == kindNoDueDate {
+		return nil
+	}
+	if f, ok := e.former[due]; ok {
+		return f
+	}
+	f := []string{KindDueSoon + ":" + due, KindOverdue + ":" + due}
+	e.former[due] = f
+	return f
 }
 
 // sorted orders findings by client, then key. It sorts indexes rather than

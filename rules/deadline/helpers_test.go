@@ -1,6 +1,7 @@
 package deadline
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -93,12 +94,18 @@ func summarize(t *testing.T, fs []rules.Finding, now time.Time) []got {
 	t.Helper()
 	var out []got
 	for _, f := range fs {
-		kind := f.Fields[FieldKind]
+		kind, keyKind := f.Fields[FieldKind], f.Fields[FieldKind]
+		subj := rules.Subject{Kind: rules.SubjectTask, ID: f.Subject.ID}
 		if d := f.Fields[FieldDueDate]; d != "" {
 			kind += ":" + d
+			keyKind = "due:" + d
+			// Keys of earlier versions, kind included, stay recognisable.
+			if former := []string{KindDueSoon + ":" + d, KindOverdue + ":" + d}; !slices.Equal(f.FormerKinds, former) {
+				t.Errorf("%s: former kinds %v, want %v", f.Subject.ID, f.FormerKinds, former)
+			}
 		}
-		if want := rules.Key(RuleName, f.ClientID, rules.Subject{Kind: rules.SubjectTask, ID: f.Subject.ID}, kind); f.Key != want {
-			t.Errorf("%s: key %s, want %s (kind %q)", f.Subject.ID, f.Key, want, kind)
+		if want := rules.Key(RuleName, f.ClientID, subj, keyKind); f.Key != want {
+			t.Errorf("%s: key %s, want %s (kind %q)", f.Subject.ID, f.Key, want, keyKind)
 		}
 		if f.Rule != RuleName || f.Subject.Kind != rules.SubjectTask || f.Fields[FieldTaskKey] != f.Subject.ID {
 			t.Errorf("%s: rule %q, subject %+v, task_key %q", f.Subject.ID, f.Rule, f.Subject, f.Fields[FieldTaskKey])

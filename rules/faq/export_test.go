@@ -9,15 +9,23 @@ type TuneParams struct {
 	SharedPooled, SharedStrong        bool
 	CoverAnswers                      bool
 	TopK                              int
+	ActPenalty, NegMargin, NoneMargin float64
+	ShortTerms                        int
+	CalGamma, CalRef, CalMax          float64
 }
 
 // DefaultTuneParams returns the shipped parameters.
 func DefaultTuneParams() TuneParams {
 	p := defaultParams()
-	return TuneParams{K1: p.k1, B: p.b, ExampleSide: p.exampleSide, ExampleWeight: p.exampleWeight, MinShared: p.minShared, RivalPenalty: p.rivalPenalty, WeakWeight: p.weakWeight, SharedPooled: p.sharedPooled, SharedStrong: p.sharedStrong, CoverAnswers: p.coverAnswers, TopK: p.topK}
+	return TuneParams{K1: p.k1, B: p.b, ExampleSide: p.exampleSide, ExampleWeight: p.exampleWeight, MinShared: p.minShared,
+		RivalPenalty: p.rivalPenalty, WeakWeight: p.weakWeight, SharedPooled: p.sharedPooled, SharedStrong: p.sharedStrong,
+		CoverAnswers: p.coverAnswers, TopK: p.topK, ActPenalty: p.actPenalty, NegMargin: p.negMargin, NoneMargin: p.noneMargin, ShortTerms: p.shortTerms, CalGamma: p.calGamma, CalRef: p.calRef, CalMax: p.calMax}
 }
 
 // NewTunedIndex is NewIndex with other parameters.
-func NewTunedIndex(entries []Entry, t TuneParams) *Index {
-	return newIndex(entries, params{k1: t.K1, b: t.B, exampleSide: t.ExampleSide, exampleWeight: t.ExampleWeight, minShared: t.MinShared, rivalPenalty: t.RivalPenalty, weakWeight: t.WeakWeight, sharedPooled: t.SharedPooled, sharedStrong: t.SharedStrong, coverAnswers: t.CoverAnswers, topK: t.TopK})
+func NewTunedIndex(entries []Entry, t TuneParams, synonyms ...[]string) *Index {
+	return newIndex(entries, params{k1: t.K1, b: t.B, exampleSide: t.ExampleSide, exampleWeight: t.ExampleWeight,
+		minShared: t.MinShared, rivalPenalty: t.RivalPenalty, weakWeight: t.WeakWeight, sharedPooled: t.SharedPooled,
+		sharedStrong: t.SharedStrong, coverAnswers: t.CoverAnswers, topK: t.TopK, actPenalty: t.ActPenalty,
+		negMargin: t.NegMargin, noneMargin: t.NoneMargin, shortTerms: t.ShortTerms, calGamma: t.CalGamma, calRef: t.CalRef, calMax: t.CalMax}, synonyms)
 }

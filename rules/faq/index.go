@@ -2,17 +2,14 @@ package faq
 
 import (
 	"math"
-	"math/bits"
-	"slices"
 	"strings"
 
 	"github.com/liaisonhq/liaison/connectors"
 )
 
-// params are the matcher's tunable constants. They were chosen on the
-// odd-numbered lines of the labelled questions in testdata and checked on
-// the even-numbered ones (see docs/FAQ.md and eval_test.go); a struct
-// rather than constants so that the tuning test can sweep them.
+// params are the matcher's tunable constants, chosen on the labelled
+// tuning messages in testdata (docs/FAQ.md, eval_test.go, tune_test.go); a
+// struct rather than constants so that the tuning tests can vary them.
 type params struct {
 	// k1 and b are BM25's: the usual k1, and a length normalisation a
 	// little below the usual 0.75 because example questions are all short
@@ -56,6 +53,29 @@ type params struct {
 	// examples match is a safer bet than one whose single short example
 	// happens to share two words with the question.
 	topK int
+	// actPenalty is the share of an example's score lost when the message
+	// and the example do different things: a request against a question
+	// ("pause the campaign" against "why did the campaign stop?"), or a
+	// why-question against a when-question.
+	actPenalty float64
+	// negMargin: an entry is dropped when one of its negative phrasings
+	// scores at least its best own example's score minus negMargin.
+	negMargin float64
+	// shortTerms: a message with at most this many strong terms may match
+	// an entry through one shared term, if no other entry has that term
+	// (0 turns the rule off).
+	shortTerms int
+	// noneMargin: an entry is dropped when a shipped near miss (a topic
+	// bases rarely cover) scores at least its best example's score plus
+	// noneMargin; 1 or more turns near misses off.
+	noneMargin float64
+	// calGamma and calRef calibrate an entry's score by how well its own
+	// phrasings match each other (see selfRef): the score is multiplied by
+	// (calRef / ref)^calGamma. 0 turns calibration off.
+	calGamma, calRef float64
+	// calMax bounds the calibration factor: an entry whose phrasings
+	// share almost nothing has no reliable reference.
+	calMax float64
 }
 
 // defaultParams are the chosen values.
@@ -70,6 +90,13 @@ func defaultParams() params {
 		weakWeight:    1,
 		coverAnswers:  true,
 		topK:          3,
+		actPenalty:    0.25,
+		negMargin:     0,
+		shortTerms:    2,
+		noneMargin:    0,
+		calGamma:      0.5,
+		calRef:        0.5,
+		calMax:        2,
 	}
 }
 
@@ -78,7 +105,12 @@ func defaultParams() params {
 type Entry struct {
 	ID        string
 	Questions map[connectors.Language][]string
-	Answers   map[connectors.Language]string
+	// Not are phrasings that look like the entry's but are not about it
+	// ("can you add a TikTok campaign?" for an entry on launching Google
+	// Ads campaigns): a message closer to one of them than to the entry's
+	// own phrasings does not get the entry.
+	Not     map[connectors.Language][]string
+	Answers map[connectors.Language]string
 }
 
 // Match is one entry's score for a question.
@@ -101,6 +133,10 @@ type Index struct {
 	p       params
 	langs   map[connectors.Language]*langIndex
 	pooled  map[connectors.Language]*langIndex
+	// canon maps a stem to its synonym group's first stem, per language.
+	canon map[connectors.Language]map[string]string
+	// refs are the entries' self-references per language (selfRefs).
+	refs map[connectors.Language]map[int]float64
 }
 
 type langIndex struct {
@@ -115,6 +151,10 @@ type langIndex struct {
 	weak       map[string]bool // stems of weak words
 	// examples counts each entry's example questions in this language.
 	examples map[int]int
+	// owners counts the entries whose documents hold a term.
+	owners map[string]int
+	// positives counts the documents that are not negative phrasings.
+	positives int
 }
 
 type posting struct {
@@ -128,31 +168,52 @@ type doc struct {
 	tf    map[string]int
 	len   int
 	self  float64 // BM25 of the document against itself
+	act   Act
+	neg   bool // a "not:" phrasing
 }
 
-// NewIndex indexes entries' example questions per language.
-func NewIndex(entries []Entry) *Index {
-	return newIndex(entries, defaultParams())
+// NewIndex indexes entries' example questions per language. Each synonym
+// group is a list of words meaning the same to the agency's clients
+// ("лиды", "заявки", "обращения"); the shipped domain groups (Synonyms)
+// always apply, and the groups given here are added to them.
+func NewIndex(entries []Entry, synonyms ...[]string) *Index {
+	return newIndex(entries, defaultParams(), synonyms)
 }
 
-func newIndex(entries []Entry, p params) *Index {
-	ix := &Index{entries: entries, p: p, langs: map[connectors.Language]*langIndex{}, pooled: map[connectors.Language]*langIndex{}}
+func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
+	ix := &Index{entries: entries, p: p, langs: map[connectors.Language]*langIndex{},
+		pooled: map[connectors.Language]*langIndex{}, canon: synonymMap(append(Synonyms(), synonyms...))}
+	near := nearMissPhrasings()
 	for _, lang := range connectors.Languages() {
 		var qs, ps []doc
 		for ei, e := range entries {
 			pool := doc{entry: ei, tf: map[string]int{}}
 			for _, q := range e.Questions[lang] {
-				d := newDoc(ei, q, lang)
+				d := ix.newDoc(ei, q, lang)
 				if d.len > 0 {
 					qs = append(qs, d)
 				}
-				pool.add(q, lang)
+				ix.addText(&pool, q, lang)
+			}
+			for _, q := range e.Not[lang] {
+				if d := ix.newDoc(ei, q, lang); d.len > 0 {
+					d.neg = true
+					qs = append(qs, d)
+				}
 			}
 			if p.coverAnswers {
-				pool.add(e.Answers[lang], lang)
+				ix.addText(&pool, e.Answers[lang], lang)
 			}
 			if pool.len > 0 {
 				ps = append(ps, pool)
+			}
+		}
+		// "None of these": the shipped near misses, as the negative
+		// phrasings of an entry past the last.
+		for _, q := range near[lang] {
+			if d := ix.newDoc(len(entries), q, lang); d.len > 0 && p.noneMargin < 1 {
+				d.neg = true
+				qs = append(qs, d)
 			}
 		}
 		if li := newLangIndex(qs, p, lang); li != nil {
@@ -162,38 +223,90 @@ func newIndex(entries []Entry, p params) *Index {
 			ix.pooled[lang] = li
 		}
 	}
+	ix.refs = map[connectors.Language]map[int]float64{}
+	for lang := range ix.langs {
+		ix.refs[lang] = ix.selfRefs(lang)
+	}
 	return ix
 }
 
-func newDoc(entry int, text string, lang connectors.Language) doc {
-	d := doc{entry: entry, text: text, tf: map[string]int{}}
-	d.add(text, lang)
+func (ix *Index) newDoc(entry int, text string, lang connectors.Language) doc {
+	d := doc{entry: entry, text: text, tf: map[string]int{}, act: SpeechAct(text, lang)}
+	ix.addText(&d, text, lang)
 	return d
 }
 
-func (d *doc) add(text string, lang connectors.Language) {
+func (ix *Index) addText(d *doc, text string, lang connectors.Language) {
 	for _, w := range strings.Fields(Normalize(text)) {
 		for _, t := range wordTerms(w, lang) {
-			d.tf[t]++
+			d.tf[ix.canonical(t, lang)]++
 			d.len++
 		}
 	}
+}
+
+// canonical returns the term that stands for t's synonym group.
+func (ix *Index) canonical(t string, lang connectors.Language) string {
+	if c, ok := ix.canon[lang][t]; ok {
+		return c
+	}
+	return t
+}
+
+// Terms returns the distinct terms of text in lang as the index sees
+// them: Terms with each synonym replaced by its group's first word.
+func (ix *Index) Terms(text string, lang connectors.Language) []string {
+	return ix.termsOf(Normalize(text), lang)
+}
+
+func (ix *Index) termsOf(norm string, lang connectors.Language) []string {
+	raw := termsOf(norm, lang)
+	out := raw[:0:0]
+	seen := make(map[string]bool, len(raw))
+	for _, t := range raw {
+		c := ix.canonical(t, lang)
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func newLangIndex(docs []doc, p params, lang connectors.Language) *langIndex {
 	if len(docs) == 0 {
 		return nil
 	}
-	li := &langIndex{p: p, weak: weakStems(lang), docs: docs, df: map[string]int{}, post: map[string][]posting{}, examples: map[int]int{}}
+	li := &langIndex{p: p, weak: weakStems(lang), docs: docs, df: map[string]int{}, post: map[string][]posting{},
+		examples: map[int]int{}, owners: map[string]int{}}
 	total := 0
+	owned := map[string]map[int]bool{}
+	// Negative phrasings are scored like examples but do not shape the
+	// statistics: the entries' scores stay what they are without them.
+	positives := 0
 	for _, d := range docs {
+		if d.neg {
+			continue
+		}
+		positives++
 		for t := range d.tf {
 			li.df[t]++
+			if owned[t] == nil {
+				owned[t] = map[int]bool{}
+			}
+			owned[t][d.entry] = true
 		}
 		total += d.len
 		li.examples[d.entry]++
 	}
-	li.avgLen = float64(total) / float64(len(li.docs))
+	if positives == 0 {
+		return nil
+	}
+	li.positives = positives
+	for t, es := range owned {
+		li.owners[t] = len(es)
+	}
+	li.avgLen = float64(total) / float64(positives)
 	for i, d := range docs {
 		for t, n := range d.tf {
 			li.post[t] = append(li.post[t], posting{doc: int32(i), tfw: li.tfPart(n, float64(d.len))})
@@ -223,7 +336,7 @@ func (ix *Index) Entry(id string) (Entry, bool) {
 }
 
 func (li *langIndex) idfOf(df int) float64 {
-	n := float64(len(li.docs))
+	n := float64(li.positives)
 	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
 }
 
@@ -243,186 +356,4 @@ func (li *langIndex) tfPart(tf int, length float64) float64 {
 	f := float64(tf)
 	k1, b := li.p.k1, li.p.b
 	return f * (k1 + 1) / (f + k1*(1-b+b*length/li.avgLen))
-}
-
-// Match scores text (a question in lang) against every entry and returns
-// at most n entries with a positive score, best first.
-//
-// The score is BM25 normalised like a cosine: BM25(q, d) divided by the
-// geometric mean of the question's and the example's BM25 against
-// themselves. Raw BM25 grows with the idf scale, which depends on the size
-// of each language's base and on how many words the question has; the
-// ratio does not, so one threshold holds for ru, uk and en. Words of the
-// question no example contains count in its self-score at the highest idf,
-// so a question that is mostly about something else scores low even if it
-// shares a word with an example.
-func (ix *Index) Match(text string, lang connectors.Language, n int) []Match {
-	return ix.MatchTerms(Terms(text, lang), lang, n)
-}
-
-// MatchTerms is Match on terms already computed by Terms.
-func (ix *Index) MatchTerms(terms []string, lang connectors.Language, n int) []Match {
-	li := ix.langs[lang]
-	if li == nil || len(terms) == 0 || n <= 0 {
-		return nil
-	}
-	qSelf := 0.0
-	for _, t := range terms {
-		qSelf += li.idf(t) * li.tfPart(1, float64(len(terms)))
-	}
-	// Dense accumulators: a question touches a fair share of a small
-	// base, and slices beat maps at that.
-	raw := make([]float64, len(li.docs))
-	touched := make([]int32, 0, 64)
-	hits := make([]uint64, len(ix.entries)) // bit i: the entry has terms[i]
-	shared := li
-	if pl := ix.pooled[lang]; ix.p.sharedPooled && pl != nil {
-		shared = pl
-	}
-	for ti, t := range terms {
-		w := li.idf(t)
-		bit := uint64(1) << (ti % 64)
-		for _, p := range li.post[t] {
-			if raw[p.doc] == 0 {
-				touched = append(touched, p.doc)
-			}
-			raw[p.doc] += w * p.tfw
-		}
-		if ix.p.sharedStrong && li.weak[t] {
-			continue
-		}
-		for _, p := range shared.post[t] {
-			hits[shared.docs[p.doc].entry] |= bit
-		}
-	}
-	best := make([]int32, len(ix.entries))
-	score := make([]float64, len(ix.entries))
-	for i := range best {
-		best[i] = -1
-	}
-	k := max(ix.p.topK, 1)
-	var tops []float64 // k best example scores per entry, when k > 1
-	if k > 1 {
-		tops = make([]float64, k*len(ix.entries))
-	}
-	for _, di := range touched {
-		d := &li.docs[di]
-		r := raw[di]
-		s := math.Pow(r/d.self, ix.p.exampleSide) * math.Pow(r/qSelf, 1-ix.p.exampleSide)
-		if s > 1 {
-			s = 1
-		}
-		if tops != nil {
-			insertTop(tops[d.entry*k:(d.entry+1)*k], s)
-		}
-		if b := best[d.entry]; b < 0 || s > score[d.entry] || (s == score[d.entry] && r > raw[b]) {
-			best[d.entry], score[d.entry] = di, s
-		}
-	}
-	if tops != nil {
-		for ei := range score {
-			sum := 0.0
-			for _, v := range tops[ei*k : (ei+1)*k] {
-				sum += v
-			}
-			// An entry with fewer than k examples is not held to
-			// agreement it cannot show.
-			score[ei] = sum / float64(max(1, min(k, li.examples[ei])))
-		}
-	}
-	var cov []float64
-	if pl := ix.pooled[lang]; pl != nil {
-		cov = pl.coverage(terms, len(ix.entries))
-	}
-	var out []Match
-	for ei, b := range best {
-		if b < 0 || bits.OnesCount64(hits[ei]) < ix.p.minShared {
-			continue
-		}
-		s := score[ei]
-		if cov != nil {
-			s = ix.p.exampleWeight*s + (1-ix.p.exampleWeight)*cov[ei]
-		}
-		out = append(out, Match{EntryID: ix.entries[ei].ID, Score: s, BM25: raw[b], Example: li.docs[b].text})
-	}
-	ix.penaliseRivals(out)
-	slices.SortFunc(out, func(a, b Match) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return strings.Compare(a.EntryID, b.EntryID)
-	})
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
-}
-
-// insertTop keeps top, sorted best first, as the len(top) best of the
-// scores seen and s.
-func insertTop(top []float64, s float64) {
-	for i, v := range top {
-		if s > v {
-			copy(top[i+1:], top[i:len(top)-1])
-			top[i] = s
-			return
-		}
-	}
-}
-
-// penaliseRivals takes rivalPenalty times the best other entry's score off
-// each entry's score. The best entry stays best, since the others lose its
-// score, the highest.
-func (ix *Index) penaliseRivals(ms []Match) {
-	if ix.p.rivalPenalty == 0 || len(ms) < 2 {
-		return
-	}
-	top, second := 0, -1.0
-	for i, m := range ms[1:] {
-		switch {
-		case m.Score > ms[top].Score:
-			top, second = i+1, ms[top].Score
-		case m.Score > second:
-			second = m.Score
-		}
-	}
-	first := ms[top].Score
-	for i := range ms {
-		rival := first
-		if i == top {
-			rival = second
-		}
-		ms[i].Score = max(0, ms[i].Score-ix.p.rivalPenalty*rival)
-	}
-}
-
-// coverage returns, per entry, the idf-weighted share of the question's
-// terms that the entry's pooled document (examples and answer) contains.
-func (li *langIndex) coverage(terms []string, entries int) []float64 {
-	out := make([]float64, entries)
-	tot := 0.0
-	for _, t := range terms {
-		w := li.idf(t)
-		tot += w
-		for _, p := range li.post[t] {
-			out[li.docs[p.doc].entry] += w
-		}
-	}
-	for i := range out {
-		out[i] /= tot
-	}
-	return out
-}
-
-// Best returns the best entry for text in lang if its score reaches
-// threshold.
-func (ix *Index) Best(text string, lang connectors.Language, threshold float64) (Match, bool) {
-	ms := ix.Match(text, lang, 1)
-	if len(ms) == 0 || ms[0].Score < threshold {
-		return Match{}, false
-	}
-	return ms[0], true
 }

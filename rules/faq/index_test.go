@@ -60,7 +60,7 @@ func TestMatchScoreIsNormalised(t *testing.T) {
 	// One example's score, not averaged with the entry's others (topK 1).
 	p := defaultParams()
 	p.topK = 1
-	ix := newIndex(sanityBase(), p)
+	ix := newIndex(sanityBase(), p, nil)
 	// The example itself scores 1 (within rounding); extra unknown words
 	// lower the score; a language without examples matches nothing.
 	exact := ix.Match("Where can I see the report?", en, 1)
@@ -74,11 +74,11 @@ func TestMatchScoreIsNormalised(t *testing.T) {
 	if ms := ix.Match("Коли буде звіт?", uk, 1); len(ms) != 0 {
 		t.Errorf("no uk examples, yet %+v", ms)
 	}
-	if ms := ix.Match("report?", en, 1); len(ms) != 0 {
-		t.Errorf("one shared word matched %+v; two are needed", ms)
+	if ms := ix.Match("report for our new Lisbon franchise?", en, 1); len(ms) != 0 {
+		t.Errorf("one shared word in a longer message matched %+v; two are needed", ms)
 	}
-	if _, ok := ix.Best("Where can I see the report?", en, 1.01); ok {
-		t.Error("Best passed a threshold above every score")
+	if _, ok := ix.Assess("Where can I see the report?", en, 1).Suggestion(1.01); ok {
+		t.Error("a suggestion passed a threshold above every score")
 	}
 }
 
@@ -126,7 +126,7 @@ func TestMatchAveragesAnEntrysBestExamples(t *testing.T) {
 	}
 	one := defaultParams()
 	one.topK = 1
-	if s := score(newIndex(entries, one).Match(q, en, 2), "task-status"); s < threshold {
+	if s := score(newIndex(entries, one, nil).Match(q, en, 2), "task-status"); s < threshold {
 		t.Errorf("with the best example alone task-status scored %.3f; the test needs it above %.2f to mean anything", s, threshold)
 	}
 }
@@ -213,5 +213,70 @@ func TestGroupUnmatched(t *testing.T) {
 	}
 	if len(GroupUnmatched(qs, 4)) != 0 {
 		t.Error("groups below the minimum were returned")
+	}
+}
+
+// TestShortMessageMatchesOnOneRareWord checks the short-message rule: a
+// message of one or two content words may match through a single word
+// only one entry has; a word several entries share is not enough, nor is
+// a single shared word in a longer message.
+func TestShortMessageMatchesOnOneRareWord(t *testing.T) {
+	base := append(sanityBase(), Entry{ID: "invoice-report", Questions: map[connectors.Language][]string{
+		en: {"Is the invoice in the report?", "Where is the invoice report?"}}})
+	ix := NewIndex(base)
+	if ms := ix.Match("budget?", en, 1); len(ms) != 1 || ms[0].EntryID != "budget" {
+		t.Errorf("Match(budget?) = %+v, want the budget entry (its word alone)", ms)
+	}
+	if ms := ix.Match("report?", en, 1); len(ms) != 0 {
+		t.Errorf("Match(report?) = %+v; the word belongs to two entries, so nothing", ms)
+	}
+	if ms := ix.Match("our budget for the franchise launch in Lisbon?", en, 1); len(ms) != 0 {
+		t.Errorf("a longer message with one shared word matched %+v", ms)
+	}
+	p := defaultParams()
+	p.shortTerms = 0
+	if ms := newIndex(base, p, nil).Match("budget?", en, 1); len(ms) != 0 {
+		t.Errorf("with the rule off, one word matched %+v", ms)
+	}
+}
+
+// TestNegativePhrasingsStopALookalike: a message closer to an entry's not:
+// phrasing than to its own is not given the entry; without the negative it
+// would be.
+func TestNegativePhrasingsStopALookalike(t *testing.T) {
+	entry := Entry{ID: "campaign-status", Questions: map[connectors.Language][]string{en: {
+		"Are our ads running right now?", "Why did our ads stop running?", "Is the search campaign live?"}}}
+	// The shipped near misses off, so that only the entry's own negative
+	// can stop the match.
+	p := defaultParams()
+	p.noneMargin = 1
+	q := "Are you running Snapchat ads for anyone right now?"
+	if ms := newIndex([]Entry{entry}, p, nil).Match(q, en, 1); len(ms) == 0 {
+		t.Fatalf("without a negative %q matched nothing; the test needs a lookalike", q)
+	}
+	entry.Not = map[connectors.Language][]string{en: {"Do you run Snapchat ads?"}}
+	if ms := newIndex([]Entry{entry}, p, nil).Match(q, en, 1); len(ms) != 0 {
+		t.Errorf("with the negative: %+v", ms)
+	}
+	if ms := newIndex([]Entry{entry}, p, nil).Match("Are our search ads running right now?", en, 1); len(ms) != 1 {
+		t.Errorf("the entry's own question lost its match: %+v", ms)
+	}
+}
+
+// TestSynonymsJoinWords: a word of an agency synonym group matches the
+// entry written with another word of the group, and the shipped groups
+// apply without being given.
+func TestSynonymsJoinWords(t *testing.T) {
+	base := []Entry{{ID: "dashboard", Questions: map[connectors.Language][]string{en: {
+		"Where is the dashboard link?", "The dashboard does not load"}}},
+		{ID: "leads", Questions: map[connectors.Language][]string{ru: {"Заявки перестали приходить, почему?"}}}}
+	q := "Where is the scoreboard link?"
+	without := NewIndex(base).Match(q, en, 1)
+	with := NewIndex(base, []string{"dashboard", "scoreboard"}).Match(q, en, 1)
+	if len(with) != 1 || with[0].Score < 0.95 || (len(without) > 0 && without[0].Score > with[0].Score-0.2) {
+		t.Errorf("with the group %+v, without %+v; want ≈1 with it, far lower without", with, without)
+	}
+	if ms := NewIndex(base).Match("Лиды перестали приходить, почему?", ru, 1); len(ms) != 1 || ms[0].Score < 0.9 {
+		t.Errorf("shipped лиды/заявки: %+v", ms)
 	}
 }

@@ -45,7 +45,12 @@ func isLatin(word string) bool {
 // politeness that wrap most chat questions ("Добрый день, подскажите
 // пожалуйста"), which say nothing about what is asked.
 func Terms(text string, lang connectors.Language) []string {
-	words := strings.Fields(Normalize(text))
+	return termsOf(Normalize(text), lang)
+}
+
+// termsOf is Terms on normalised text.
+func termsOf(norm string, lang connectors.Language) []string {
+	words := strings.Fields(norm)
 	out := make([]string, 0, len(words))
 	seen := make(map[string]bool, len(words))
 	for _, w := range words {

@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-
-	"github.com/liaisonhq/liaison/connectors"
 )
 
 var (
@@ -17,9 +15,6 @@ var (
 	emojiRE = regexp.MustCompile(`:[a-z0-9_+'-]+:`)
 	// A bare URL that was not wrapped (pasted text, tests, the CLI).
 	bareURLRE = regexp.MustCompile(`(?i)\bhttps?://\S+`)
-	// An apostrophe between letters is part of a Ukrainian or English word
-	// (п'ять, об’єкт, don't): the word is joined rather than split.
-	apostropheRE = regexp.MustCompile(`(\pL)['’ʼ` + "`" + `](\pL)`)
 )
 
 // StripMarkup removes Slack markup (mentions, channel links, links, emoji
@@ -37,18 +32,27 @@ func StripMarkup(text string) string {
 // ё as е (Russian writers use both), apostrophes inside words dropped, and
 // everything but letters and digits turned into single spaces.
 func Normalize(text string) string {
-	text = StripMarkup(text)
+	return normalizeStripped(StripMarkup(text))
+}
+
+// normalizeStripped is Normalize on text whose markup is already gone.
+func normalizeStripped(text string) string {
 	text = strings.ToLower(text)
-	text = strings.ReplaceAll(text, "ё", "е")
-	text = apostropheRE.ReplaceAllString(text, "$1$2")
-	text = apostropheRE.ReplaceAllString(text, "$1$2") // overlapping pairs: "a'b'c"
+	rs := []rune(text)
 	var b strings.Builder
 	b.Grow(len(text))
 	space := true
-	for _, r := range text {
+	for i, r := range rs {
+		if r == 'ё' {
+			r = 'е'
+		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 			space = false
+			continue
+		}
+		// An apostrophe between letters is part of the word.
+		if isApostrophe(r) && i > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1]) {
 			continue
 		}
 		if !space {
@@ -59,91 +63,6 @@ func Normalize(text string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// DetectLanguage guesses the language of text: Latin script is English;
-// Cyrillic with і, ї, є or ґ is Ukrainian, with ы, э, ъ or ё Russian;
-// Cyrillic with none of those letters (short messages often have none)
-// takes fallback when that is ru or uk, else Russian. Brand names in Latin
-// inside Cyrillic text ("отчёт по Google Ads") do not flip it: Latin must
-// outnumber Cyrillic letters twice over.
-func DetectLanguage(text string, fallback connectors.Language) connectors.Language {
-	var latin, cyr, uk, ru int
-	for _, r := range strings.ToLower(StripMarkup(text)) {
-		switch {
-		case r >= 'a' && r <= 'z':
-			latin++
-		case r == 'і' || r == 'ї' || r == 'є' || r == 'ґ':
-			uk++
-			cyr++
-		case r == 'ы' || r == 'э' || r == 'ъ' || r == 'ё':
-			ru++
-			cyr++
-		case unicode.Is(unicode.Cyrillic, r):
-			cyr++
-		}
-	}
-	switch {
-	case cyr == 0 && latin == 0:
-		return fallback
-	case latin > 2*cyr:
-		return connectors.LanguageEnglish
-	case uk > ru:
-		return connectors.LanguageUkrainian
-	case ru > uk:
-		return connectors.LanguageRussian
-	case fallback == connectors.LanguageUkrainian:
-		return connectors.LanguageUkrainian
-	default:
-		return connectors.LanguageRussian
-	}
-}
-
-// questionStarts are words that make a sentence a question when it starts
-// with them, even without a question mark (chat writers often drop it).
-var questionStarts = map[string]bool{
-	// ru
-	"когда": true, "где": true, "как": true, "какой": true, "какая": true, "какие": true, "каких": true,
-	"какое": true, "каким": true, "почему": true, "зачем": true, "сколько": true, "что": true, "кто": true,
-	"кому": true, "чем": true, "куда": true, "откуда": true, "можно": true, "нельзя": true,
-	// uk
-	"коли": true, "де": true, "як": true, "який": true, "яка": true, "які": true, "яких": true, "яке": true,
-	"чому": true, "навіщо": true, "скільки": true, "що": true, "хто": true, "чи": true, "куди": true,
-	"звідки": true, "можна": true,
-	// en
-	"when": true, "where": true, "how": true, "what": true, "why": true, "which": true, "who": true,
-	"whom": true, "whose": true, "can": true, "could": true, "would": true, "will": true, "is": true,
-	"are": true, "do": true, "does": true, "did": true, "should": true,
-}
-
-// questionAnywhere are requests for information wherever they stand
-// ("Добрый день, подскажите, ...").
-var questionAnywhere = map[string]bool{
-	"подскажите": true, "подскажи": true, "скажите": true, "уточните": true, "объясните": true,
-	"підкажіть": true, "підкажи": true, "скажіть": true, "уточніть": true, "поясніть": true,
-	"wondering": true, "clarify": true, "explain": true,
-}
-
-// IsQuestion reports whether text reads as a question in ru, uk or en: it
-// has a question mark outside links, a sentence starts with a question
-// word, it asks to be told something ("подскажите", "wondering"), or it
-// carries the Russian particle "ли" ("есть ли", "будет ли").
-func IsQuestion(text string) bool {
-	text = StripMarkup(text)
-	if strings.ContainsAny(text, "?？¿") {
-		return true
-	}
-	for _, s := range strings.FieldsFunc(text, func(r rune) bool { return r == '.' || r == '!' || r == '\n' || r == ';' }) {
-		words := strings.Fields(Normalize(s))
-		if len(words) == 0 {
-			continue
-		}
-		if questionStarts[words[0]] {
-			return true
-		}
-		for i, w := range words {
-			if questionAnywhere[w] || (w == "ли" && i > 0) {
-				return true
-			}
-		}
-	}
-	return false
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '’' || r == 'ʼ' || r == '`'
 }

@@ -1,7 +1,10 @@
 package faq
 
 import (
+	"errors"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/liaisonhq/liaison/connectors"
@@ -30,7 +33,10 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
-func TestIsQuestion(t *testing.T) {
+// TestAsks checks which messages ask something (a question or a request)
+// and so are matched at all: question marks outside links, question words,
+// "подскажите", "ли", requests; not thanks and statements.
+func TestAsks(t *testing.T) {
 	tests := []struct {
 		in   string
 		want bool
@@ -53,8 +59,8 @@ func TestIsQuestion(t *testing.T) {
 		{"See https://example.com/?a=b", false},
 	}
 	for _, tt := range tests {
-		if got := IsQuestion(tt.in); got != tt.want {
-			t.Errorf("IsQuestion(%q) = %v, want %v", tt.in, got, tt.want)
+		if got := SpeechAct(tt.in, DetectLanguage(tt.in, "")) != ActNone; got != tt.want {
+			t.Errorf("%q asks: %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }
@@ -67,7 +73,11 @@ func TestDetectLanguage(t *testing.T) {
 	}{
 		{"Когда будет отчёт?", connectors.LanguageUkrainian, connectors.LanguageRussian},
 		{"Коли буде звіт?", connectors.LanguageRussian, connectors.LanguageUkrainian},
-		{"Как там дела с рекламой?", connectors.LanguageUkrainian, connectors.LanguageUkrainian}, // no telling letter
+		{"Как там дела с рекламой?", connectors.LanguageUkrainian, connectors.LanguageRussian}, // no telling letter, Russian words
+		{"Так, дякую", connectors.LanguageUkrainian, connectors.LanguageUkrainian},
+		{"Скиньте отчет за прошлый месяц", connectors.LanguageUkrainian, connectors.LanguageRussian},
+		{"Скиньте звіт за минулий місяць", connectors.LanguageRussian, connectors.LanguageUkrainian},
+		{"ок", connectors.LanguageUkrainian, connectors.LanguageUkrainian}, // says nothing: the prior
 		{"Как там дела с рекламой?", connectors.LanguageEnglish, connectors.LanguageRussian},
 		{"Когда отчёт по Google Ads и Search Console?", connectors.LanguageEnglish, connectors.LanguageRussian},
 		{"When is the report ready?", connectors.LanguageRussian, connectors.LanguageEnglish},
@@ -130,5 +140,68 @@ func TestTermsDropNoise(t *testing.T) {
 	}
 	if got := Terms("Hi team, thanks! Could you send the reports, please? Reports!", connectors.LanguageEnglish); !slices.Equal(got, []string{"send", "report"}) {
 		t.Errorf("Terms = %q, want [send report] (deduplicated)", got)
+	}
+}
+
+// TestLanguageID measures language identification on short labelled
+// messages: the tuning file, and the frozen blind file when present. It
+// reports accuracy on all messages and on those of three words or more,
+// without a prior and with the prior of a client who writes in the other
+// Cyrillic language (a Ukrainian client writing Russian), and requires
+// 98% on three or more words.
+func TestLanguageID(t *testing.T) {
+	for _, path := range []string{"testdata/langid_tune.tsv", "testdata/blind/langid.tsv"} {
+		data, err := os.ReadFile(path)
+		if errors.Is(err, os.ErrNotExist) && strings.Contains(path, "blind") {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		type row struct {
+			lang connectors.Language
+			text string
+		}
+		var rows []row
+		for i, line := range strings.Split(string(data), "\n") {
+			if line == "" || strings.HasPrefix(line, "#") || line == "lang\ttext" {
+				continue
+			}
+			l, text, ok := strings.Cut(line, "\t")
+			if !ok || !connectors.Language(l).Valid() {
+				t.Fatalf("%s:%d: want lang<TAB>text", path, i+1)
+			}
+			rows = append(rows, row{connectors.Language(l), text})
+		}
+		other := map[connectors.Language]connectors.Language{ru: uk, uk: ru, en: ""}
+		for _, prior := range []string{"no prior", "the other language's prior"} {
+			var all, allOK, long, longOK int
+			for _, r := range rows {
+				p := connectors.Language("")
+				if prior != "no prior" {
+					p = other[r.lang]
+				}
+				got := DetectLanguage(r.text, p)
+				ok := got == r.lang
+				all++
+				long3 := len(strings.Fields(Normalize(r.text))) >= 3
+				if ok {
+					allOK++
+				} else {
+					t.Logf("%s, %s: %q detected as %s, want %s", path, prior, r.text, got, r.lang)
+				}
+				if long3 {
+					long++
+					if ok {
+						longOK++
+					}
+				}
+			}
+			t.Logf("%s, %s: %d/%d correct (%.3f); 3+ words: %d/%d (%.3f)", path, prior, allOK, all,
+				float64(allOK)/float64(all), longOK, long, float64(longOK)/float64(max(long, 1)))
+			if long > 0 && float64(longOK)/float64(long) < 0.98 {
+				t.Errorf("%s, %s: %.3f correct on 3+ word messages, want ≥ 0.98", path, prior, float64(longOK)/float64(long))
+			}
+		}
 	}
 }

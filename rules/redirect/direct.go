@@ -7,17 +7,23 @@ import (
 	"github.com/liaisonhq/liaison/rules"
 )
 
-// DirectReply is a specialist answering a client message the rule
-// redirected: the habit the rule exists to break, counted for a metric and
-// the head's weekly digest.
+// DirectReply is a specialist answering a client message directly: the
+// habit the rule exists to break, counted for a metric and the head's
+// weekly digest. Answers to messages the rule redirected (the client
+// addressed the specialist) and to messages addressed to nobody in
+// particular are told apart by Redirected.
 type DirectReply struct {
 	ClientID string
 	// Specialist is the specialist's person id.
 	Specialist string
 	// Channel and TS identify the specialist's reply.
 	Channel, TS string
-	// RedirectedTS is the ts of the client message that was redirected.
-	RedirectedTS string
+	// ClientTS is the ts of the client message answered.
+	ClientTS string
+	// Redirected is true when that message was redirected to the AM;
+	// false when it addressed no specialist and the specialist answered
+	// it anyway.
+	Redirected bool
 }
 
 // conversation is where the latest client message of a thread or of a
@@ -25,20 +31,23 @@ type DirectReply struct {
 type conversation struct {
 	clientTS   string          // latest client message; "" when none yet
 	redirected bool            // whether Evaluate would have redirected it
+	window     bool            // whether it was written in an exception window
 	counted    map[string]bool // specialists already counted for it
 }
 
-// DirectReplies finds the specialists of client c who answered a redirected
-// client message anyway. msgs are messages of the client's channels in any
+// DirectReplies finds the specialists of client c who answered a client
+// message directly: one that was redirected, or one that addressed no
+// specialist. msgs are messages of the client's channels in any
 // order (others are ignored), spanning whatever period the caller counts.
 //
 // A specialist's message answers the latest client message before it in the
 // same conversation: a thread reply answers the latest client message of the
 // thread, parent included; a top-level message answers the latest top-level
-// client message of the channel. It counts when that client message would
-// have been redirected (see Evaluate) and the specialist's message itself is
-// outside the exception windows. Each specialist counts once per redirected
-// message, however many replies they send. The result is ordered by channel,
+// client message of the channel. It counts when neither message was written
+// in an exception window (direct contact is fine then), as Redirected when
+// the client message would have been redirected (see Evaluate). Each
+// specialist counts once per client message, however many replies they
+// send. The result is ordered by channel,
 // then time.
 func DirectReplies(c Client, msgs []Msg) []DirectReply {
 	if !c.Config.Enabled {
@@ -92,8 +101,8 @@ func directInChannel(c *Client, ms []*Msg, out []DirectReply) []DirectReply {
 		switch m.Side {
 		case SideClient:
 			specs, _ := addressed(c, m, earlier[tts])
-			redirected := len(specs) > 0 && !inWindow(c, m.At())
-			cv := conversation{clientTS: m.TS, redirected: redirected}
+			window := inWindow(c, m.WrittenAt())
+			cv := conversation{clientTS: m.TS, redirected: len(specs) > 0 && !window, window: window}
 			if !m.IsReply() {
 				top = cv
 			}
@@ -107,14 +116,15 @@ func directInChannel(c *Client, ms []*Msg, out []DirectReply) []DirectReply {
 			if m.IsReply() {
 				cv = thread(tts)
 			}
-			if !cv.redirected || cv.counted[p.ID] {
+			if cv.clientTS == "" || cv.window || cv.counted[p.ID] {
 				break
 			}
 			if cv.counted == nil {
 				cv.counted = make(map[string]bool)
 			}
 			cv.counted[p.ID] = true
-			out = append(out, DirectReply{ClientID: c.ID, Specialist: p.ID, Channel: m.Channel, TS: m.TS, RedirectedTS: cv.clientTS})
+			out = append(out, DirectReply{ClientID: c.ID, Specialist: p.ID, Channel: m.Channel, TS: m.TS,
+				ClientTS: cv.clientTS, Redirected: cv.redirected})
 		}
 		earlier[tts] = append(earlier[tts], *m)
 	}

@@ -24,29 +24,35 @@ func TestDirectReplies(t *testing.T) {
 		{
 			name: "specialist answers a redirected mention in its thread, twice",
 			msgs: []Msg{olehReply(ask, "11:10", 1), ask, olehReply(ask, "11:20", 2)},
-			want: []DirectReply{{ClientID: "acme", Specialist: "oleh", Channel: acmeChannel, TS: olehReply(ask, "11:10", 1).TS, RedirectedTS: ask.TS}},
+			want: []DirectReply{{ClientID: "acme", Specialist: "oleh", Channel: acmeChannel, TS: olehReply(ask, "11:10", 1).TS, ClientTS: ask.TS, Redirected: true}},
 		},
 		{
 			name: "another specialist answering counts too",
 			msgs: []Msg{ask, in(ask, agencyMsg(maria, wall(t, kyiv, "2026-11-03 11:05"), 1, "I can help"))},
-			want: []DirectReply{{ClientID: "acme", Specialist: "maria", Channel: acmeChannel, TS: ts(wall(t, kyiv, "2026-11-03 11:05"), 1), RedirectedTS: ask.TS}},
+			want: []DirectReply{{ClientID: "acme", Specialist: "maria", Channel: acmeChannel, TS: ts(wall(t, kyiv, "2026-11-03 11:05"), 1), ClientTS: ask.TS, Redirected: true}},
 		},
 		{
 			name: "specialist answers at the top level",
 			msgs: []Msg{ask, agencyMsg(oleh, wall(t, kyiv, "2026-11-03 11:30"), 1, "tomorrow")},
-			want: []DirectReply{{ClientID: "acme", Specialist: "oleh", Channel: acmeChannel, TS: ts(wall(t, kyiv, "2026-11-03 11:30"), 1), RedirectedTS: ask.TS}},
+			want: []DirectReply{{ClientID: "acme", Specialist: "oleh", Channel: acmeChannel, TS: ts(wall(t, kyiv, "2026-11-03 11:30"), 1), ClientTS: ask.TS, Redirected: true}},
 		},
 		{
 			name: "a later plain client message is what the specialist answers",
 			msgs: []Msg{ask, plain, agencyMsg(oleh, wall(t, kyiv, "2026-11-03 11:30"), 1, "hi")},
+			want: []DirectReply{{ClientID: "acme", Specialist: "oleh", Channel: acmeChannel, TS: ts(wall(t, kyiv, "2026-11-03 11:30"), 1), ClientTS: plain.TS}},
 		},
 		{
 			name: "the AM answering is the point",
 			msgs: []Msg{ask, in(ask, agencyMsg(anna, wall(t, kyiv, "2026-11-03 11:10"), 1, "on it"))},
 		},
 		{
-			name: "a message that was not redirected",
-			msgs: []Msg{plain, olehReply(plain, "11:10", 1)},
+			name: "a specialist answers a message addressed to nobody: counted apart, once",
+			msgs: []Msg{plain, olehReply(plain, "11:10", 1), olehReply(plain, "11:12", 2)},
+			want: []DirectReply{{ClientID: "acme", Specialist: "oleh", Channel: acmeChannel, TS: olehReply(plain, "11:10", 1).TS, ClientTS: plain.TS}},
+		},
+		{
+			name: "a specialist writing before any client message answers nothing",
+			msgs: []Msg{post},
 		},
 		{
 			name: "the client wrote inside a window",
@@ -63,7 +69,7 @@ func TestDirectReplies(t *testing.T) {
 			name: "thread rule: the client replied where the specialist spoke",
 			msgs: []Msg{post, in(post, clientMsg(wall(t, kyiv, "2026-11-03 10:00"), 1, "and backlinks?")), olehReply(post, "10:30", 1)},
 			want: []DirectReply{{ClientID: "acme", Specialist: "oleh", Channel: acmeChannel, TS: olehReply(post, "10:30", 1).TS,
-				RedirectedTS: ts(wall(t, kyiv, "2026-11-03 10:00"), 1)}},
+				ClientTS: ts(wall(t, kyiv, "2026-11-03 10:00"), 1), Redirected: true}},
 		},
 		{
 			name: "other channels are not the client's",

@@ -124,7 +124,9 @@ func Evaluate(in Input, now time.Time) (Outcome, bool) {
 		return Outcome{}, false
 	}
 	specs, reason := addressed(c, m, in.Thread)
-	if len(specs) == 0 || inWindow(c, m.At()) {
+	// An edit that addresses a specialist is judged when it was made: a
+	// message from before the planning call, edited during it, is fine.
+	if len(specs) == 0 || inWindow(c, m.WrittenAt()) {
 		return Outcome{}, false
 	}
 	return outcome(c, m, specs, reason, now), true

@@ -286,3 +286,32 @@ func TestMentions(t *testing.T) {
 		}
 	}
 }
+
+// TestEvaluateEditJudgedWhenMade: an edit that adds a specialist's mention
+// is judged at the edit: inside the planning call it is fine, after it it
+// is redirected, whenever the message was first posted.
+func TestEvaluateEditJudgedWhenMade(t *testing.T) {
+	kyiv := mustLoc(t, "Europe/Kyiv")
+	c := acme(t, kyiv)
+	// Monday 2 November, planning 10:00-11:00.
+	for _, tc := range []struct {
+		name           string
+		posted, edited string
+		want           bool
+	}{
+		{"posted before the call, edited during it", "2026-11-02 09:30", "2026-11-02 10:15", false},
+		{"posted during the call, edited after it", "2026-11-02 10:30", "2026-11-02 11:20", true},
+		{"never edited, posted during the call", "2026-11-02 10:30", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := clientMsg(wall(t, kyiv, tc.posted), 1, "<@"+olehSlack+"> a question")
+			if tc.edited != "" {
+				m.Edited = wall(t, kyiv, tc.edited)
+			}
+			_, got := Evaluate(Input{Client: c, Msg: m}, wall(t, kyiv, "2026-11-02 12:00"))
+			if got != tc.want {
+				t.Errorf("redirected = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -28,6 +28,10 @@ type DigestLine struct {
 	// DirectReplies counts the times a specialist answered a redirected
 	// client anyway (for an AM: on their clients).
 	DirectReplies int
+	// UnaddressedReplies counts the times a specialist answered a client
+	// message that addressed no specialist: direct contact the redirect
+	// rule never saw (for an AM: on their clients).
+	UnaddressedReplies int
 }
 
 // Digest is the weekly workload digest for one recipient.
@@ -38,6 +42,10 @@ type Digest struct {
 	// From and To are the first and last day the redirect counts cover.
 	From, To hours.Date
 	Lines    []DigestLine
+	// FAQCandidates are the unmatched client questions of the head's
+	// clients that recurred in the period, one formatted line each
+	// (faq.Candidate.Line): proposals for the answer base.
+	FAQCandidates []string
 }
 
 // ratio is how full a person is, for the bar and for ordering: active
@@ -97,6 +105,10 @@ func (d Digest) Render() (string, json.RawMessage) {
 		blocks = append(blocks, map[string]any{"type": "context", "elements": []any{
 			map[string]any{"type": "mrkdwn", "text": fmt.Sprintf(cat.more, n)}}})
 	}
+	if t, b, ok := d.candidateSection(); ok {
+		text.WriteString(t)
+		blocks = append(blocks, b)
+	}
 	raw, err := json.Marshal(blocks)
 	if err != nil {
 		// Maps of strings always marshal; keep the text if that ever changes.
@@ -139,6 +151,7 @@ type catalog struct {
 	am, specialist, overLimit    string
 	clients, openTasks, estimate string
 	overdue, redirects, direct   string
+	unaddressed                  string
 	hours                        string // unit after a number
 	unestimated                  string // %d
 }
@@ -149,7 +162,7 @@ var catalogs = map[connectors.Language]catalog{
 		nobody: "Nobody to report on.", more: "…and %d more people, listed in the text version.",
 		am: "account manager", specialist: "specialist", overLimit: "⚠️ over the limit",
 		clients: "Clients", openTasks: "Open tasks", estimate: "Estimate / available",
-		overdue: "Overdue", redirects: "Redirects", direct: "Direct replies", hours: "h",
+		overdue: "Overdue", redirects: "Redirects", direct: "Direct replies · redirected", unaddressed: "Direct replies · unaddressed", hours: "h",
 		unestimated: "%d without estimate",
 	},
 	connectors.LanguageRussian: {
@@ -157,7 +170,7 @@ var catalogs = map[connectors.Language]catalog{
 		nobody: "Отчитываться не о ком.", more: "…и ещё %d человек — в текстовой версии.",
 		am: "аккаунт-менеджер", specialist: "специалист", overLimit: "⚠️ выше лимита",
 		clients: "Клиенты", openTasks: "Открытые задачи", estimate: "Оценка / доступно",
-		overdue: "Просрочено", redirects: "Перенаправления", direct: "Прямые ответы", hours: "ч",
+		overdue: "Просрочено", redirects: "Перенаправления", direct: "Прямые ответы · после перенаправления", unaddressed: "Прямые ответы · без обращения", hours: "ч",
 		unestimated: "без оценки: %d",
 	},
 	connectors.LanguageUkrainian: {
@@ -165,7 +178,7 @@ var catalogs = map[connectors.Language]catalog{
 		nobody: "Звітувати немає про кого.", more: "…і ще %d осіб — у текстовій версії.",
 		am: "акаунт-менеджер", specialist: "спеціаліст", overLimit: "⚠️ понад ліміт",
 		clients: "Клієнти", openTasks: "Відкриті задачі", estimate: "Оцінка / доступно",
-		overdue: "Прострочено", redirects: "Перенаправлення", direct: "Прямі відповіді", hours: "год",
+		overdue: "Прострочено", redirects: "Перенаправлення", direct: "Прямі відповіді · після перенаправлення", unaddressed: "Прямі відповіді · без звернення", hours: "год",
 		unestimated: "без оцінки: %d",
 	},
 }
@@ -209,6 +222,7 @@ func (c catalog) person(ln DigestLine) (string, [][2]string) {
 		[2]string{c.overdue, strconv.Itoa(l.Overdue)},
 		[2]string{c.redirects, strconv.Itoa(ln.Redirects)},
 		[2]string{c.direct, strconv.Itoa(ln.DirectReplies)},
+		[2]string{c.unaddressed, strconv.Itoa(ln.UnaddressedReplies)},
 	)
 	return head, fields
 }

@@ -73,7 +73,7 @@ func TestDigestContent(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"Open tasks: 6/15; Estimate / available: 40 h / 32 h (1 without estimate); Overdue: 1; Redirects: 3; Direct replies: 1",
+		"Open tasks: 6/15; Estimate / available: 40 h / 32 h (1 without estimate); Overdue: 1; Redirects: 3; Direct replies · redirected: 1; Direct replies · unaddressed: 0",
 		"Clients: 2/1; Overdue: 1; Redirects: 4",
 		"Open tasks: 2/15; Estimate / available: 4 h / 40 h",
 	} {

@@ -19,7 +19,8 @@ const catchUpWindow = 3 * 24 * time.Hour
 // CatchUp reads what was said in the clients' channels while Liaison was not
 // listening (conversations.history and, for threads with replies,
 // conversations.replies, paced for Tier 3) and feeds every message it did
-// not have through the same path as a live event. Rules see the messages;
+// not have, or that was edited since it was stored, through the same path
+// as a live event. Rules see the messages;
 // replies to clients are not sent for stale ones (the engine's freshness
 // check), so nobody gets an automatic answer hours late. A cursor per
 // channel is saved after the channel is stored, so a failure resumes there.
@@ -80,8 +81,12 @@ func (a *App) catchUpChannel(ctx context.Context, clientID, channel string, now 
 		if m.BotID != "" {
 			continue
 		}
-		if _, err := a.st.GetMessage(ctx, channel, m.TS); err == nil {
-			continue // seen live
+		if seen, err := a.st.GetMessage(ctx, channel, m.TS); err == nil {
+			if m.EditedTS == "" || (m.EditedTS == seen.EditedTS && m.Text == seen.Text) {
+				continue // seen live, and not edited since
+			}
+			// Edited while nobody listened: judged again, as the live
+			// message_changed event would have been.
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
@@ -91,6 +96,7 @@ func (a *App) catchUpChannel(ctx context.Context, clientID, channel string, now 
 		if err := a.st.UpsertMessages(ctx, []connectors.Message{rec}); err != nil {
 			return err
 		}
+		a.tally.add(func(s *Summary) { s.Messages++ })
 		if err := a.onClientMessage(ctx, rec); err != nil {
 			return err
 		}

@@ -62,8 +62,9 @@ func (a *App) RunReports(ctx context.Context) error {
 
 // PullGoogle pulls Google Ads (when a developer token is configured) and
 // Search Console metrics for every client that lists accounts or
-// properties. One client's failure never stops the others; errors are
-// joined and each names its client and account.
+// properties, then runs the anomaly rule over what is stored. One client's
+// failure never stops the others; errors are joined and each names its
+// client and account.
 func (a *App) PullGoogle(ctx context.Context) error {
 	if a.google == nil {
 		return nil
@@ -91,9 +92,15 @@ func (a *App) PullGoogle(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.Sync(ctx, accounts); err != nil {
+		res, err := s.Sync(ctx, accounts)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("google ads: %w", err))
 		}
+		a.tally.add(func(s *Summary) {
+			for _, r := range res {
+				s.MetricRows += r.Rows
+			}
+		})
 	}
 	if len(sites) > 0 {
 		ts, err := google.TokenSource(ctx, a.google.cfg, a.google.hc, a.clock, google.ScopeSearchConsoleReadOnly)
@@ -105,9 +112,20 @@ func (a *App) PullGoogle(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := s.Sync(ctx, sites); err != nil {
+		res, err := s.Sync(ctx, sites)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("search console: %w", err))
 		}
+		a.tally.add(func(s *Summary) {
+			for _, r := range res {
+				s.MetricRows += r.Rows
+			}
+		})
+	}
+	// Whatever was pulled is judged, even when some accounts failed: their
+	// stored days are still there and the rule reads final days only.
+	if err := a.engine.RunAnomaly(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("rule anomaly: %w", err))
 	}
 	return errors.Join(errs...)
 }

@@ -36,7 +36,12 @@ func (a *App) HandleEvent(ctx context.Context, e slackconn.Event) error {
 		if err := a.st.UpsertMessages(ctx, []connectors.Message{m}); err != nil {
 			return fmt.Errorf("storing message %s/%s: %w", e.Channel, e.TS, err)
 		}
-		if e.Kind == slackconn.KindMessage {
+		// An edit is judged like a new message: a client who adds a
+		// specialist's mention afterwards is redirected all the same. A
+		// change that leaves the text alone (a link preview attached) is
+		// not news. Findings and replies are keyed by the message, so
+		// however many edits there are, each happens once.
+		if e.Kind == slackconn.KindMessage || e.PreviousText != e.Text {
 			return a.onClientMessage(ctx, m)
 		}
 	case slackconn.KindReactionAdded:
@@ -94,7 +99,7 @@ func (a *App) enrich(ctx context.Context, m *connectors.Message) {
 		}
 	}
 	if m.Permalink == "" {
-		if link, err := a.slack.Permalink(ctx, m.ChannelID, m.TS); err == nil {
+		if link, err := a.slack.Permalink(ctx, m.ChannelID, m.TS, m.ThreadTS); err == nil {
 			m.Permalink = link
 		}
 	}

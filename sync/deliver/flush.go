@@ -194,6 +194,13 @@ func (d *Deliverer) flushGroup(p *planner, k groupKey, ns []store.Notification, 
 		if err := p.tx.PutNotification(p.ctx, n); err != nil {
 			return err
 		}
+		if n.Reason == reasonEscalation {
+			// The others' posts said when it would escalate; now they
+			// say it did.
+			if err := p.enqueueUpdates(n.FindingKey); err != nil {
+				return err
+			}
+		}
 	}
 	return p.tx.SetGroupSentAt(p.ctx, k.recipient, k.digest, p.now)
 }

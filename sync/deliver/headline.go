@@ -22,18 +22,23 @@ type headline struct {
 	text    string   // mrkdwn, with links
 	plain   string   // mrkdwn-safe without links: the text fallback and strike-through
 	subject string   // what a resolution note names
-	tags    []string // short marks after the headline ("escalated")
+	tags    []string // short marks after the headline ("escalates to Olena Kovalenko on Thu 3 Dec, 09:00")
 	quote   string   // the client's words as a mrkdwn blockquote, or ""
 	// rule is the rule whose copy built the headline; "" when it fell back
 	// to the finding's title, and the fields shown fall back with it.
 	rule        string
 	namesClient bool
+	// shown are the fields of a rule that words its own findings.
+	shown []shown
 }
 
 // headline picks the copy for the finding's rule and kind, falling back to
 // its title when the rule is unknown or its fields are not what the copy
 // needs.
 func (r rendering) headline(v view) headline {
+	if h, ok := r.wordedHeadline(v.f); ok {
+		return h
+	}
 	var (
 		h  headline
 		ok bool
@@ -51,9 +56,13 @@ func (r rendering) headline(v view) headline {
 		h, ok = r.questionsHeadline(v.f)
 	}
 	if !ok {
-		return r.titleHeadline(v.f)
+		h = r.titleHeadline(v.f)
+	} else {
+		h.rule = v.f.Rule
 	}
-	h.rule = v.f.Rule
+	if v.f.Open() {
+		h.tags = append(h.tags, r.escalationTags(v.escalations)...)
+	}
 	return h
 }
 
@@ -113,11 +122,7 @@ func (r rendering) deadlineHeadline(f rules.Finding) (headline, bool) {
 	default:
 		return headline{}, false
 	}
-	h := headline{text: phrase(task(true)), plain: phrase(task(false)), subject: task(false)}
-	if f.Fields[deadline.FieldEscalated] == "true" {
-		h.tags = append(h.tags, c.escalatedTag)
-	}
-	return h, true
+	return headline{text: phrase(task(true)), plain: phrase(task(false)), subject: task(false)}, true
 }
 
 // dueSoonPhrase says when a task is due: today, tomorrow, on a weekday of
@@ -191,9 +196,6 @@ func (r rendering) responseHeadline(f rules.Finding) (headline, bool) {
 	s = escape(s)
 	h := headline{text: s, plain: s, subject: escape(fmt.Sprintf(r.cat.waitingNoTime, client)),
 		quote: r.quote(f.Fields[response.FieldText]), namesClient: true}
-	if f.Fields[response.FieldEscalated] == "true" {
-		h.tags = append(h.tags, r.cat.escalatedTag)
-	}
 	return h, true
 }
 

@@ -122,10 +122,12 @@ func TestHeadlines(t *testing.T) {
 			en: "ACME-2 “Monthly SEO report draft” is 7 days overdue (due Mon 28 Dec 2026)",
 			ru: "ACME-2 «Monthly SEO report draft»: просрочено на 7 дней (срок — пн, 28 дек. 2026 г.)",
 			uk: "ACME-2 «Monthly SEO report draft»: прострочено на 7 днів (термін — пн, 28 груд. 2026 р.)"}},
-		{"escalated", due("overdue", "2026-11-27", map[string]string{"escalated": "true"}), monday, map[connectors.Language]string{
-			en: "ACME-2 “Monthly SEO report draft” is 3 days overdue (due Fri 27 Nov) · escalated",
-			ru: "ACME-2 «Monthly SEO report draft»: просрочено на 3 дня (срок — пт, 27 нояб.) · эскалация",
-			uk: "ACME-2 «Monthly SEO report draft»: прострочено на 3 дні (термін — пт, 27 лист.) · ескалація"}},
+		// The rule's own mark says nothing of who was told: without an
+		// escalation planned or made, the headline claims none.
+		{"escalated by the rule, nobody told", due("overdue", "2026-11-27", map[string]string{"escalated": "true"}), monday, map[connectors.Language]string{
+			en: "ACME-2 “Monthly SEO report draft” is 3 days overdue (due Fri 27 Nov)",
+			ru: "ACME-2 «Monthly SEO report draft»: просрочено на 3 дня (срок — пт, 27 нояб.)",
+			uk: "ACME-2 «Monthly SEO report draft»: прострочено на 3 дні (термін — пт, 27 лист.)"}},
 		{"no due date", due("no_due_date", "", nil), monday, map[connectors.Language]string{
 			en: "ACME-2 “Monthly SEO report draft” is in progress without a due date",
 			ru: "ACME-2 «Monthly SEO report draft»: в работе без срока",
@@ -147,7 +149,7 @@ func TestHeadlines(t *testing.T) {
 		{"response in minutes", responseFinding("45m", ""), monday, map[connectors.Language]string{
 			en: "Acme has been waiting 45m for a reply", ru: "Acme ждёт ответа уже 45 мин", uk: "Acme чекає на відповідь уже 45 хв"}},
 		{"response escalated, whole hours", responseFinding("3h", "true"), monday, map[connectors.Language]string{
-			en: "Acme has been waiting 3h for a reply · escalated", uk: "Acme чекає на відповідь уже 3 год · ескалація"}},
+			en: "Acme has been waiting 3h for a reply", uk: "Acme чекає на відповідь уже 3 год"}},
 		{"response without a wait", responseFinding("", ""), monday, map[connectors.Language]string{
 			en: "Acme is waiting for a reply", ru: "Acme ждёт ответа", uk: "Acme чекає на відповідь"}},
 		{"response without its fields: its title", rules.Finding{Rule: "response", Title: "ACME-9 is overdue",
@@ -278,6 +280,41 @@ func TestResolvedNote(t *testing.T) {
 		r := rendering{cat: catalogFor(tc.lang), loc: Kyiv(t), people: Agency(t)}
 		if got := renderNote(r, tc.f, noteResolved); got != tc.want {
 			t.Errorf("%s %s note = %q, want %q", tc.lang, tc.f.Rule, got, tc.want)
+		}
+	}
+}
+
+// TestEscalationTags: the headline says who an escalation goes to and
+// when, or who it went to, in the reader's language and zone.
+func TestEscalationTags(t *testing.T) {
+	kyiv := Kyiv(t)
+	monday := time.Date(2026, 11, 30, 10, 0, 0, 0, kyiv)
+	f := deadlineFinding("ACME-2", "overdue", "2026-11-27", rules.SeverityCritical, map[string]string{"escalated": "true"})
+	thu := time.Date(2026, 12, 3, 9, 0, 0, 0, kyiv)
+	for _, tc := range []struct {
+		name string
+		es   []escalationState
+		want map[connectors.Language]string
+	}{
+		{"will happen", []escalationState{{recipient: "helen", at: thu}}, map[connectors.Language]string{
+			en: "escalates to Helen on Thu 3 Dec, 09:00",
+			ru: "будет эскалировано: Helen, чт, 3 дек., 09:00",
+			uk: "буде ескальовано: Helen, чт, 3 груд., 09:00"}},
+		{"did, to a person and a channel at once", []escalationState{
+			{recipient: "helen", at: monday.Add(-time.Hour), done: true},
+			{recipient: RecipientChannelPrefix + "C01ACCOUNT1", at: monday.Add(-time.Hour + time.Second), done: true}},
+			map[connectors.Language]string{
+				en: "escalated to Helen, #C01ACCOUNT1 on Mon 30 Nov, 09:00",
+				ru: "эскалировано: Helen, #C01ACCOUNT1, пн, 30 нояб., 09:00"}},
+	} {
+		for lang, want := range tc.want {
+			t.Run(tc.name+"/"+string(lang), func(t *testing.T) {
+				r := rendering{cat: catalogFor(lang), loc: kyiv, now: monday, people: Agency(t)}
+				h := r.headline(view{f: f, clientName: "Acme", escalations: tc.es})
+				if len(h.tags) != 1 || h.tags[0] != want {
+					t.Errorf("tags %q, want [%q]", h.tags, want)
+				}
+			})
 		}
 	}
 }

@@ -26,6 +26,7 @@ type catalog struct {
 	snoozedUntil  string // %s
 	resolvedAt    string // %s
 	resolvedNote  string // %s
+	changedNote   string // %s: the finding's headline as it is now
 	openJira      string
 	openMessage   string
 	openSlack     string
@@ -43,7 +44,8 @@ type catalog struct {
 	wasDueYesterday string // %s (%s): task, date
 	overdueBy       string // %s %s (%s): task, days(n), date
 	noDueDate       string // %s: task
-	escalatedTag    string
+	escalatesTo     string // %s %s: who, when (an escalation that will happen)
+	escalatedTo     string // %s %s: who, when (one that did)
 	wroteDirectly   func(client string, specialists []string) string
 	waitingFor      string // %s %s: client, duration
 	waitingNoTime   string // %s: client
@@ -114,7 +116,7 @@ func english() catalog {
 		firstSeen: "First seen %s", acknowledge: "Acknowledge", snooze: "Snooze 1 day", askSpecialist: "Ask the specialist",
 		reminder: "Reminder: still open", escalation: "Escalated: still open",
 		ackedBy: "Acknowledged by %s", snoozedUntil: "Snoozed until %s", resolvedAt: "Resolved %s",
-		resolvedNote: "Resolved: %s", openJira: "Open in Jira", openMessage: "Open message", openSlack: "Open in Slack", open: "Open",
+		resolvedNote: "Resolved: %s", changedNote: "Now: %s", openJira: "Open in Jira", openMessage: "Open message", openSlack: "Open in Slack", open: "Open",
 		dates: dateNames{
 			weekdays:  [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
 			months:    [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
@@ -126,7 +128,7 @@ func english() catalog {
 		dueToday: "%s is due today (%s)", dueTomorrow: "%s is due tomorrow (%s)", dueOn: "%s is due %s (%s)",
 		dueIn: "%s is due in %s (%s)", dueDate: "%s is due %s", wasDueYesterday: "%s was due yesterday (%s)",
 		overdueBy: "%s is %s overdue (due %s)", noDueDate: "%s is in progress without a due date",
-		escalatedTag: "escalated",
+		escalatesTo: "escalates to %s on %s", escalatedTo: "escalated to %s on %s",
 		wroteDirectly: func(client string, specs []string) string {
 			return client + " wrote to " + englishList(specs) + " directly"
 		},
@@ -146,7 +148,7 @@ func russian() catalog {
 		firstSeen: "Впервые замечено %s", acknowledge: "Подтвердить", snooze: "Отложить на день", askSpecialist: "Спросить специалиста",
 		reminder: "Напоминание: всё ещё не решено", escalation: "Эскалация: всё ещё не решено",
 		ackedBy: "Подтверждено: %s", snoozedUntil: "Отложено до %s", resolvedAt: "Решено %s",
-		resolvedNote: "Решено: %s", openJira: "Открыть в Jira", openMessage: "Открыть сообщение", openSlack: "Открыть в Slack", open: "Открыть",
+		resolvedNote: "Решено: %s", changedNote: "Теперь: %s", openJira: "Открыть в Jira", openMessage: "Открыть сообщение", openSlack: "Открыть в Slack", open: "Открыть",
 		dates: dateNames{
 			weekdays:  [7]string{"вс", "пн", "вт", "ср", "чт", "пт", "сб"},
 			months:    [12]string{"янв.", "февр.", "мар.", "апр.", "мая", "июн.", "июл.", "авг.", "сент.", "окт.", "нояб.", "дек."},
@@ -158,7 +160,7 @@ func russian() catalog {
 		dueToday: "%s: срок сегодня (%s)", dueTomorrow: "%s: срок завтра (%s)", dueOn: "%s: срок %s (%s)",
 		dueIn: "%s: срок через %s (%s)", dueDate: "%s: срок — %s", wasDueYesterday: "%s: срок был вчера (%s)",
 		overdueBy: "%s: просрочено на %s (срок — %s)", noDueDate: "%s: в работе без срока",
-		escalatedTag: "эскалация",
+		escalatesTo: "будет эскалировано: %s, %s", escalatedTo: "эскалировано: %s, %s",
 		wroteDirectly: func(client string, specs []string) string {
 			who := "специалисту"
 			if len(specs) > 1 {
@@ -182,7 +184,7 @@ func ukrainian() catalog {
 		firstSeen: "Вперше помічено %s", acknowledge: "Підтвердити", snooze: "Відкласти на день", askSpecialist: "Запитати спеціаліста",
 		reminder: "Нагадування: досі не вирішено", escalation: "Ескалація: досі не вирішено",
 		ackedBy: "Підтверджено: %s", snoozedUntil: "Відкладено до %s", resolvedAt: "Вирішено %s",
-		resolvedNote: "Вирішено: %s", openJira: "Відкрити в Jira", openMessage: "Відкрити повідомлення", openSlack: "Відкрити в Slack", open: "Відкрити",
+		resolvedNote: "Вирішено: %s", changedNote: "Тепер: %s", openJira: "Відкрити в Jira", openMessage: "Відкрити повідомлення", openSlack: "Відкрити в Slack", open: "Відкрити",
 		dates: dateNames{
 			weekdays:  [7]string{"нд", "пн", "вт", "ср", "чт", "пт", "сб"},
 			months:    [12]string{"січ.", "лют.", "бер.", "квіт.", "трав.", "черв.", "лип.", "серп.", "вер.", "жовт.", "лист.", "груд."},
@@ -194,7 +196,7 @@ func ukrainian() catalog {
 		dueToday: "%s: термін сьогодні (%s)", dueTomorrow: "%s: термін завтра (%s)", dueOn: "%s: термін %s (%s)",
 		dueIn: "%s: термін через %s (%s)", dueDate: "%s: термін — %s", wasDueYesterday: "%s: термін був учора (%s)",
 		overdueBy: "%s: прострочено на %s (термін — %s)", noDueDate: "%s: у роботі без терміну",
-		escalatedTag: "ескалація",
+		escalatesTo: "буде ескальовано: %s, %s", escalatedTo: "ескальовано: %s, %s",
 		wroteDirectly: func(client string, specs []string) string {
 			who := "спеціалісту"
 			if len(specs) > 1 {

@@ -146,6 +146,13 @@ func TestAcknowledgeStopsRepeatAndEscalation(t *testing.T) {
 	if len(posts) != 1 {
 		t.Fatalf("%d posts, want 1", len(posts))
 	}
+	// The AM's alert says who hears of each finding, and when.
+	for _, want := range []string{"ACME-1 is overdue · escalates to Helen on Mon 5 Oct, 14:00",
+		"ACME-2 is overdue · escalates to Helen on Mon 5 Oct, 14:01"} {
+		if !strings.Contains(posts[0].Text, want) {
+			t.Errorf("the alert does not say %q:\n%s", want, posts[0].Text)
+		}
+	}
 	if _, err := h.fake.ClickButton(dm, posts[0].TS, slackfake.AMUserID, deliver.ActionAcknowledge); err != nil {
 		t.Fatal(err)
 	}
@@ -170,6 +177,13 @@ func TestAcknowledgeStopsRepeatAndEscalation(t *testing.T) {
 	}
 	if !strings.Contains(string(head[0].Blocks), "Escalated") {
 		t.Errorf("escalation not marked as such: %s", head[0].Blocks)
+	}
+	// The AM's alert no longer promises ACME-1's escalation, which the
+	// acknowledgement stopped, and says ACME-2's happened.
+	h.settle()
+	m, _ = h.fake.Message(dm, posts[0].TS)
+	if strings.Contains(m.Text, "ACME-1 is overdue · escalate") || !strings.Contains(m.Text, "ACME-2 is overdue · escalated to Helen on Mon 5 Oct, 14:06") {
+		t.Errorf("after the escalation the AM's alert says:\n%s", m.Text)
 	}
 	// Three working days later only ACME-2 is repeated to the AM.
 	h.clk.Set(time.Date(2026, 10, 8, 16, 0, 0, 0, deliver.Kyiv(t)))

@@ -18,7 +18,15 @@ const (
 )
 
 // Thread notes.
-const noteResolved = "resolved"
+const (
+	noteResolved = "resolved"
+	noteChanged  = "changed" // the finding changed kind: "Now: … was due yesterday"
+)
+
+// fieldKind is the finding field in which rules that report several kinds
+// of situation about one subject name the current one; a change of it is
+// news to whoever was told of the finding.
+const fieldKind = "kind"
 
 // payload is what an outbox delivery carries. Messages are rendered when
 // sent, from the findings' current state, so that a post that waited in the

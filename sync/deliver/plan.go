@@ -147,7 +147,7 @@ func (p *planner) resolve(key string) error {
 			continue
 		}
 		if n.DeliveryKey != "" {
-			if err := p.enqueueThreadNote(n.DeliveryKey, key, n.Recipient, noteResolved); err != nil {
+			if err := p.enqueueThreadNote(n.DeliveryKey, key, n.Recipient, noteResolved, p.now); err != nil {
 				return err
 			}
 		}
@@ -157,6 +157,50 @@ func (p *planner) resolve(key string) error {
 		}
 	}
 	return p.enqueueUpdates(key)
+}
+
+// worsened tells the people who were sent a finding that it changed
+// severity or kind (a task due today that is now overdue): every post
+// listing it is re-rendered in place, and a kind change gets a note in the
+// thread of each recipient's latest post. The finding keeps its key, so it
+// is never reported resolved for having got worse. Other changes (a day
+// count, a summary) show when the post is next rendered.
+func (p *planner) worsened(before, after rules.Finding) error {
+	if before.Key == "" {
+		return nil
+	}
+	kindChanged := before.Fields[fieldKind] != after.Fields[fieldKind]
+	if !kindChanged && before.Severity == after.Severity {
+		return nil
+	}
+	if kindChanged {
+		rows, err := p.tx.ListNotifications(p.ctx, store.NotificationFilter{FindingKey: after.Key})
+		if err != nil {
+			return err
+		}
+		for _, n := range rows {
+			if n.State == store.NotifyDone || n.DeliveryKey == "" {
+				continue
+			}
+			post, err := p.tx.GetDelivery(p.ctx, n.DeliveryKey)
+			if err != nil {
+				return err
+			}
+			if post.State != store.DeliverySent {
+				continue // it renders the current state when sent
+			}
+			// The edit is silent; the note is news, so it waits for the
+			// reader's working hours like an alert.
+			at := p.now
+			if !n.Bypass {
+				at = nextWorking(calendarOf(p.dir, n.Recipient), p.now)
+			}
+			if err := p.enqueueThreadNote(n.DeliveryKey, after.Key, n.Recipient, noteChanged, at); err != nil {
+				return err
+			}
+		}
+	}
+	return p.enqueueUpdates(after.Key)
 }
 
 // enqueueUpdates queues a re-render of every post listing the finding.
@@ -187,13 +231,13 @@ func (p *planner) enqueueUpdates(findingKey string) error {
 	return nil
 }
 
-func (p *planner) enqueueThreadNote(post, findingKey, recipient, note string) error {
+func (p *planner) enqueueThreadNote(post, findingKey, recipient, note string, at time.Time) error {
 	raw, err := encodePayload(payload{Recipient: recipient, Post: post, Finding: findingKey, Note: note})
 	if err != nil {
 		return err
 	}
 	_, err = p.tx.EnqueueDelivery(p.ctx, store.Delivery{Key: threadKey(post, findingKey, note, p.now), FindingKey: findingKey,
-		Recipient: recipient, ChannelID: channelIDOf(recipient), Kind: store.DeliveryThread, Payload: raw, DueAt: p.now})
+		Recipient: recipient, ChannelID: channelIDOf(recipient), Kind: store.DeliveryThread, Payload: raw, DueAt: at})
 	if err != nil {
 		return fmt.Errorf("queueing %s note for %s: %w", note, findingKey, err)
 	}

@@ -2,6 +2,7 @@ package deliver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -43,22 +44,37 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 	if rule == "" {
 		return res, fmt.Errorf("reconciling: empty rule name: %w", store.ErrInvalid)
 	}
-	emitted := make(map[string]bool, len(findings))
 	for _, f := range findings {
 		if f.Rule != rule || f.Key == "" {
 			return res, fmt.Errorf("reconciling %s: finding %q of rule %q: %w", rule, f.Key, f.Rule, store.ErrInvalid)
 		}
-		emitted[f.Key] = true
 	}
 	inScope := func(client string) bool { return len(clients) == 0 || contains(clients, client) }
 	dir := d.dir()
 	err := d.st.WithTx(ctx, func(tx store.Tx) error {
 		res = ReconcileResult{}
 		p := newPlanner(ctx, tx, dir, now)
+		var open []rules.Finding
+		if resolveMissing {
+			var err error
+			if open, err = tx.ListOpenFindings(ctx, store.FindingFilter{Rule: rule}); err != nil {
+				return err
+			}
+		}
+		known := openFindings{ctx: ctx, tx: tx, listed: resolveMissing, byKey: make(map[string]rules.Finding, len(open))}
+		for _, f := range open {
+			known.byKey[f.Key] = f
+		}
+		emitted := make(map[string]bool, len(findings))
 		for _, f := range findings {
 			if f.LastSeen.IsZero() {
 				f.LastSeen = now
 			}
+			before, err := known.continued(&f)
+			if err != nil {
+				return err
+			}
+			emitted[f.Key] = true
 			change, err := tx.UpsertFinding(ctx, f)
 			if err != nil {
 				return err
@@ -80,6 +96,9 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 			case store.FindingChanged:
 				res.Changed++
 				reason = reasonChanged
+				if err := p.worsened(before, f); err != nil {
+					return fmt.Errorf("updating messages of %s: %w", f.Key, err)
+				}
 			default:
 				res.Unchanged++
 				continue
@@ -104,10 +123,6 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 		if !resolveMissing {
 			return nil
 		}
-		open, err := tx.ListOpenFindings(ctx, store.FindingFilter{Rule: rule})
-		if err != nil {
-			return err
-		}
 		for _, f := range open {
 			if emitted[f.Key] || !inScope(f.ClientID) {
 				continue
@@ -126,4 +141,47 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 		return ReconcileResult{}, fmt.Errorf("reconciling %s findings: %w", rule, err)
 	}
 	return res, nil
+}
+
+// openFindings finds the stored open finding an emitted one continues.
+// Reconcile lists the rule's open findings once; Record, which handles a
+// handful of findings per event, looks each up.
+type openFindings struct {
+	ctx    context.Context
+	tx     store.Tx
+	listed bool // byKey holds every open finding of the rule
+	byKey  map[string]rules.Finding
+}
+
+// continued returns the open finding f continues, if any (zero Key when
+// none). When f is not open under its key but is under the key one of its
+// former kinds gives, f takes that key: the stored finding goes on, with
+// its messages, instead of being resolved while an identical one opens.
+func (o openFindings) continued(f *rules.Finding) (rules.Finding, error) {
+	if cur, err := o.get(f.Key); err != nil || cur.Key != "" {
+		return cur, err
+	}
+	for _, kind := range f.FormerKinds {
+		k := rules.Key(f.Rule, f.ClientID, f.Subject, kind)
+		cur, err := o.get(k)
+		if err != nil {
+			return rules.Finding{}, err
+		}
+		if cur.Key != "" {
+			f.Key = k
+			return cur, nil
+		}
+	}
+	return rules.Finding{}, nil
+}
+
+func (o openFindings) get(key string) (rules.Finding, error) {
+	if o.listed {
+		return o.byKey[key], nil
+	}
+	f, err := o.tx.GetFinding(o.ctx, key)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !f.Open()) {
+		return rules.Finding{}, nil
+	}
+	return f, err
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/rules/questions"
 	"github.com/liaisonhq/liaison/rules/redirect"
@@ -25,6 +26,7 @@ type view struct {
 	clientName   string
 	ackedBy      string // Slack user id
 	snoozedUntil time.Time
+	escalations  []escalationState
 }
 
 // rendering is what a message needs besides its findings.
@@ -35,6 +37,10 @@ type rendering struct {
 	people people    // names for person ids and Slack users; may be nil
 	digest bool
 	max    int
+	// lang is the recipient's language, for rules that word their own
+	// findings (wordings, by rule name).
+	lang     connectors.Language
+	wordings map[string]rules.Wording
 }
 
 // renderAlert renders a group message (or digest): a header, up to max
@@ -210,6 +216,12 @@ func renderNote(r rendering, f rules.Finding, note string) string {
 	switch note {
 	case noteResolved:
 		return ":white_check_mark: " + fmt.Sprintf(r.cat.resolvedNote, h.subject)
+	case noteChanged:
+		s := h.plain
+		for _, t := range h.tags {
+			s += " · " + escape(t)
+		}
+		return severityIcon(f.Severity) + " " + fmt.Sprintf(r.cat.changedNote, s)
 	}
 	return h.subject
 }

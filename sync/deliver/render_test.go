@@ -54,7 +54,8 @@ func renderViews(t *testing.T) []view {
 	return []view{
 		{f: crit, reason: reasonNew, clientName: "Acme"},
 		{f: msg, reason: reasonRepeat, clientName: "Acme", ackedBy: "U0ANNAAM01"},
-		{f: overdue, reason: reasonEscalation, clientName: "Acme", snoozedUntil: first.Add(24 * time.Hour)},
+		{f: overdue, reason: reasonEscalation, clientName: "Acme", snoozedUntil: first.Add(24 * time.Hour),
+			escalations: []escalationState{{recipient: "helen", at: time.Date(2026, 10, 6, 9, 0, 0, 0, loc)}}},
 		{f: soon, reason: reasonNew, clientName: "Acme"},
 		{f: direct, reason: reasonNew, clientName: "Acme"},
 		{f: resolved, reason: reasonNew, clientName: "Acme"},

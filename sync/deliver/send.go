@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/liaisonhq/liaison/sync/store"
@@ -41,6 +42,12 @@ func (d *Deliverer) Send(ctx context.Context) error {
 	}
 	dir := d.dir()
 	sl := d.client(dir)
+	// Private notes (ephemerals) go after everything else claimed with
+	// them: in a channel's paced queue, the client's reply is what must not
+	// wait behind the note to the specialist.
+	sort.SliceStable(claims, func(i, j int) bool {
+		return claims[i].Kind != store.DeliveryEphemeral && claims[j].Kind == store.DeliveryEphemeral
+	})
 	var errs []error
 	for _, dl := range claims {
 		if ctx.Err() != nil {
@@ -181,6 +188,8 @@ func (d *Deliverer) recordSent(ctx context.Context, dl store.Delivery, ts string
 		return fmt.Errorf("recording delivery %s as sent: %w", dl.Key, err)
 	}
 	d.metrics.sent.WithLabelValues(string(dl.Kind)).Inc()
+	d.sentTotal.Add(1)
+	d.logSent(ctx, dl, ts)
 	return nil
 }
 

@@ -58,8 +58,9 @@ func New(cfg func() *configs.Config, st store.Store, rec Reconciler, clk clock.C
 	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log,
 		directReplies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "liaison_redirect_direct_replies_total",
-			Help: "Specialists who answered a client the redirect rule had handed to the account manager.",
-		}, []string{"client", "specialist"}),
+			Help: "Specialists who answered a client directly: message=redirected when the redirect rule had handed " +
+				"the message to the account manager, message=unaddressed when it addressed no specialist.",
+		}, []string{"client", "specialist", "message"}),
 	}
 }
 

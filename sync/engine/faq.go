@@ -71,9 +71,9 @@ func NewFAQ(e *Engine, reg prometheus.Registerer, members ChannelMembers) (*FAQ,
 		e:       e,
 		members: members,
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liaison_faq_questions_total",
-			Help: "Client questions the faq rule considered, by detected language."}, []string{"lang"}),
+			Help: "Client questions and requests the faq rule considered, by detected language."}, []string{"lang"}),
 		matched: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liaison_faq_matched_total",
-			Help: "Client questions that matched an answer-base entry above the threshold."}, []string{"entry"}),
+			Help: "Client questions and requests that matched an answer-base entry above the threshold."}, []string{"entry"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liaison_faq_rejected_total",
 			Help: "Suggestions the account manager marked \"Not this one\"."}, []string{"entry"}),
 		posted: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "liaison_faq_posted_total",
@@ -95,21 +95,9 @@ func (f *FAQ) index(cfg *configs.Config) *faq.Index {
 	f.ixMu.Lock()
 	defer f.ixMu.Unlock()
 	if f.ixCfg != cfg {
-		f.ix, f.ixCfg = faq.NewIndex(FAQEntries(cfg.FAQ)), cfg
+		f.ix, f.ixCfg = cfg.FAQ.Index(), cfg
 	}
 	return f.ix
-}
-
-// FAQEntries converts the loaded answer base for the matcher.
-func FAQEntries(base *configs.FAQ) []faq.Entry {
-	if base == nil {
-		return nil
-	}
-	out := make([]faq.Entry, 0, len(base.Entries))
-	for _, e := range base.Entries {
-		out = append(out, faq.Entry{ID: e.ID, Questions: e.Questions, Answers: e.Answers})
-	}
-	return out
 }
 
 // faqSuggestion is what a suggestion's buttons act on.
@@ -144,7 +132,11 @@ func (f *FAQ) OnMessage(ctx context.Context, m connectors.Message) error {
 	if !rc.Enabled {
 		return nil
 	}
-	if side, _ := ClassifyAuthor(cfg, m); side != SideClient || !faq.IsQuestion(m.Text) {
+	if side, _ := ClassifyAuthor(cfg, m); side != SideClient {
+		return nil
+	}
+	o := f.index(cfg).Assess(m.Text, c.Language, 1)
+	if !o.Asks() {
 		return nil
 	}
 	now := f.e.clock.Now()
@@ -156,12 +148,11 @@ func (f *FAQ) OnMessage(ctx context.Context, m connectors.Message) error {
 	if !first {
 		return nil
 	}
-	lang := faq.DetectLanguage(m.Text, c.Language)
-	terms := faq.Terms(m.Text, lang)
+	lang := o.Lang
 	f.questions.WithLabelValues(string(lang)).Inc()
-	ms := f.index(cfg).MatchTerms(terms, lang, 1)
-	if len(ms) == 0 || ms[0].Score < rc.Threshold {
-		detail, err := json.Marshal(faq.Unmatched{ClientID: c.ID, Lang: lang, Text: faq.StripMarkup(m.Text), Terms: terms, Time: m.Time()})
+	best, ok := o.Suggestion(rc.Threshold)
+	if !ok {
+		detail, err := json.Marshal(faq.Unmatched{ClientID: c.ID, Lang: lang, Text: faq.StripMarkup(m.Text), Terms: o.Terms, Time: m.Time()})
 		if err != nil {
 			return fmt.Errorf("encoding unmatched question: %w", err)
 		}
@@ -170,7 +161,6 @@ func (f *FAQ) OnMessage(ctx context.Context, m connectors.Message) error {
 		}
 		return nil
 	}
-	best := ms[0]
 	f.matched.WithLabelValues(best.EntryID).Inc()
 	if now.Sub(m.Time()) > staleEvent {
 		return nil
@@ -332,8 +322,14 @@ func (f *FAQ) post(ctx context.Context, cfg *configs.Config, c *configs.Client, 
 // the weekly digest's proposals for the answer base (Candidate.Line formats
 // one).
 func (f *FAQ) Candidates(ctx context.Context, since time.Time) ([]faq.Candidate, error) {
-	cfg := f.e.cfg()
-	entries, err := f.e.st.ListAudit(ctx, store.AuditFilter{Since: since, Action: faqAuditUnmatched})
+	return f.e.faqCandidates(ctx, f.e.cfg(), since, time.Time{}, nil)
+}
+
+// faqCandidates groups the unmatched questions asked in [from, to) (to
+// zero: up to now) by the clients in clients (nil: every client) and
+// returns the groups of at least rules.faq.candidate_min_count.
+func (e *Engine) faqCandidates(ctx context.Context, cfg *configs.Config, from, to time.Time, clients map[string]bool) ([]faq.Candidate, error) {
+	entries, err := e.st.ListAudit(ctx, store.AuditFilter{Since: from, Until: to, Action: faqAuditUnmatched})
 	if err != nil {
 		return nil, fmt.Errorf("loading unmatched questions: %w", err)
 	}
@@ -341,12 +337,44 @@ func (f *FAQ) Candidates(ctx context.Context, since time.Time) ([]faq.Candidate,
 	for _, a := range entries {
 		var u faq.Unmatched
 		if err := json.Unmarshal([]byte(a.Detail), &u); err != nil {
-			f.e.log.Warn("skipping unreadable unmatched question", "audit_id", a.ID, "err", err)
+			e.log.Warn("skipping unreadable unmatched question", "audit_id", a.ID, "err", err)
 			continue
 		}
-		qs = append(qs, u)
+		if clients == nil || clients[u.ClientID] {
+			qs = append(qs, u)
+		}
 	}
 	return faq.GroupUnmatched(qs, cfg.Rules.FAQ.CandidateMinCount), nil
+}
+
+// digestCandidates returns the digest lines of the answer-base candidates
+// from the clients headed by head (every client when the agency has one
+// head) in [from, to).
+func (e *Engine) digestCandidates(ctx context.Context, cfg *configs.Config, head string, from, to time.Time) ([]string, error) {
+	if cfg.FAQ == nil {
+		return nil, nil
+	}
+	heads := 0
+	for _, p := range cfg.People {
+		if p.Role == connectors.RoleHead {
+			heads++
+		}
+	}
+	clients := map[string]bool{}
+	for _, c := range cfg.Clients {
+		if c.Head == head || heads == 1 {
+			clients[c.ID] = true
+		}
+	}
+	cs, err := e.faqCandidates(ctx, cfg, from, to, clients)
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]string, len(cs))
+	for i, c := range cs {
+		lines[i] = c.Line()
+	}
+	return lines, nil
 }
 
 // Feedback returns how often an entry's suggestion was posted and rejected.

@@ -43,7 +43,9 @@ func (e *Engine) OnMessage(ctx context.Context, m connectors.Message) error {
 		return nil
 	}
 	now := e.clock.Now()
-	fresh := now.Sub(m.Time()) <= staleEvent
+	// An edit is as fresh as the edit: the client who just added a
+	// mention to yesterday's message is here now.
+	fresh := now.Sub(writtenAt(m)) <= staleEvent
 
 	var thread []connectors.Message
 	if m.ThreadTS != "" && m.ThreadTS != m.TS {
@@ -87,9 +89,10 @@ func (e *Engine) OnMessage(ctx context.Context, m connectors.Message) error {
 	return nil
 }
 
-// countDirectReply notes a specialist answering a client the rule had
-// redirected to the AM: the domain's main mistake, counted so the head sees
-// it (a metric, and an audit entry the weekly digest reads).
+// countDirectReply notes a specialist answering a client directly: the
+// domain's main mistake, counted so the head sees it (a metric and an audit
+// entry), apart for messages the rule had redirected to the AM and for
+// messages that addressed no specialist.
 func (e *Engine) countDirectReply(ctx context.Context, cfg *configs.Config, c *configs.Client, m connectors.Message, personID string) error {
 	if !slices.Contains(c.Specialists, personID) {
 		return nil
@@ -111,19 +114,40 @@ func (e *Engine) countDirectReply(ctx context.Context, cfg *configs.Config, c *c
 		if d.TS != m.TS {
 			continue
 		}
-		e.directReplies.WithLabelValues(c.ID, personID).Inc()
+		kind, action, detail := MessageRedirected, AuditDirectReply, "redirected="+d.ClientTS
+		if !d.Redirected {
+			kind, action, detail = MessageUnaddressed, AuditUnaddressedReply, "answered="+d.ClientTS
+		}
+		e.directReplies.WithLabelValues(c.ID, personID, kind).Inc()
 		if _, err := e.st.AppendAudit(ctx, store.AuditEntry{Time: e.clock.Now(), Actor: "slack:" + m.UserID,
-			Action: AuditDirectReply, Detail: fmt.Sprintf("client=%s specialist=%s channel=%s ts=%s redirected=%s",
-				c.ID, personID, m.ChannelID, m.TS, d.RedirectedTS)}); err != nil {
+			Action: action, Detail: fmt.Sprintf("client=%s specialist=%s channel=%s ts=%s %s",
+				c.ID, personID, m.ChannelID, m.TS, detail)}); err != nil {
 			return fmt.Errorf("recording a direct reply: %w", err)
 		}
 	}
 	return nil
 }
 
-// AuditDirectReply is the audit action of a specialist answering a client
-// that was redirected to the AM; the weekly digest counts them.
-const AuditDirectReply = "redirect.direct_reply"
+// writtenAt is when the message got its current text: its last edit, or
+// when it was posted.
+func writtenAt(m connectors.Message) time.Time {
+	rm := redirect.Msg{TS: m.TS, Edited: connectors.SlackTime(m.EditedTS)}
+	return rm.WrittenAt()
+}
+
+// Audit actions of a specialist answering a client directly: a message
+// that was redirected to the AM, and one that addressed no specialist.
+const (
+	AuditDirectReply      = "redirect.direct_reply"
+	AuditUnaddressedReply = "redirect.unaddressed_reply"
+)
+
+// Values of the "message" label of liaison_redirect_direct_replies_total:
+// what kind of client message the specialist answered.
+const (
+	MessageRedirected  = "redirected"
+	MessageUnaddressed = "unaddressed"
+)
 
 // RunResponse evaluates the response rule over the clients' recent messages.
 func (e *Engine) RunResponse(ctx context.Context) error {
@@ -190,7 +214,7 @@ func redirectClient(cfg *configs.Config, c *configs.Client) redirect.Client {
 
 func redirectMsg(cfg *configs.Config, m connectors.Message, side Side, personID string) redirect.Msg {
 	return redirect.Msg{Channel: m.ChannelID, TS: m.TS, ThreadTS: m.ThreadTS, UserID: m.UserID,
-		Side: side, PersonID: personID, Text: m.Text, Permalink: m.Permalink}
+		Side: side, PersonID: personID, Text: m.Text, Permalink: m.Permalink, Edited: connectors.SlackTime(m.EditedTS)}
 }
 
 func redirectThread(cfg *configs.Config, thread []connectors.Message, self string) []redirect.Msg {

@@ -137,14 +137,20 @@ func (e *Engine) RunWorkloadDigest(ctx context.Context) error {
 			errs = append(errs, fmt.Sprintf("%s: %v", d.head.ID, err))
 			continue
 		}
+		candidates, err := e.digestCandidates(ctx, cfg, d.head.ID, from, d.start)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", d.head.ID, err))
+			continue
+		}
 		loc := cfg.Calendar(d.head.ID).Location
 		dg := workload.Digest{Language: d.head.Language, Week: d.week,
-			From: hours.DateOf(from.In(loc)), To: hours.DateOf(d.start.In(loc)).AddDays(-1)}
+			From: hours.DateOf(from.In(loc)), To: hours.DateOf(d.start.In(loc)).AddDays(-1), FAQCandidates: candidates}
 		team := teamOf(cfg, d.head.ID)
 		for _, l := range loads {
 			if team[l.Person] {
 				dg.Lines = append(dg.Lines, workload.DigestLine{Load: l,
-					Redirects: counts.redirects[l.Person], DirectReplies: counts.direct[l.Person]})
+					Redirects: counts.redirects[l.Person], DirectReplies: counts.direct[l.Person],
+					UnaddressedReplies: counts.unaddressed[l.Person]})
 			}
 		}
 		text, blocks := dg.Render()
@@ -221,6 +227,9 @@ func teamOf(cfg *configs.Config, head string) map[string]bool {
 // a week: an AM gets those on their clients, a specialist those naming them.
 type weekActivity struct {
 	redirects, direct map[string]int
+	// unaddressed counts specialists answering client messages that
+	// addressed no specialist: direct contact all the same.
+	unaddressed map[string]int
 }
 
 // weekCounts counts redirect findings first seen in [from, to) (open ones:
@@ -228,7 +237,7 @@ type weekActivity struct {
 // is not counted) and specialists' direct replies in the clients' channels
 // from the stored messages of that week.
 func (e *Engine) weekCounts(ctx context.Context, cfg *configs.Config, from, to time.Time) (weekActivity, error) {
-	a := weekActivity{redirects: map[string]int{}, direct: map[string]int{}}
+	a := weekActivity{redirects: map[string]int{}, direct: map[string]int{}, unaddressed: map[string]int{}}
 	fs, err := e.st.ListOpenFindings(ctx, store.FindingFilter{Rule: redirect.RuleName})
 	if err != nil {
 		return a, fmt.Errorf("loading redirects: %w", err)
@@ -277,8 +286,12 @@ func (e *Engine) weekCounts(ctx context.Context, cfg *configs.Config, from, to t
 			continue
 		}
 		for _, d := range redirect.DirectReplies(redirectClient(cfg, c), ms) {
-			a.direct[d.Specialist]++
-			a.direct[c.AccountManager]++
+			count := a.unaddressed
+			if d.Redirected {
+				count = a.direct
+			}
+			count[d.Specialist]++
+			count[c.AccountManager]++
 		}
 	}
 	return a, nil

@@ -219,6 +219,10 @@ func TestRunWorkloadDigestOncePerWeek(t *testing.T) {
 	tue := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	v.says("C0ACME0001", "U0PETRO001", "<@U01KATE001> can you check the campaign?", tue)
 	v.says("C0ACME0001", "U01KATE001", "Checked, all good", tue.Add(5*time.Minute))
+	// Then a question addressed to nobody, which Kate answers herself:
+	// direct contact too, counted apart.
+	v.says("C0ACME0001", "U0PETRO001", "Any news on the December budget?", tue.Add(time.Hour))
+	v.says("C0ACME0001", "U01KATE001", "Yes, sending it today", tue.Add(time.Hour+5*time.Minute))
 	rf := rules.Finding{Key: "redirect:test1", Rule: redirect.RuleName, ClientID: "acme",
 		Subject: rules.Subject{Kind: rules.SubjectMessage, ID: "C0ACME0001/x"}, Title: "Petro wrote to Kate",
 		Fields: map[string]string{redirect.FieldSpecialist: "kate"}, FirstSeen: tue, LastSeen: tue}
@@ -258,8 +262,8 @@ func TestRunWorkloadDigestOncePerWeek(t *testing.T) {
 	payload := string(d.Payload)
 	for _, want := range []string{
 		"Завантаження · тиждень 2026-W50",
-		"*Kate Bondar* · спеціаліст · ⚠️ понад ліміт — Відкриті задачі: 5/15; Оцінка / доступно: 40 год / 32 год; Прострочено: 0; Перенаправлення: 1; Прямі відповіді: 1",
-		"*Anna Melnyk* · акаунт-менеджер — Клієнти: 2/8; Прострочено: 0; Перенаправлення: 1; Прямі відповіді: 1",
+		"*Kate Bondar* · спеціаліст · ⚠️ понад ліміт — Відкриті задачі: 5/15; Оцінка / доступно: 40 год / 32 год; Прострочено: 0; Перенаправлення: 1; Прямі відповіді · після перенаправлення: 1; Прямі відповіді · без звернення: 1",
+		"*Anna Melnyk* · акаунт-менеджер — Клієнти: 2/8; Прострочено: 0; Перенаправлення: 1; Прямі відповіді · після перенаправлення: 1; Прямі відповіді · без звернення: 1",
 		"████",
 	} {
 		if !strings.Contains(payload, want) {
