@@ -192,11 +192,12 @@ func cmdInvoices(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "liaison invoices: %v\n", err)
 		return exitFailed
 	}
-	url, err := pub.Publish(ctx, "invoices", wb, engine.InvoicesShare(cfg))
+	pubd, err := pub.Publish(ctx, "invoices", wb, engine.InvoicesShare(cfg))
 	if err != nil {
 		fmt.Fprintf(stderr, "liaison invoices: publishing: %v\n", err)
 		return exitFailed
 	}
+	url := pubd.URL
 	if _, err := e.RecordInvoiced(ctx, *month, now); err != nil {
 		fmt.Fprintf(stderr, "liaison invoices: %v\n", err)
 		return exitFailed

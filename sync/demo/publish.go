@@ -27,7 +27,8 @@ func (w *world) publishSheets(ctx context.Context, end time.Time, sheets []sheet
 		var url string
 		err := w.paced(ctx, func(ctx context.Context) error {
 			var err error
-			url, err = pub.Publish(ctx, sh.Key, sh.WB, sh.Share)
+			pubd, err := pub.Publish(ctx, sh.Key, sh.WB, sh.Share)
+			url = pubd.URL
 			return err
 		})
 		if err != nil {

@@ -95,12 +95,23 @@ func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Pe
 		return "", err
 	}
 	share := ReportShare(cfg, c)
-	url, err := pub.Publish(ctx, "report/"+c.ID, wb, share)
+	pubd, err := pub.Publish(ctx, "report/"+c.ID, wb, share)
 	if err != nil {
+		if errors.Is(err, ErrNoStorage) {
+			if qerr := e.tellNoStorage(ctx, cfg, c, now); qerr != nil {
+				err = errors.Join(err, qerr)
+			}
+		}
 		return "", fmt.Errorf("publishing %s: %w", p, err)
 	}
+	url := pubd.URL
 	e.log.Debug("report published", "client", c.ID, "period", p.String(), "action", action.String())
-	if action != report.Final {
+	if pubd.Recreated {
+		if err := e.tellRecreated(ctx, cfg, c, url, now); err != nil {
+			return url, err
+		}
+	}
+	if pubd.DryRun || action != report.Final {
 		return url, nil
 	}
 	// Queued before the period is marked final: if marking fails, the
@@ -121,6 +132,42 @@ func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Pe
 		}
 	}
 	return url, e.MarkReportFinal(ctx, c.ID, p, now)
+}
+
+// tellRecreated tells the client's AM that the report spreadsheet, which
+// someone deleted or trashed, was made anew, with its new link: the link
+// the client had no longer works.
+func (e *Engine) tellRecreated(ctx context.Context, cfg *configs.Config, c *configs.Client, url string, now time.Time) error {
+	am := cfg.Person(c.AccountManager)
+	if am == nil || e.rec == nil {
+		return nil
+	}
+	r := deliver.Reply{Key: "report-recreated/" + c.ID + "/" + url, Person: am.ID,
+		Text: report.RecreatedForAM(am.Language, c.Name, url)}
+	if _, err := e.rec.Record(ctx, reportReadyRule, nil, []deliver.Reply{r}, now); err != nil {
+		return fmt.Errorf("queueing the recreated-report message: %w", err)
+	}
+	return nil
+}
+
+// tellNoStorage tells the client's AM, once a day, that reports cannot be
+// created in Google Drive and what the agency must configure; the same
+// message goes to the log with the error.
+func (e *Engine) tellNoStorage(ctx context.Context, cfg *configs.Config, c *configs.Client, now time.Time) error {
+	am := cfg.Person(c.AccountManager)
+	if am == nil || e.rec == nil {
+		return nil
+	}
+	day := now.UTC().Format(time.DateOnly)
+	if loc, err := time.LoadLocation(am.Timezone); err == nil {
+		day = now.In(loc).Format(time.DateOnly)
+	}
+	r := deliver.Reply{Key: "report-no-storage/" + am.ID + "/" + day, Person: am.ID,
+		Text: report.NoStorageForAM(am.Language)}
+	if _, err := e.rec.Record(ctx, reportReadyRule, nil, []deliver.Reply{r}, now); err != nil {
+		return fmt.Errorf("queueing the no-storage message: %w", err)
+	}
+	return nil
 }
 
 // RunInvoices publishes the finance workbook at the engine's now: the
@@ -156,13 +203,14 @@ func (e *Engine) RunInvoices(ctx context.Context, pub Publisher) error {
 			finance = append(finance, p)
 		}
 	}
-	url, err := pub.Publish(ctx, "invoices", wb, InvoicesShare(cfg))
+	pubd, err := pub.Publish(ctx, "invoices", wb, InvoicesShare(cfg))
 	if err != nil {
 		return fmt.Errorf("publishing invoice data: %w", err)
 	}
-	if !due {
+	if !due || pubd.DryRun {
 		return nil
 	}
+	url := pubd.URL
 	var replies []deliver.Reply
 	for _, p := range finance {
 		l := p.Language

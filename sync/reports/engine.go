@@ -2,7 +2,10 @@ package reports
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
+	"github.com/liaisonhq/liaison/connectors/sheets"
 	"github.com/liaisonhq/liaison/connectors/table"
 	"github.com/liaisonhq/liaison/sync/engine"
 )
@@ -13,6 +16,11 @@ func ForEngine(p *Publisher) engine.Publisher { return enginePublisher{p} }
 
 type enginePublisher struct{ p *Publisher }
 
-func (e enginePublisher) Publish(ctx context.Context, key string, wb table.Workbook, share engine.Share) (string, error) {
-	return e.p.PublishWorkbook(ctx, key, wb, share.Readers, share.Writers, share.Language)
+func (e enginePublisher) Publish(ctx context.Context, key string, wb table.Workbook, share engine.Share) (engine.Published, error) {
+	res, err := e.p.PublishWorkbook(ctx, key, wb, share.Readers, share.Writers, share.Language)
+	var sq *sheets.StorageQuotaError
+	if errors.As(err, &sq) {
+		err = fmt.Errorf("%w: %w", engine.ErrNoStorage, err)
+	}
+	return engine.Published{URL: res.URL, Recreated: res.Recreated, DryRun: res.DryRun}, err
 }

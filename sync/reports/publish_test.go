@@ -239,9 +239,9 @@ func TestPublishWorkbook(t *testing.T) {
 	e := newEnv(t)
 	p, _ := reports.New(reports.Options{Sheets: e.sheet, Store: e.st, Clock: e.clk})
 	ctx := context.Background()
-	url, err := p.PublishWorkbook(ctx, "report/acme", *workbook("acme", 3), []string{"petro@acme.example"}, []string{"olga@agency.example"}, connectors.LanguageRussian)
-	if err != nil || url == "" {
-		t.Fatalf("report: %q %v", url, err)
+	res, err := p.PublishWorkbook(ctx, "report/acme", *workbook("acme", 3), []string{"petro@acme.example"}, []string{"olga@agency.example"}, connectors.LanguageRussian)
+	if err != nil || res.URL == "" {
+		t.Fatalf("report: %q %v", res.URL, err)
 	}
 	if _, err := p.PublishWorkbook(ctx, "invoices", *workbook("finance", 3), nil, []string{"fin@agency.example"}, connectors.LanguageEnglish); err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 // writers (agency people, told in Slack instead), and returns the
 // spreadsheet's URL. It is the shape the engine's report runs call; the
 // app properties and the audit's client come from the key.
-func (p *Publisher) PublishWorkbook(ctx context.Context, key string, wb table.Workbook, readers, writers []string, lang connectors.Language) (string, error) {
+func (p *Publisher) PublishWorkbook(ctx context.Context, key string, wb table.Workbook, readers, writers []string, lang connectors.Language) (Result, error) {
 	t := Target{Key: key, Workbook: &wb, Message: ShareMessage(lang, wb.Title)}
 	if id, ok := strings.CutPrefix(key, "report/"); ok {
 		t.ClientID, t.AppProperties = id, ClientProperties(id)
@@ -28,6 +28,5 @@ func (p *Publisher) PublishWorkbook(ctx context.Context, key string, wb table.Wo
 		t.Grants = append(t.Grants, sheets.Grant{Email: e, Role: sheets.RoleWriter})
 	}
 	t.Grants = dedupe(t.Grants)
-	res, err := p.Publish(ctx, t)
-	return res.URL, err
+	return p.Publish(ctx, t)
 }
