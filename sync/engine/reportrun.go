@@ -119,8 +119,8 @@ func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Pe
 	// messages single.
 	var replies []deliver.Reply
 	if am := cfg.Person(c.AccountManager); am != nil {
-		replies = append(replies, deliver.Reply{Key: "report-ready/" + c.ID + "/" + p.String(), Person: am.ID,
-			Text: report.ReadyForAM(am.Language, c.Name, p, url)})
+		replies = append(replies, inWorkingHours(cfg, deliver.Reply{Key: "report-ready/" + c.ID + "/" + p.String(), Person: am.ID,
+			Text: report.ReadyForAM(am.Language, c.Name, p, url)}, now))
 	}
 	if c.Report.PostToClientChannel && len(c.SlackChannels) > 0 {
 		replies = append(replies, deliver.Reply{Key: "report-ready/" + c.ID + "/" + p.String() + "/client",
@@ -134,6 +134,17 @@ func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Pe
 	return url, e.MarkReportFinal(ctx, c.ID, p, now)
 }
 
+// inWorkingHours holds a message to a person until their next working
+// moment: AMs and finance hear from Liaison only while they work.
+func inWorkingHours(cfg *configs.Config, r deliver.Reply, now time.Time) deliver.Reply {
+	if cal := cfg.Calendar(r.Person); cal != nil {
+		if next, ok := cal.NextWorking(now); ok && next.After(now) {
+			r.NotBefore = next
+		}
+	}
+	return r
+}
+
 // tellRecreated tells the client's AM that the report spreadsheet, which
 // someone deleted or trashed, was made anew, with its new link: the link
 // the client had no longer works.
@@ -142,8 +153,8 @@ func (e *Engine) tellRecreated(ctx context.Context, cfg *configs.Config, c *conf
 	if am == nil || e.rec == nil {
 		return nil
 	}
-	r := deliver.Reply{Key: "report-recreated/" + c.ID + "/" + url, Person: am.ID,
-		Text: report.RecreatedForAM(am.Language, c.Name, url)}
+	r := inWorkingHours(cfg, deliver.Reply{Key: "report-recreated/" + c.ID + "/" + url, Person: am.ID,
+		Text: report.RecreatedForAM(am.Language, c.Name, url)}, now)
 	if _, err := e.rec.Record(ctx, reportReadyRule, nil, []deliver.Reply{r}, now); err != nil {
 		return fmt.Errorf("queueing the recreated-report message: %w", err)
 	}
@@ -162,8 +173,8 @@ func (e *Engine) tellNoStorage(ctx context.Context, cfg *configs.Config, c *conf
 	if loc, err := time.LoadLocation(am.Timezone); err == nil {
 		day = now.In(loc).Format(time.DateOnly)
 	}
-	r := deliver.Reply{Key: "report-no-storage/" + am.ID + "/" + day, Person: am.ID,
-		Text: report.NoStorageForAM(am.Language)}
+	r := inWorkingHours(cfg, deliver.Reply{Key: "report-no-storage/" + am.ID + "/" + day, Person: am.ID,
+		Text: report.NoStorageForAM(am.Language)}, now)
 	if _, err := e.rec.Record(ctx, reportReadyRule, nil, []deliver.Reply{r}, now); err != nil {
 		return fmt.Errorf("queueing the no-storage message: %w", err)
 	}
@@ -217,8 +228,8 @@ func (e *Engine) RunInvoices(ctx context.Context, pub Publisher) error {
 		if l == "" {
 			l = lang
 		}
-		replies = append(replies, deliver.Reply{Key: "invoices-ready/" + month + "/" + p.ID, Person: p.ID,
-			Text: invoice.ReadyForFinance(l, month, url)})
+		replies = append(replies, inWorkingHours(cfg, deliver.Reply{Key: "invoices-ready/" + month + "/" + p.ID, Person: p.ID,
+			Text: invoice.ReadyForFinance(l, month, url)}, now))
 	}
 	if len(replies) > 0 && e.rec != nil {
 		if _, err := e.rec.Record(ctx, reportReadyRule, nil, replies, now); err != nil {
