@@ -43,6 +43,9 @@ type EventsOptions struct {
 	// DedupeSize and DedupeTTL bound the in-memory event_id memory.
 	DedupeSize int
 	DedupeTTL  time.Duration
+	// Events, when set, is the shared log of handled events that makes
+	// retries repeats across restarts and replicas.
+	Events EventLog
 	// MaxBodyBytes bounds a request body; default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 }
@@ -82,7 +85,7 @@ func EventsHandler(signingSecret secret.Secret, h Handler, opts EventsOptions) *
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &EventsReceiver{
 		secret: signingSecret, opts: opts, ctx: ctx, cancel: cancel, done: make(chan struct{}),
-		r: &receiver{h: h, log: opts.Logger, seen: newDedupe(opts.Clock, opts.DedupeSize, opts.DedupeTTL), self: opts.Self,
+		r: &receiver{h: h, log: opts.Logger, seen: newDedupe(opts.Clock, opts.DedupeSize, opts.DedupeTTL), done: opts.Events, self: opts.Self,
 			q: make(chan job, opts.QueueSize)},
 	}
 	go e.work()
