@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/configs/secret"
+	"github.com/liaisonhq/liaison/connectors/sandbox"
 	slackconn "github.com/liaisonhq/liaison/connectors/slack"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 	"github.com/liaisonhq/liaison/sync/store"
@@ -134,5 +136,61 @@ func TestSlackEventHandledOnceByOneReplica(t *testing.T) {
 	}
 	if n := h.events.Load(); n != 5 {
 		t.Fatalf("5 events each delivered to 2 replicas were handled %d times, want 5", n)
+	}
+}
+
+// TestMountedEventsEndpointRecordsHandledEvents checks the wiring: the
+// Events API endpoint the App mounts records handled event ids in the App's
+// store, so that the next process skips a retry.
+func TestMountedEventsEndpointRecordsHandledEvents(t *testing.T) {
+	clk := clock.NewFake(time.Now().Truncate(time.Second))
+	sb, err := sandbox.New(sandbox.Options{Clock: clk, SlackRateLimits: slackfake.RateLimitsOff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(srv.Close)
+	sb.Slack().SetBaseURL(srv.URL)
+	dir := t.TempDir()
+	yml, err := sb.Config(srv.URL, sandbox.ConfigOptions{DataDir: dir, SlackMode: slackconn.ModeEvents})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := configs.Parse("sandbox.yaml", yml)
+	if err != nil {
+		t.Fatalf("sandbox config: %v", err)
+	}
+	st, err := sqlite.Open(context.Background(), dir, sqlite.Options{Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	app, err := NewApp(func() *configs.Config { return cfg }, st, AppOptions{Clock: clk, Once: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	stop := app.Mount(mux, func() {})
+
+	body := []byte(fmt.Sprintf(`{"token":"x","team_id":%q,"api_app_id":%q,"type":"event_callback","event_id":"Ev0MOUNTED",
+	 "event_time":1700000000,"event":{"type":"message","channel":"C0NOTACLIENT","user":%q,"text":"hi","ts":"1700000000.000200","event_ts":"1700000000.000200"}}`,
+		slackfake.TeamID, slackfake.AppID, slackfake.AMUserID))
+	now := clk.Now().Unix()
+	r := httptest.NewRequest(http.MethodPost, "/slack/events", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(now, 10))
+	r.Header.Set("X-Slack-Signature", slackfake.Sign(cfg.Connections.Slack.SigningSecret.Reveal(), now, body))
+	w := httptest.NewRecorder()
+	mux.ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		t.Fatalf("mounted endpoint answered %d: %s", w.Code, w.Body)
+	}
+	stop(context.Background()) // drains the queue: the event is handled
+	first, err := st.MarkEventSeen(t.Context(), "Ev0MOUNTED", clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first {
+		t.Fatal("the mounted endpoint handled the event without recording it in the store")
 	}
 }
