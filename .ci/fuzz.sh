@@ -16,6 +16,7 @@ targets=(
   "./connectors/slack FuzzInteraction"
   "./connectors/jira FuzzJiraDecode"
   "./connectors/googleads FuzzDecode"
+  "./connectors/google FuzzServiceAccountKey"
   "./connectors/jira/jirafake FuzzJQL"
   "./connectors/googleads/googleadsfake FuzzParseQuery"
 )
