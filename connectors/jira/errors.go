@@ -155,15 +155,18 @@ func newAPIError(op string, rc reqContext, endpoint string, resp *http.Response,
 		if len(coll.Errors) > 0 {
 			e.Fields = make(map[string]string, len(coll.Errors))
 			for k, v := range coll.Errors {
-				e.Fields[k] = httpx.Redact(v, secrets...)
+				// Jira echoes what it was sent, in field names too.
+				e.Fields[httpx.Redact(k, secrets...)] = httpx.Redact(v, secrets...)
 			}
 		}
 		return e
 	}
-	s := strings.TrimSpace(string(body))
+	// Redact before cutting: a cut through a secret would leave a part of
+	// it that no longer matches.
+	s := httpx.Redact(strings.TrimSpace(string(body)), secrets...)
 	if len(s) > maxErrorBody {
-		s = s[:maxErrorBody] + "…"
+		s = strings.ToValidUTF8(s[:maxErrorBody], "") + "…"
 	}
-	e.Body = httpx.Redact(s, secrets...)
+	e.Body = s
 	return e
 }

@@ -122,7 +122,8 @@ func (a *App) RunSlack(ctx context.Context) error {
 	if a.slack == nil || a.cfg().Connections.Slack.Mode != slackconn.ModeSocket {
 		return nil
 	}
-	sm, err := slackconn.NewSocketMode(a.slack, slackconn.SocketOptions{Logger: a.log.With("connector", "slack"), Clock: a.clock})
+	sm, err := slackconn.NewSocketMode(a.slack, slackconn.SocketOptions{Logger: a.log.With("connector", "slack"), Clock: a.clock,
+		Events: newStoreEventLog(a.st, a.clock, a.log)})
 	if err != nil {
 		return fmt.Errorf("slack socket mode: %w", err)
 	}
@@ -147,6 +148,7 @@ func (a *App) Mount(mux *http.ServeMux, onJiraChange func()) (stop func(context.
 	if a.slack != nil && c.Connections.Slack.Mode == slackconn.ModeEvents {
 		rcv := slackconn.EventsHandler(c.Connections.Slack.SigningSecret, a, slackconn.EventsOptions{
 			Logger: a.log.With("connector", "slack"), Clock: a.clock,
+			Events: newStoreEventLog(a.st, a.clock, a.log),
 		})
 		mux.Handle("POST /slack/events", rcv)
 		mux.Handle("POST /slack/interactive", rcv)
