@@ -277,7 +277,9 @@ func (b *builder) summary() table.Tab {
 	tab.Rows = b.readyLines()
 	// The commentary sits right under the "Report ready" line, in one
 	// cell (CommentaryCell) the account manager may rewrite by hand.
-	tab.Rows = slices.Insert(tab.Rows, CommentaryRow, []table.Cell{table.T(CommentaryText(in))})
+	commentary := table.T(CommentaryText(in))
+	commentary.Keep = true
+	tab.Rows = slices.Insert(tab.Rows, CommentaryRow, []table.Cell{commentary})
 	tab.Rows = append(tab.Rows, nil)
 	tab.Rows = append(tab.Rows, []table.Cell{table.B(t.metric), table.B(capital(t.periodName(in.Period, b.date))),
 		table.B(capital(t.periodName(in.Period.Previous(), b.date))), table.B(t.change)})
