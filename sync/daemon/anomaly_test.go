@@ -18,9 +18,6 @@ func TestSpendDropAlertsTheAMThenResolves(t *testing.T) {
 	// Wednesday 2 December, 06:00 in Kyiv: Tuesday is the newest final
 	// day, and Anna works from 09:00.
 	app, sb, clk := sandboxApp(t, time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC))
-	// The Ads fake's conversions keep arriving for 14 days after a click:
-	// judge them once they have.
-	app.cfg().Rules.Anomaly.ConversionsDelayDays = 14
 	account := googleadsfake.Account{CustomerID: "1234567890", Managers: []string{"9990000001"}, Steady: true,
 		DayFactors: map[string]float64{"2026-12-01": 0.4}}
 	if err := sb.Ads().AddAccount(account); err != nil {

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors/googleads/googleadsfake"
 	"github.com/liaisonhq/liaison/connectors/sandbox"
 )
@@ -36,10 +35,4 @@ func seedAds(sb *sandbox.Sandbox, start time.Time) error {
 		}
 	}
 	return nil
-}
-
-// tuneAnomalies fits the anomaly rule to the sandbox's Ads fake, whose
-// conversions keep arriving for 14 days after the click.
-func tuneAnomalies(cfg *configs.Config) {
-	cfg.Rules.Anomaly.ConversionsDelayDays = 14
 }

@@ -82,7 +82,6 @@ func newWorld(ctx context.Context, opts Options, stateDir string) (_ *world, err
 			return nil, fmt.Errorf("reading the sandbox config: %w", err)
 		}
 	}
-	tuneAnomalies(w.cfg)
 	w.st, err = sqlite.Open(ctx, stateDir, sqlite.Options{Clock: w.clk, Logger: log.With("component", "store")})
 	if err != nil {
 		return nil, fmt.Errorf("opening the demo store: %w", err)
