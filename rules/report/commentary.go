@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/liaisonhq/liaison/connectors/table"
+	"github.com/liaisonhq/liaison/rules/hours"
 )
 
 // Commentary returns the report's written summary of the period in the
@@ -112,9 +113,15 @@ func most(ms []metric) metric {
 	return best
 }
 
-// headline says how a source's leading metric changed.
+// headline says how a source's leading metric changed. While the period
+// is still running it says up to which day its figures go, since they are
+// set against the whole previous period.
 func (c *commenter) headline(source string, m metric) string {
 	t := c.t
+	today := hours.DateOf(c.in.Now.In(c.in.Schedule.loc()))
+	if !c.in.Final && c.in.Period.Contains(today) && c.in.Period.From.Before(today) {
+		source = fmt.Sprintf(t.through, source, c.f.Date(today.AddDays(-1).String()))
+	}
 	switch {
 	case m.prev == 0 && m.cur == 0:
 		return fmt.Sprintf(t.steady, source, m.name, m.show(0))

@@ -166,6 +166,10 @@ func TestCommentaryFollowsData(t *testing.T) {
 		{"no Search Console", func(in *Input) { in.GSC = nil },
 			[]string{"Not final yet: Google Ads conversions, which may still arrive until Dec 2, 2026."},
 			[]string{"Search Console"}},
+		{"period still running", func(in *Input) { in.Now = time.Date(2026, 11, 26, 9, 0, 0, 0, in.Schedule.Location) },
+			[]string{"Google Ads (through Nov 25, 2026): ", "Search Console (through Nov 25, 2026): ",
+				"Search Console data for 2 days (Nov 23, 2026–Nov 24, 2026)"}, // Pacific Nov 22 is before the period
+			[]string{"Google Ads: "}},
 		{"final", func(in *Input) { in.Final = true },
 			[]string{"This is the period's final report: its figures no longer change."}, []string{"Not final yet"}},
 	}
