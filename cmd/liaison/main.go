@@ -179,6 +179,9 @@ func cmdCheckConfig(args []string, stdout, stderr io.Writer) int {
 	for _, why := range cfg.Unconfigured() {
 		fmt.Fprintf(stdout, "note: %s\n", why)
 	}
+	if note := cfg.Connections.Google.StorageNote(); note != "" {
+		fmt.Fprintf(stdout, "note: %s\n", note)
+	}
 	for _, w := range cfg.FAQWarnings() {
 		fmt.Fprintf(stdout, "warning: %s\n", w)
 	}
@@ -205,7 +208,7 @@ func cmdRun(args []string, stderr io.Writer) int {
 	logFormat := fs.String("log-format", "", "text or json (overrides log.format)")
 	logLevel := fs.String("log-level", "", "debug, info, warn or error (overrides log.level)")
 	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "bound on a graceful shutdown")
-	dryRun := fs.Bool("dry-run", false, "log what would be written to Slack and Jira instead of writing it")
+	dryRun := fs.Bool("dry-run", false, "log what would be written to Slack, Jira and Google Sheets instead of writing it")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}

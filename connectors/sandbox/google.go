@@ -115,5 +115,8 @@ func GoogleConfig(baseURL string) google.Config {
 	c.Ads.DeveloperToken = secret.Secret(GoogleDeveloperToken)
 	c.Ads.BaseURL = base + googleAdsPrefix + "/"
 	c.SearchConsoleBaseURL = base + "/"
+	c.SheetsBaseURL = base + "/"
+	c.DriveBaseURL = base + "/drive/v3/"
+	c.Drive.SharedDriveID = SandboxSharedDrive
 	return c
 }

@@ -1,10 +1,10 @@
 // Package sandbox runs the upstream fakes Liaison talks to (Jira, Slack
 // with Socket Mode or the Events API, Google's OAuth token endpoint, Google
-// Ads and Search Console) behind one HTTP listener, seeded from a scenario:
-// an agency with its people, clients, Jira issues, and Slack messages and
-// activity (edits, deletions, reactions, button presses) replayed on a
-// clock. It backs `liaison sandbox`, and `liaison demo` runs it in-process
-// on a simulated clock.
+// Ads, Search Console, Sheets and Drive) behind one HTTP listener, seeded
+// from a scenario: an agency with its people, clients, Jira issues, and
+// Slack messages and activity (edits, deletions, reactions, button presses)
+// replayed on a clock. It backs `liaison sandbox`, and `liaison demo` runs
+// it in-process on a simulated clock.
 //
 // Besides the fakes' own routes it serves an API under /_sandbox/ to
 // inspect what the daemon did (its Slack messages, the Jira issues as they
@@ -32,6 +32,7 @@ import (
 	"github.com/liaisonhq/liaison/connectors/googleads/googleadsfake"
 	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
 	"github.com/liaisonhq/liaison/connectors/searchconsole/searchconsolefake"
+	"github.com/liaisonhq/liaison/connectors/sheets/sheetsfake"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 )
 
@@ -152,6 +153,7 @@ type Sandbox struct {
 	start     time.Time
 	jira      *jirafake.Fake
 	slack     *slackfake.Server
+	sheets    *sheetsfake.Fake
 	upstreams []Upstream
 	ads       *googleadsfake.Fake
 	rec       *recorder
@@ -217,7 +219,8 @@ func New(opts Options) (*Sandbox, error) {
 	}
 	g := newGoogleUpstream(s)
 	s.ads = g.ads
-	s.upstreams = []Upstream{jiraUpstream{s}, slackUpstream{s}, g}
+	s.sheets = newSheetsFake(s, g)
+	s.upstreams = []Upstream{jiraUpstream{s}, slackUpstream{s}, g, sheetsUpstream{s.sheets}, driveUpstream{s.sheets}}
 	return s, nil
 }
 
@@ -227,6 +230,10 @@ func (s *Sandbox) Ads() *googleadsfake.Fake { return s.ads }
 
 // Jira returns the Jira fake, for the demo to seed or inspect directly.
 func (s *Sandbox) Jira() *jirafake.Fake { return s.jira }
+
+// Sheets returns the Sheets and Drive fake, for the demo to render the
+// spreadsheets and to act as a person in Drive.
+func (s *Sandbox) Sheets() *sheetsfake.Fake { return s.sheets }
 
 // Slack returns the Slack fake, for the demo to drive users' activity.
 func (s *Sandbox) Slack() *slackfake.Server { return s.slack }

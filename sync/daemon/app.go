@@ -26,7 +26,7 @@ type AppOptions struct {
 	Logger     *slog.Logger
 	Clock      clock.Clock
 	Registerer prometheus.Registerer
-	// DryRun logs every write to Slack and Jira instead of sending it.
+	// DryRun logs every write to Slack, Jira and Google Sheets instead of sending it.
 	DryRun bool
 	// HTTPClient, when set, carries every upstream call (tests and the demo
 	// use it); by default each connector builds its retrying client.
@@ -56,6 +56,7 @@ type App struct {
 	jira       *jira.Client
 	slack      *slackconn.Client
 	google     *googleClient
+	publisher  engine.Publisher
 	deliver    *deliver.Deliverer
 	engine     *engine.Engine
 	questions  *engine.Questions
@@ -90,7 +91,9 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 		}
 		a.jira = jc
 	}
-	a.newGoogle(c, opts.HTTPClient)
+	if err := a.newGoogle(c, opts.HTTPClient, opts.DryRun); err != nil {
+		return nil, err
+	}
 	var sl deliver.Slack = noSlack{}
 	if c.Connections.Slack.Configured() && !unconfigured(c, "slack") {
 		sc, err := slackconn.New(c.Connections.Slack, slackconn.Options{
@@ -247,6 +250,7 @@ func (a *App) cycle(ctx context.Context, deliver func(context.Context) error) er
 		{"google", a.PullGoogle},
 		{"rules", a.RunRules},
 		{"checklists", a.checklists.RunChecklists},
+		{"reports", a.RunReports},
 		{"deliver", deliver},
 	} {
 		if err := step.run(ctx); err != nil {
@@ -272,6 +276,14 @@ func (a *App) Tasks() []jobs.Task {
 		// Ads re-pulls a trailing month and Search Console lags days behind:
 		// four runs a day keep reports fresh without spending quota.
 		ts = append(ts, jobs.Task{Name: "google.pull", Every: 6 * time.Hour, Timeout: time.Hour, Run: a.observe("google", a.PullGoogle)})
+	}
+	if a.publisher != nil {
+		// Hourly: each client's report is refreshed on its first run of
+		// the day in the client's zone, and unchanged spreadsheets cost
+		// no request; the Sheets limiter paces the writes. A first run
+		// longer than the timeout (thousands of new spreadsheets) goes on
+		// at the next run: each spreadsheet's state is stored as it goes.
+		ts = append(ts, jobs.Task{Name: "reports", Every: time.Hour, Timeout: time.Hour, Run: a.RunReports})
 	}
 	if a.slack != nil {
 		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.observe("slack", a.CatchUp)})

@@ -46,7 +46,7 @@ type Options struct {
 	Clock clock.Clock
 	// Version is reported in liaison_build_info.
 	Version string
-	// DryRun logs every write to Slack and Jira instead of sending it.
+	// DryRun logs every write to Slack, Jira and Google Sheets instead of sending it.
 	DryRun bool
 	// Owner names this replica in outbox leases; default "liaison" on
 	// SQLite, and host, pid and a random suffix on PostgreSQL, where

@@ -121,8 +121,12 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if runErr == nil {
 		st, runErr = w.collect(ctx, end)
 	}
+	var published []page.Entry
 	if runErr == nil {
 		sheets, runErr = w.buildSheets(ctx, end)
+	}
+	if runErr == nil {
+		published, runErr = w.publishSheets(ctx, end, sheets)
 	}
 	if err := w.close(); err != nil && runErr == nil {
 		runErr = err
@@ -133,6 +137,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 
 	res := Result{Agency: st.dir.agency, Start: opts.Start.In(st.dir.agencyTZ), End: end.In(st.dir.agencyTZ)}
 	res.Transcript, res.Counts = st.transcript()
+	res.Transcript = append(res.Transcript, published...)
 	res.Summary = res.Counts.stats()
 	res.Page = filepath.Join(opts.Out, "index.html")
 	res.Transcript = append(res.Transcript, commentaryEntries(sheets, end, st.dir.agencyTZ)...)
