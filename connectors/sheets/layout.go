@@ -38,6 +38,9 @@ type tabPlan struct {
 	gridCols   int64
 	layoutHash string
 	wb         *table.Workbook
+	// keepWritten are the kept cells the values write carries, by state
+	// key, with their text: recorded in State.Kept once written.
+	keepWritten map[string]string
 }
 
 func hashOf(v any) string {
