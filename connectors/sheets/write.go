@@ -274,7 +274,9 @@ func (c *Client) layoutRequests(st *State, wb *table.Workbook, tps []*tabPlan) (
 				fields = "userEnteredValue,userEnteredFormat"
 			}
 			reqs = append(reqs, &gsheets.Request{RepeatCell: &gsheets.RepeatCellRequest{
-				Range: &gsheets.GridRange{SheetId: id}, Cell: &gsheets.CellData{}, Fields: fields}})
+				Range: &gsheets.GridRange{SheetId: id}, Cell: &gsheets.CellData{}, Fields: fields}},
+				// The layout below merges again what it needs.
+				&gsheets.Request{UnmergeCells: &gsheets.UnmergeCellsRequest{Range: &gsheets.GridRange{SheetId: id}}})
 		}
 		layout := tp.layout(id)
 		reqs = append(reqs, layout...)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -19,6 +20,7 @@ func commentaryTarget(text string, days int) reports.Target {
 	c := table.T(text)
 	c.Keep = true
 	sum.Rows = append(sum.Rows[:1], append([][]table.Cell{{c}}, sum.Rows[1:]...)...)
+	sum.Columns = []table.Column{{Width: 260}, {Width: 140}, {Width: 100}}
 	return t
 }
 
@@ -79,6 +81,12 @@ func TestHandEditedCommentaryIsKept(t *testing.T) {
 			if got := cell(); got != s.wantCell {
 				t.Fatalf("%s: A2 = %v, want %q", s.name, got, s.wantCell)
 			}
+			// The paragraph spans the tab's columns and wraps.
+			snap, _ := e.fake.Spreadsheet(id)
+			sum := snap.Sheet("Summary")
+			if f := sum.Formats["A2"]; !reflect.DeepEqual(sum.Merges, []string{"A2:C2"}) || f == nil || f.WrapStrategy != "WRAP" {
+				t.Errorf("A2 merges %v, format %+v; want A2:C2 wrapped", sum.Merges, f)
+			}
 			continue
 		}
 		if s.edit != nil && !e.fake.Edit(id, "Summary!A2", *s.edit) {
@@ -112,5 +120,20 @@ func TestHandEditedCommentaryIsKept(t *testing.T) {
 		if got := snap.Sheet("Summary").Value("B3"); got != float64(s.days) {
 			t.Errorf("%s: B3 = %v, want %d", s.name, got, s.days)
 		}
+	}
+
+	// A layout change (wider columns) unmerges and merges again: still one
+	// merge, and the account manager's text untouched.
+	if !e.fake.Edit(id, "Summary!A2", "Our own words for the client.") {
+		t.Fatal("the fake refused the edit")
+	}
+	tg := commentaryTarget("Clicks rose by 22%.", 16)
+	tg.Workbook.Tab("summary").Columns[0].Width = 300
+	if _, err := p.Publish(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := e.fake.Spreadsheet(id)
+	if sum := snap.Sheet("Summary"); !reflect.DeepEqual(sum.Merges, []string{"A2:C2"}) || sum.Value("A2") != "Our own words for the client." {
+		t.Errorf("after a layout change: merges %v, A2 %v", sum.Merges, sum.Value("A2"))
 	}
 }
