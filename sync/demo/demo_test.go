@@ -86,6 +86,12 @@ func TestSampleDay(t *testing.T) {
 			t.Errorf("no report commentary entry with %q", has)
 		}
 	}
+	// The report page shows the same commentary under Report ready.
+	if html, err := os.ReadFile(filepath.Join(filepath.Dir(res.Page), "report-acme-ua.html")); err != nil {
+		t.Error(err)
+	} else if !strings.Contains(string(html), "Роботи за період: виконано — 0\u00a0завдань") {
+		t.Error("the report page of acme-ua shows no commentary")
+	}
 	if res.Counts.ClientMessages != 5 {
 		t.Errorf("client messages seen = %d, want the sample's 5", res.Counts.ClientMessages)
 	}
