@@ -113,10 +113,11 @@ func most(ms []metric) metric {
 	return best
 }
 
-// headline says how a source's leading metric changed. While the period
-// is still running it says up to which day its figures go, since they are
-// set against the whole previous period.
-func (c *commenter) headline(source string, m metric) string {
+// headline says how a source's leading metric changed, and whether it
+// changed at all as shown (a change that rounds to 0.0% did not). While
+// the period is still running it says up to which day its figures go,
+// since they are set against the whole previous period.
+func (c *commenter) headline(source string, m metric) (string, bool) {
 	t := c.t
 	today := hours.DateOf(c.in.Now.In(c.in.Schedule.loc()))
 	if !c.in.Final && c.in.Period.Contains(today) && c.in.Period.From.Before(today) {
@@ -124,20 +125,20 @@ func (c *commenter) headline(source string, m metric) string {
 	}
 	switch {
 	case m.prev == 0 && m.cur == 0:
-		return fmt.Sprintf(t.steady, source, m.name, m.show(0))
+		return fmt.Sprintf(t.steady, source, m.name, m.show(0)), false
 	case m.prev == 0:
-		return fmt.Sprintf(t.fromNothing, source, m.name, m.show(m.cur))
+		return fmt.Sprintf(t.fromNothing, source, m.name, m.show(m.cur)), true
 	}
 	ch := m.relChange()
 	pct := c.f.Format(table.Cell{Kind: table.Percent, Num: math.Abs(ch), Decimals: 1})
 	if pct == c.f.Format(table.Cell{Kind: table.Percent, Decimals: 1}) {
-		return fmt.Sprintf(t.steady, source, m.name, m.show(m.cur))
+		return fmt.Sprintf(t.steady, source, m.name, m.show(m.cur)), false
 	}
 	dir := t.rose
 	if ch < 0 {
 		dir = t.fell
 	}
-	return fmt.Sprintf(t.changed, source, m.name, dir, pct, m.show(m.cur), m.show(m.prev))
+	return fmt.Sprintf(t.changed, source, m.name, dir, pct, m.show(m.cur), m.show(m.prev)), true
 }
 
 // part is a campaign, query or page with its metric in both periods.
@@ -206,8 +207,9 @@ func contributor(cur, prev []Row, value func(Totals) float64, key func(Row) stri
 func (c *commenter) ads() []string {
 	a := c.in.Ads
 	m := most(c.adsMetrics())
-	out := []string{c.headline("Google Ads", m)}
-	if m.cur == m.prev || (m.prev > 0 && len(a.CampaignsBefore) == 0) {
+	head, changed := c.headline("Google Ads", m)
+	out := []string{head}
+	if !changed || (m.prev > 0 && len(a.CampaignsBefore) == 0) {
 		return out // no change to explain, or no per-campaign figures to explain it with
 	}
 	// Campaigns are told apart by account too; the account is named only
@@ -229,8 +231,9 @@ func (c *commenter) gsc() []string {
 	clicks := metric{name: t.organicClicks, cur: g.Current.Clicks, prev: g.Before.Clicks,
 		value: func(v Totals) float64 { return v.Clicks }, show: c.integer,
 		delta: func(x float64) string { return c.signed(c.count(math.Abs(math.Round(x)), t.clicks), x) }}
-	out := []string{c.headline("Search Console", clicks)}
-	if clicks.cur == clicks.prev || (clicks.prev > 0 && len(g.QueriesBefore) == 0 && len(g.PagesBefore) == 0) {
+	head, changed := c.headline("Search Console", clicks)
+	out := []string{head}
+	if !changed || (clicks.prev > 0 && len(g.QueriesBefore) == 0 && len(g.PagesBefore) == 0) {
 		return out
 	}
 	up := clicks.cur > clicks.prev

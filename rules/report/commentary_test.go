@@ -155,6 +155,9 @@ func TestCommentaryFollowsData(t *testing.T) {
 		{"organic clicks unchanged", func(in *Input) { in.GSC.Before.Clicks = in.GSC.Current.Clicks },
 			[]string{"Search Console: organic clicks stayed at the previous period's level (840)."},
 			[]string{"Most of the change came from the query"}},
+		{"organic clicks change by less than 0.05%", func(in *Input) { in.GSC.Before.Clicks = in.GSC.Current.Clicks - 0.3 },
+			[]string{"Search Console: organic clicks stayed at the previous period's level (840)."},
+			[]string{"Most of the change came from the query"}},
 		{"one more resolved task with hours", func(in *Input) {
 			in.Resolved = append(in.Resolved, Task{Key: "ACME-11", Hours: 0.25})
 		}, []string{"3 tasks resolved, 10 hours logged"}, []string{"2 tasks resolved"}},
