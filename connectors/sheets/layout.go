@@ -38,6 +38,9 @@ type tabPlan struct {
 	gridCols   int64
 	layoutHash string
 	wb         *table.Workbook
+	// keepWritten are the kept cells the values write carries, by state
+	// key, with their text: recorded in State.Kept once written.
+	keepWritten map[string]string
 }
 
 func hashOf(v any) string {
@@ -162,7 +165,12 @@ func cellFormat(c table.Cell, wb *table.Workbook) *gsheets.CellFormat {
 	if c.Bold {
 		cf.TextFormat = &gsheets.TextFormat{Bold: true}
 	}
-	if cf.NumberFormat == nil && cf.TextFormat == nil {
+	if c.Keep {
+		// A paragraph a person may rewrite (the commentary) wraps in its
+		// merged row; Sheets fits the row's height to it.
+		cf.WrapStrategy, cf.VerticalAlignment = "WRAP", "TOP"
+	}
+	if cf.NumberFormat == nil && cf.TextFormat == nil && cf.WrapStrategy == "" {
 		return nil
 	}
 	return &cf
@@ -254,6 +262,14 @@ func (tp *tabPlan) layout(sheetID int64) []*gsheets.Request {
 			}
 		}
 		flush(tp.rows, true)
+	}
+	// A kept cell alone on its row spans the tab's columns.
+	for r, row := range t.Rows {
+		if len(row) == 1 && row[0].Keep && len(t.Columns) > 1 {
+			reqs = append(reqs, &gsheets.Request{MergeCells: &gsheets.MergeCellsRequest{MergeType: "MERGE_ALL",
+				Range: &gsheets.GridRange{SheetId: sheetID, StartRowIndex: int64(r), EndRowIndex: int64(r + 1),
+					StartColumnIndex: 0, EndColumnIndex: int64(len(t.Columns)), ForceSendFields: []string{"StartRowIndex", "StartColumnIndex"}}}})
+		}
 	}
 	for c := 0; c < len(t.Columns); {
 		w := t.Columns[c].Width

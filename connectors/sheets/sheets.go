@@ -162,6 +162,10 @@ type State struct {
 	Covered []string `json:"covered,omitempty"`
 	// SharedAt is when the permissions were last listed and synced.
 	SharedAt time.Time `json:"shared_at,omitzero"`
+	// Kept is the text last written to each cell a person may rewrite
+	// (table.Cell.Keep), by "tab key!A2": such a cell is written again
+	// only while it still holds that text.
+	Kept map[string]string `json:"kept,omitempty"`
 }
 
 // TabState is one tab as last written.

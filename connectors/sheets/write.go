@@ -70,6 +70,9 @@ type WriteResult struct {
 	Plan
 	// Reads and Writes count the requests sent.
 	Reads, Writes int
+	// Kept names the cells ("'Summary'!A2") left as a person rewrote them
+	// instead of getting the workbook's new text.
+	Kept []string
 }
 
 // Write brings the spreadsheet st names to wb with at most one layout
@@ -128,6 +131,12 @@ func (c *Client) Write(ctx context.Context, st *State, wb *table.Workbook) (Writ
 			}
 			vals[r] = row
 		}
+		kept, reads, err := c.keepHandEdits(ctx, st, tp, ts, vals)
+		res.Reads += reads
+		res.Kept = append(res.Kept, kept...)
+		if err != nil {
+			return res, err
+		}
 		data = append(data, &gsheets.ValueRange{Range: a1Range(tp.tab.Name, rows, cols), MajorDimension: "ROWS", Values: vals})
 		written = append(written, tp)
 	}
@@ -144,6 +153,12 @@ func (c *Client) Write(ctx context.Context, st *State, wb *table.Workbook) (Writ
 		for _, tp := range written {
 			ts := st.tab(tp.tab.Key)
 			ts.Values, ts.Rows, ts.Cols = tp.valuesHash, tp.rows, tp.cols
+			for ref, text := range tp.keepWritten {
+				if st.Kept == nil {
+					st.Kept = map[string]string{}
+				}
+				st.Kept[ref] = text
+			}
 		}
 	}
 	return res, nil
@@ -259,7 +274,9 @@ func (c *Client) layoutRequests(st *State, wb *table.Workbook, tps []*tabPlan) (
 				fields = "userEnteredValue,userEnteredFormat"
 			}
 			reqs = append(reqs, &gsheets.Request{RepeatCell: &gsheets.RepeatCellRequest{
-				Range: &gsheets.GridRange{SheetId: id}, Cell: &gsheets.CellData{}, Fields: fields}})
+				Range: &gsheets.GridRange{SheetId: id}, Cell: &gsheets.CellData{}, Fields: fields}},
+				// The layout below merges again what it needs.
+				&gsheets.Request{UnmergeCells: &gsheets.UnmergeCellsRequest{Range: &gsheets.GridRange{SheetId: id}}})
 		}
 		layout := tp.layout(id)
 		reqs = append(reqs, layout...)

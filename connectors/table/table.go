@@ -43,6 +43,10 @@ type Cell struct {
 	// Blank marks a numeric cell with no value (a change against a period
 	// with no data): it renders empty, not as 0.
 	Blank bool
+	// Keep marks a text cell a person may rewrite in the spreadsheet (the
+	// report's commentary): a publisher writes it only while it still
+	// holds the text last written there, so a hand edit stays.
+	Keep bool
 }
 
 // Column is the layout of one column.

@@ -19,6 +19,13 @@ import (
 // TopN is how many queries and pages the Search Console tab lists.
 const TopN = 50
 
+// CommentaryRow is the Summary tab's row (0-based) whose first cell holds
+// the commentary; CommentaryCell is that cell in A1 notation.
+const (
+	CommentaryRow  = 1
+	CommentaryCell = "A2"
+)
+
 // pacific is the zone Search Console counts days in.
 const pacific = "America/Los_Angeles"
 
@@ -62,6 +69,9 @@ type Ads struct {
 	Current, Before Totals
 	Days            []Row // per day of the period, all accounts together
 	Campaigns       []Row // per day and campaign
+	// CampaignsBefore are the previous period's totals per campaign (no
+	// date), which the commentary compares campaigns with.
+	CampaignsBefore []Row
 }
 
 // GSC is the client's Search Console data for the period and the one
@@ -71,6 +81,11 @@ type GSC struct {
 	Current, Before Totals
 	Days            []Row
 	Queries, Pages  []Row // the top ones by clicks, at most TopN each
+	// QueriesBefore and PagesBefore are the previous period's top ones,
+	// which the commentary compares with; one missing there counts from
+	// zero, so a contributor's change is exact for any query or page in
+	// both top lists.
+	QueriesBefore, PagesBefore []Row
 }
 
 // Task is a Jira task on the Work done tab.
@@ -260,6 +275,11 @@ func (b *builder) summary() table.Tab {
 	tab := table.Tab{Key: "summary", Name: t.summary, FrozenRows: 1,
 		Columns: []table.Column{{Width: 260}, {Width: 140}, {Width: 140}, {Width: 100}}}
 	tab.Rows = b.readyLines()
+	// The commentary sits right under the "Report ready" line, in one
+	// cell (CommentaryCell) the account manager may rewrite by hand.
+	commentary := table.T(CommentaryText(in))
+	commentary.Keep = true
+	tab.Rows = slices.Insert(tab.Rows, CommentaryRow, []table.Cell{commentary})
 	tab.Rows = append(tab.Rows, nil)
 	tab.Rows = append(tab.Rows, []table.Cell{table.B(t.metric), table.B(capital(t.periodName(in.Period, b.date))),
 		table.B(capital(t.periodName(in.Period.Previous(), b.date))), table.B(t.change)})

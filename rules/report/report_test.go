@@ -32,10 +32,24 @@ func sample(lang connectors.Language, final bool) Input {
 		Ads: &Ads{
 			Accounts: []AdsAccount{{ID: "1112223333", TimeZone: "Europe/Kyiv"}, {ID: "4445556666", TimeZone: "America/New_York"}},
 			Before:   Totals{Impressions: 30000, Clicks: 900, Cost: 4500, Conversions: 30},
+			CampaignsBefore: []Row{
+				{Account: "1112223333", Name: "Brand", Totals: Totals{Impressions: 10000, Clicks: 400, Cost: 2000, Conversions: 15}},
+				{Account: "1112223333", Name: "Generic", Totals: Totals{Impressions: 10000, Clicks: 300, Cost: 1500, Conversions: 10}},
+				{Account: "4445556666", Name: "Shopping", Totals: Totals{Impressions: 10000, Clicks: 200, Cost: 1000, Conversions: 5}},
+			},
 		},
 		GSC: &GSC{
 			Properties: []string{"sc-domain:acme.example", "https://shop.acme.example/"},
 			Before:     Totals{Impressions: 20000, Clicks: 700, PositionSum: 20000 * 12.5},
+			QueriesBefore: []Row{
+				{Name: "acme query 0", Totals: Totals{Clicks: 45, Impressions: 900, PositionSum: 900 * 4}},
+				{Name: "acme query 1", Totals: Totals{Clicks: 20, Impressions: 700, PositionSum: 700 * 5}},
+				{Name: "acme query 9", Totals: Totals{Clicks: 15, Impressions: 500, PositionSum: 500 * 6}},
+			},
+			PagesBefore: []Row{
+				{Name: "https://acme.example/p0", Totals: Totals{Clicks: 35, Impressions: 800, PositionSum: 800 * 4}},
+				{Name: "https://acme.example/p1", Totals: Totals{Clicks: 10, Impressions: 600, PositionSum: 600 * 5}},
+			},
 		},
 		Resolved: []Task{
 			{Key: "ACME-10", Summary: "Fix robots.txt", Status: "Done", Assignee: "Ivan Petrenko", Hours: 1.5},

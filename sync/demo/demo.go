@@ -140,6 +140,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	res.Transcript = append(res.Transcript, published...)
 	res.Summary = res.Counts.stats()
 	res.Page = filepath.Join(opts.Out, "index.html")
+	res.Transcript = append(res.Transcript, commentaryEntries(sheets, end, st.dir.agencyTZ)...)
 	p := st.page(res)
 	links, err := writeSheets(opts.Out, sheets)
 	if err != nil {

@@ -76,6 +76,22 @@ func TestSampleDay(t *testing.T) {
 			}
 		})
 	}
+	// Each client report's commentary, in the client's language.
+	for _, has := range [][]string{
+		{"commentary on «Acme Ukraine — звіт»", "Google Ads (по 29.11.2026): ", "Роботи за період: виконано — 0\u00a0завдань", "Ще не остаточні: дані Search Console за 3\u00a0дні"},
+		{"commentary on «Steppe Foods — отчёт»", "Работы за период: выполнено — 0\u00a0задач", "в работе ещё 1\u00a0задача"},
+		{"commentary on «BrightPath Dental — report»", "Work done in the period: 1\u00a0task resolved"},
+	} {
+		if !hasEntry(res.Transcript, "report", has...) {
+			t.Errorf("no report commentary entry with %q", has)
+		}
+	}
+	// The report page shows the same commentary under Report ready.
+	if html, err := os.ReadFile(filepath.Join(filepath.Dir(res.Page), "report-acme-ua.html")); err != nil {
+		t.Error(err)
+	} else if !strings.Contains(string(html), "Роботи за період: виконано — 0\u00a0завдань") {
+		t.Error("the report page of acme-ua shows no commentary")
+	}
 	if res.Counts.ClientMessages != 5 {
 		t.Errorf("client messages seen = %d, want the sample's 5", res.Counts.ClientMessages)
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,7 +119,7 @@ func (e *Engine) MarkReportFinal(ctx context.Context, clientID string, p report.
 // the store: Ads and Search Console metrics (QueryMetrics), the client's
 // Jira tasks (ListTasks) and their worklog hours in the period
 // (SumWorklogs), and each Ads account's time zone from its pull cursor.
-// It takes 1 + accounts Ads queries, 3 Search Console
+// It takes 1 + accounts Ads queries, 5 Search Console
 // queries, 1 task query and 1 worklog query, whatever the data's size.
 // The workbook is marked final when p's final run is due at now.
 func (e *Engine) ClientReport(ctx context.Context, clientID string, p report.Period, now time.Time) (table.Workbook, error) {
@@ -170,9 +172,11 @@ func (e *Engine) adsAccounts(ctx context.Context, ads *report.Ads) (currency str
 		}
 	}
 	// Campaigns show by name where the pull saw one, by id otherwise.
-	for i := range ads.Campaigns {
-		if n := names[ads.Campaigns[i].Account][ads.Campaigns[i].Name]; n != "" {
-			ads.Campaigns[i].Name = n
+	for _, rows := range [][]report.Row{ads.Campaigns, ads.CampaignsBefore} {
+		for i := range rows {
+			if n := names[rows[i].Account][rows[i].Name]; n != "" {
+				rows[i].Name = n
+			}
 		}
 	}
 	return currency
@@ -212,17 +216,27 @@ func (e *Engine) adsData(ctx context.Context, c *configs.Client, p report.Period
 		return nil, fmt.Errorf("loading Ads totals of %s: %w", c.ID, err)
 	}
 	ads.Current, ads.Before, ads.Days = splitDays(daily, p)
-	// One query per account keeps each campaign row's account.
+	// One query per account keeps each campaign row's account; it reaches
+	// back to the previous period, whose per-campaign totals the
+	// commentary compares with.
 	for _, id := range c.GoogleAds.CustomerIDs {
 		rows, err := e.st.QueryMetrics(ctx, store.MetricQuery{Source: connectors.SourceAds, ClientID: c.ID,
-			Accounts: []string{id}, DateFrom: p.From.String(), DateTo: p.To.String(), DimensionKind: "campaign",
+			Accounts: []string{id}, DateFrom: prev.From.String(), DateTo: p.To.String(), DimensionKind: "campaign",
 			ByDate: true, ByDimension: true})
 		if err != nil {
 			return nil, fmt.Errorf("loading Ads campaigns of %s account %s: %w", c.ID, id, err)
 		}
+		before := map[string]report.Totals{}
 		for _, r := range rows {
-			ads.Campaigns = append(ads.Campaigns, report.Row{Date: r.Date, Account: id,
-				Name: strings.TrimPrefix(r.Dimension, "campaign:"), Totals: totalsOf(r.Metrics)})
+			name := strings.TrimPrefix(r.Dimension, "campaign:")
+			if r.Date < p.From.String() {
+				before[name] = before[name].Add(totalsOf(r.Metrics))
+				continue
+			}
+			ads.Campaigns = append(ads.Campaigns, report.Row{Date: r.Date, Account: id, Name: name, Totals: totalsOf(r.Metrics)})
+		}
+		for _, name := range slices.Sorted(maps.Keys(before)) {
+			ads.CampaignsBefore = append(ads.CampaignsBefore, report.Row{Account: id, Name: name, Totals: before[name]})
 		}
 	}
 	return ads, nil
@@ -238,20 +252,21 @@ func (e *Engine) gscData(ctx context.Context, c *configs.Client, p report.Period
 		return nil, fmt.Errorf("loading Search Console totals of %s: %w", c.ID, err)
 	}
 	gsc.Current, gsc.Before, gsc.Days = splitDays(daily, p)
-	for _, kind := range []string{"query", "page"} {
+	// The top queries and pages of the period, and of the previous one
+	// for the commentary's comparison.
+	for _, part := range []struct {
+		kind   string
+		period report.Period
+		rows   *[]report.Row
+	}{{"query", p, &gsc.Queries}, {"page", p, &gsc.Pages}, {"query", prev, &gsc.QueriesBefore}, {"page", prev, &gsc.PagesBefore}} {
 		rows, err := e.st.QueryMetrics(ctx, store.MetricQuery{Source: connectors.SourceGSC, ClientID: c.ID,
-			Accounts: c.SearchConsole.Properties, DateFrom: p.From.String(), DateTo: p.To.String(),
-			DimensionKind: kind, ByDimension: true, OrderBy: connectors.MetricClicks, Limit: report.TopN})
+			Accounts: c.SearchConsole.Properties, DateFrom: part.period.From.String(), DateTo: part.period.To.String(),
+			DimensionKind: part.kind, ByDimension: true, OrderBy: connectors.MetricClicks, Limit: report.TopN})
 		if err != nil {
-			return nil, fmt.Errorf("loading top %ss of %s: %w", kind, c.ID, err)
+			return nil, fmt.Errorf("loading top %ss of %s for %s: %w", part.kind, c.ID, part.period, err)
 		}
 		for _, r := range rows {
-			row := report.Row{Name: strings.TrimPrefix(r.Dimension, kind+":"), Totals: totalsOf(r.Metrics)}
-			if kind == "query" {
-				gsc.Queries = append(gsc.Queries, row)
-			} else {
-				gsc.Pages = append(gsc.Pages, row)
-			}
+			*part.rows = append(*part.rows, report.Row{Name: strings.TrimPrefix(r.Dimension, part.kind+":"), Totals: totalsOf(r.Metrics)})
 		}
 	}
 	return gsc, nil

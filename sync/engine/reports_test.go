@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -244,9 +245,10 @@ func TestClientReportTotalsFromFakes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reads := env.st.reads.Load(); reads > 8 {
-		t.Errorf("%d store reads for one report, want at most 8 (1 + 2 accounts Ads, 3 Search Console, tasks, worklogs)", reads)
+	if reads := env.st.reads.Load(); reads > 10 {
+		t.Errorf("%d store reads for one report, want at most 10 (1 + 2 accounts Ads, 5 Search Console, tasks, worklogs)", reads)
 	}
+	commentaryFromFakes(t, env, wb)
 	for _, m := range []struct {
 		name     string
 		from, to string
@@ -452,5 +454,28 @@ func TestOpsSheetWeekly(t *testing.T) {
 	util := wb.Tab("utilisation")
 	if len(util.Rows) != 3 || util.Rows[1][0].Text != "2026-W49" || util.Rows[2][0].Text != "2026-W50" {
 		t.Errorf("weeks: %v", util.Rows)
+	}
+}
+
+// commentaryFromFakes: the Summary tab's commentary explains November's
+// rise in Ads conversions by the campaign that gained most, with the
+// figures the Ads fake served for November and October (account
+// 1000000001 runs that one campaign alone, so its account totals are the
+// campaign's).
+func commentaryFromFakes(t *testing.T, env *reportEnv, wb table.Workbook) {
+	t.Helper()
+	text := wb.Tab("summary").Rows[report.CommentaryRow][0].Text
+	nov, oct := env.ads.Totals("1000000001", "2026-11-01", "2026-11-30"), env.ads.Totals("1000000001", "2026-10-01", "2026-10-31")
+	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	for _, want := range []string{
+		"Google Ads: conversions rose by ",
+		fmt.Sprintf("The campaign behind most of the change is “Campaign 1 of 1000000001” (1000000001): +%s\u00a0conversions (%s against %s).",
+			num(nov.Conversions-oct.Conversions), num(nov.Conversions), num(oct.Conversions)),
+		"Work done in the period: 1\u00a0task resolved, 9\u00a0hours logged; 1\u00a0task still in progress.",
+		"This is the period's final report",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("commentary lacks %q:\n%s", want, text)
+		}
 	}
 }

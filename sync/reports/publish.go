@@ -126,7 +126,10 @@ type Result struct {
 	// have no Google account.
 	NotifiedAnyway []string
 	SharingFailed  []*sheets.SharingError
-	DryRun         bool
+	// Kept names the cells a person rewrote that were left as they are
+	// (the report's commentary).
+	Kept   []string
+	DryRun bool
 }
 
 // StateKey is the store key of a target's state.
@@ -222,6 +225,11 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 	res.Plan = wr.Plan
 	res.Reads += wr.Reads
 	res.Writes += wr.Writes
+	res.Kept = wr.Kept
+	for _, cell := range wr.Kept {
+		p.log.Info("report commentary kept: the cell was edited by hand", "target", t.Key, "client", t.ClientID,
+			"spreadsheet", st.SpreadsheetID, "cell", cell)
+	}
 	if wr.Reads+wr.Writes > 0 {
 		if err := p.save(ctx, t.Key, st); err != nil {
 			return res, errors.Join(werr, err)

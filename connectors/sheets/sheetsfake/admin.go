@@ -11,6 +11,7 @@ import (
 //	POST   /_fake/drive/files/{id}/trash   move a file to the trash
 //	DELETE /_fake/drive/files/{id}         delete it for good
 //	POST   /_fake/drive/files/{id}/share   {"email": "...", "role": "reader"}: share by hand
+//	POST   /_fake/drive/files/{id}/edit    {"range": "Summary!A2", "text": "..."}: type into a cell
 //
 // No credentials are checked: it stands for a person at a browser.
 func (f *Fake) AdminHandler() http.Handler {
@@ -33,6 +34,19 @@ func (f *Fake) AdminHandler() http.Handler {
 			return
 		}
 		adminAnswer(w, f.Share(r.PathValue("id"), in.Email, in.Role))
+	})
+	mux.HandleFunc("POST /_fake/drive/files/{id}/edit", func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			Range string `json:"range"`
+			Text  string `json:"text"`
+		}
+		dec := json.NewDecoder(r.Body)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&in); err != nil || in.Range == "" {
+			writeErrorAt(w, http.StatusBadRequest, "want {\"range\": ..., \"text\": ...}", "badRequest", "")
+			return
+		}
+		adminAnswer(w, f.Edit(r.PathValue("id"), in.Range, in.Text))
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeErrorAt(w, http.StatusNotFound, "sheetsfake admin: no route for "+r.Method+" "+r.URL.Path, "notFound", "")

@@ -216,6 +216,48 @@ func (s *spreadsheet) apply(req *sheets.Request, indexGiven bool) (*sheets.Respo
 			sh.widths[c] = r.Properties.PixelSize
 		}
 		return &sheets.Response{}, nil
+	case "mergeCells":
+		r := req.MergeCells
+		if r.MergeType != "MERGE_ALL" {
+			return fail("sheetsfake serves mergeType MERGE_ALL only, got %q", r.MergeType)
+		}
+		sh, gr, err := s.gridRange(r.Range)
+		if err != nil {
+			return fail("%v", err)
+		}
+		m := &sheets.GridRange{SheetId: sh.props.SheetId, StartRowIndex: gr[0], EndRowIndex: gr[1], StartColumnIndex: gr[2], EndColumnIndex: gr[3]}
+		if gr[1]-gr[0] == 1 && gr[3]-gr[2] == 1 {
+			return fail("Must merge more than one cell")
+		}
+		for _, o := range sh.merges {
+			if o.StartRowIndex == m.StartRowIndex && o.EndRowIndex == m.EndRowIndex &&
+				o.StartColumnIndex == m.StartColumnIndex && o.EndColumnIndex == m.EndColumnIndex {
+				return &sheets.Response{}, nil // merging a merge again changes nothing
+			}
+			if overlaps(o, gr) {
+				return fail("You must select all cells in a merged range to merge or unmerge them.")
+			}
+		}
+		sh.merges = append(sh.merges, m)
+		return &sheets.Response{}, nil
+	case "unmergeCells":
+		sh, gr, err := s.gridRange(req.UnmergeCells.Range)
+		if err != nil {
+			return fail("%v", err)
+		}
+		var keep []*sheets.GridRange
+		for _, o := range sh.merges {
+			inside := o.StartRowIndex >= gr[0] && o.EndRowIndex <= gr[1] && o.StartColumnIndex >= gr[2] && o.EndColumnIndex <= gr[3]
+			switch {
+			case inside:
+			case overlaps(o, gr):
+				return fail("You must select all cells in a merged range to merge or unmerge them.")
+			default:
+				keep = append(keep, o)
+			}
+		}
+		sh.merges = keep
+		return &sheets.Response{}, nil
 	case "repeatCell":
 		r := req.RepeatCell
 		sh, gr, err := s.gridRange(r.Range)
@@ -532,4 +574,9 @@ func (sh *sheet) trim() {
 			delete(sh.cells, k)
 		}
 	}
+}
+
+// overlaps reports whether merge o shares a cell with [r0, r1, c0, c1).
+func overlaps(o *sheets.GridRange, gr [4]int64) bool {
+	return o.StartRowIndex < gr[1] && gr[0] < o.EndRowIndex && o.StartColumnIndex < gr[3] && gr[2] < o.EndColumnIndex
 }

@@ -31,6 +31,7 @@ type sheet struct {
 	widths map[int64]int64
 	rules  []*sheets.ConditionalFormatRule
 	charts []*sheets.EmbeddedChart
+	merges []*sheets.GridRange // bounded, never overlapping
 }
 
 type cell struct {
@@ -56,7 +57,7 @@ func (s *spreadsheet) clone() *spreadsheet {
 	c := &spreadsheet{id: s.id, props: s.props}
 	for _, sh := range s.sheets {
 		n := &sheet{props: sh.props, cells: maps.Clone(sh.cells), widths: maps.Clone(sh.widths),
-			rules: slices.Clone(sh.rules), charts: slices.Clone(sh.charts)}
+			rules: slices.Clone(sh.rules), charts: slices.Clone(sh.charts), merges: slices.Clone(sh.merges)}
 		gp := *sh.props.GridProperties
 		n.props.GridProperties = &gp
 		for k, v := range n.cells {
@@ -98,7 +99,7 @@ func (s *spreadsheet) json(baseURL string) *sheets.Spreadsheet {
 	out.Properties = &p
 	for _, sh := range s.sheets {
 		props := sh.props
-		out.Sheets = append(out.Sheets, &sheets.Sheet{Properties: &props, Charts: sh.charts, ConditionalFormats: sh.rules})
+		out.Sheets = append(out.Sheets, &sheets.Sheet{Properties: &props, Charts: sh.charts, ConditionalFormats: sh.rules, Merges: sh.merges})
 	}
 	return out
 }
@@ -128,6 +129,8 @@ type SheetSnapshot struct {
 	ColumnWidths       map[int64]int64                 `json:"columnWidths,omitempty"`
 	ConditionalFormats []*sheets.ConditionalFormatRule `json:"conditionalFormats,omitempty"`
 	Charts             []*sheets.EmbeddedChart         `json:"charts,omitempty"`
+	// Merges are the merged ranges in A1 notation ("A2:D2").
+	Merges []string `json:"merges,omitempty"`
 }
 
 // Value returns the value at A1 cell ref ("B3"), nil when empty.
@@ -163,6 +166,9 @@ func (f *Fake) Spreadsheet(id string) (Snapshot, bool) {
 			RowCount: sh.props.GridProperties.RowCount, ColumnCount: sh.props.GridProperties.ColumnCount,
 			FrozenRows: sh.props.GridProperties.FrozenRowCount, Values: sh.values(func(c *cell) any { return c.value }),
 			ConditionalFormats: slices.Clone(sh.rules), Charts: slices.Clone(sh.charts)}
+		for _, m := range sh.merges {
+			ss.Merges = append(ss.Merges, a1(m.StartRowIndex, m.StartColumnIndex)+":"+a1(m.EndRowIndex-1, m.EndColumnIndex-1))
+		}
 		if len(sh.widths) > 0 {
 			ss.ColumnWidths = maps.Clone(sh.widths)
 		}
@@ -199,7 +205,8 @@ func (f *Fake) SpreadsheetIDs() []string {
 }
 
 func isEmptyFormat(cf *sheets.CellFormat) bool {
-	return cf.NumberFormat == nil && cf.TextFormat == nil && cf.BackgroundColor == nil && cf.HorizontalAlignment == ""
+	return cf.NumberFormat == nil && cf.TextFormat == nil && cf.BackgroundColor == nil && cf.HorizontalAlignment == "" &&
+		cf.WrapStrategy == "" && cf.VerticalAlignment == ""
 }
 
 // values renders the sheet's cells as rows, trimmed of trailing empties.
