@@ -10,10 +10,13 @@ import (
 
 // text holds the report's wording in one language.
 type text struct {
-	months                                                      [12]string
-	title, summary, work                                        string
-	ready, final, updated                                       string
-	gscNotFinal, adsMoving, adsFrozen, days, weekOf             string
+	months                                          [12]string
+	title, summary, work                            string
+	ready, final, updated                           string
+	gscNotFinal, adsMoving, adsFrozen, days, weekOf string
+	// weekFor names a week after "for"/"за": Russian puts it in the
+	// accusative ("за неделю"), the others keep weekOf's form.
+	weekFor                                                     string
 	metric, change, date, account, campaign, query, page, total string
 	spend, clicks, impressions, ctr, cpc, conversions, costConv string
 	organic, position, adsClicks, organicClicks, chart          string
@@ -51,6 +54,7 @@ var texts = map[connectors.Language]*text{
 		adsFrozen:   "Конверсии Google Ads, поступившие после финального обновления, в этот период не добавляются.",
 		days:        "Дни считаются так, как их считает источник: Google Ads — в часовом поясе аккаунта (%s); Search Console — по тихоокеанскому времени (America/Los_Angeles).",
 		weekOf:      "неделя %s – %s",
+		weekFor:     "неделю %s – %s",
 		adsDays:     "Дни — в часовом поясе каждого аккаунта: %s.",
 		gscDays:     "Дни — по тихоокеанскому времени (America/Los_Angeles), как их считает Search Console.",
 		metric:      "Показатель", change: "Изменение", date: "Дата", account: "Аккаунт", campaign: "Кампания", query: "Запрос", page: "Страница", total: "Итого",
@@ -99,6 +103,14 @@ func Locale(lang connectors.Language) string {
 		return "uk_UA"
 	}
 	return "en_US"
+}
+
+// periodFor names a period after "for"/"за" ("цифры за неделю …").
+func (t *text) periodFor(p Period, date func(string) string) string {
+	if p.Kind == connectors.PeriodWeekly && t.weekFor != "" {
+		return fmt.Sprintf(t.weekFor, date(p.From.String()), date(p.To.String()))
+	}
+	return t.periodName(p, date)
 }
 
 // periodName names a period for a reader: "November 2026", "ноябрь 2026",

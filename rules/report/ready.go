@@ -36,7 +36,7 @@ func readyText(lang connectors.Language) struct{ am, client string } {
 func ReadyForAM(lang connectors.Language, client string, p Period, url string) string {
 	t := textFor(lang)
 	f := table.NewFormatter(Locale(lang), "")
-	return fmt.Sprintf(readyText(lang).am, escape(client), t.periodName(p, f.Date), url)
+	return fmt.Sprintf(readyText(lang).am, escape(client), t.periodFor(p, f.Date), url)
 }
 
 // ReadyForClient is the message to the client's channel, in the client's
@@ -44,7 +44,7 @@ func ReadyForAM(lang connectors.Language, client string, p Period, url string) s
 func ReadyForClient(lang connectors.Language, p Period, url string) string {
 	t := textFor(lang)
 	f := table.NewFormatter(Locale(lang), "")
-	return fmt.Sprintf(readyText(lang).client, t.periodName(p, f.Date), url)
+	return fmt.Sprintf(readyText(lang).client, t.periodFor(p, f.Date), url)
 }
 
 // RecreatedForAM tells an account manager, in their language, that the

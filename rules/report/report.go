@@ -168,7 +168,7 @@ func (b *builder) readyLines() [][]table.Cell {
 				continue
 			}
 			if at := in.Schedule.FinalRun(p); in.Now.Before(at.Start(in.Schedule.loc())) {
-				moving = append(moving, fmt.Sprintf(t.adsMoving, t.periodName(p, b.date), b.date(at.String())))
+				moving = append(moving, fmt.Sprintf(t.adsMoving, t.periodFor(p, b.date), b.date(at.String())))
 			}
 		}
 		if in.Final {
