@@ -59,7 +59,7 @@ commands:
   report        build a client's report for a period (-client ID -period 2026-11 [-dry-run] [-force])
   invoices      build the finance invoice data for a month (-month 2026-11 [-dry-run])
   alerts list   what is pending, deferred or sent, to whom, when, and what it waits for
-  audit         the audit log: silences, acknowledgements, config reloads (-since 24h)
+  audit         the audit log: silences, acknowledgements, reloads, sharing, redirects (-since 24h)
   faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
   faq eval      precision and recall of an answer base on labelled questions ([-faq FILE | -config FILE] [-threshold T] [-sweep] [-json] FILE.tsv)
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config, -background)

@@ -169,4 +169,13 @@ func TestSpecialistAnsweringAnywayIsCounted(t *testing.T) {
 	if len(entries) != 1 || !strings.Contains(entries[0].Detail, "specialist=timur") {
 		t.Fatalf("direct replies recorded: %+v", entries)
 	}
+	// The redirect itself is in the audit log once, whatever else happened
+	// in its thread.
+	redirects, err := app.st.ListAudit(ctx, store.AuditFilter{Action: engine.AuditRedirect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(redirects) != 1 || !strings.Contains(redirects[0].Detail, "client=steppe-foods specialist=timur am=marat") {
+		t.Fatalf("redirects recorded: %+v", redirects)
+	}
 }

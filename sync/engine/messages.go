@@ -69,8 +69,18 @@ func (e *Engine) OnMessage(ctx context.Context, m connectors.Message) error {
 					User: n.UserSlackID, Text: n.Text, FindingKey: out.Finding.Key})
 			}
 		}
-		if _, err := e.rec.Record(ctx, redirect.RuleName, []rules.Finding{out.Finding}, replies, now); err != nil {
+		res, err := e.rec.Record(ctx, redirect.RuleName, []rules.Finding{out.Finding}, replies, now)
+		if err != nil {
 			errs = append(errs, fmt.Sprintf("redirect: %v", err))
+		} else if res.New > 0 {
+			// The head reads redirects in the audit log beside the direct
+			// replies: once per client message, however often it is judged.
+			f := out.Finding.Fields
+			if _, err := e.st.AppendAudit(ctx, store.AuditEntry{Time: now, Actor: "slack:" + m.UserID, Action: AuditRedirect,
+				Detail: fmt.Sprintf("client=%s specialist=%s am=%s channel=%s ts=%s",
+					c.ID, f[redirect.FieldSpecialist], f[redirect.FieldAM], m.ChannelID, m.TS)}); err != nil {
+				errs = append(errs, fmt.Sprintf("redirect audit: %v", err))
+			}
 		}
 	}
 	if fresh {
@@ -135,9 +145,11 @@ func writtenAt(m connectors.Message) time.Time {
 	return rm.WrittenAt()
 }
 
-// Audit actions of a specialist answering a client directly: a message
-// that was redirected to the AM, and one that addressed no specialist.
+// Audit actions of the redirect rule: a client's message handed to the AM,
+// and a specialist answering a client directly — a message that was
+// redirected to the AM, or one that addressed no specialist.
 const (
+	AuditRedirect         = "redirect"
 	AuditDirectReply      = "redirect.direct_reply"
 	AuditUnaddressedReply = "redirect.unaddressed_reply"
 )
