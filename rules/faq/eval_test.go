@@ -72,6 +72,7 @@ var tuningFiles = []string{
 	"eval_ru.tsv", "fresh_ru.tsv", "final_ru.tsv", "tune_ru.tsv",
 	"eval_uk.tsv", "fresh_uk.tsv", "final_uk.tsv", "tune_uk.tsv",
 	"eval_en.tsv", "fresh_en.tsv", "final_en.tsv", "tune_en.tsv",
+	"tune2/tune2_ru.tsv", "tune2/tune2_uk.tsv", "tune2/tune2_en.tsv",
 }
 
 // goalP and goalR are the quality the shipped base must reach at the

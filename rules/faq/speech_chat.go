@@ -86,7 +86,10 @@ func chatAct(sentences [][]string) Act {
 				question = true
 			case (w == "не" || w == "ни") && i+1 < len(words) && !harmlessNot[words[i+1]]:
 				question = true
-			case w == "yet" && i == len(words)-1:
+			case (w == "yet" || w == "есть" || w == "є") && i == len(words)-1 && i > 0:
+				// "отчёт уже есть", "звіт вже є", "edits done yet"
+				question = true
+			case w == "удобно" || w == "зручно" || w == "подходит" || w == "підходить":
 				question = true
 			case w == "now" && prev == "right":
 				question = true

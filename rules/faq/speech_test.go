@@ -42,6 +42,9 @@ func TestSpeechAct(t *testing.T) {
 		{"the site task at what stage is it", en, ActQuestion},
 		{"campaigns live right now", en, ActQuestion},
 		{"homepage edits done yet", en, ActQuestion},
+		{"а отчет за прошлый месяц уже есть", ru, ActQuestion},
+		{"звіт за минулий місяць вже є", uk, ActQuestion},
+		{"созвон в четверг удобно", ru, ActQuestion},
 		{"реклама сейчас работает вообще", ru, ActQuestion},
 		// Statements of a problem ask for an answer.
 		{"не можем найти ссылку на отчет", ru, ActQuestion},
