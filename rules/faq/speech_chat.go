@@ -16,7 +16,7 @@ var (
 	midQuestion = wordSet(`где куда откуда какой какая какие каких какое каким какую каком какого какому
 		сколько кто кому кого чего что чем зачем ли
 		де куди звідки який яка які яких яке яким яку якому якого якої скільки хто кому кого чого що чим навіщо чи
-		where what which who whom whose how`)
+		шо че чо where what which who whom whose how whats wheres hows whos`)
 	// notQuestionAfter: "что", "как", "чем" after these words join a
 	// clause ("так как", "потому что", "больше чем").
 	notQuestionAfter = wordSet(`так потому то чтобы также больше меньше лучше хуже раньше позже бо тому ніж`)
@@ -24,7 +24,8 @@ var (
 	problemWords = wordSet(`нет нету ноль нуль мало меньше дорого дороже висит висят висить висять немає нема менше
 		дорожче ждем жду ждет ждут ждемо чекаємо чекаю чекає вообще взагалі сейчас зараз
 		no not zero none missing nothing stopped broken pending disapproved rejected expensive waiting
-		dropped drop drops fell falling down halved lost gone fewer lower still`)
+		dropped drop drops fell falling down halved lost gone fewer lower still
+		новости новини апдейт апдейты оновлення eta status update updates progress news`)
 	// problemStems start Russian and Ukrainian words of a problem:
 	// "упал", "просели", "пропали", "подорожал", "отклонили", "впав".
 	problemStems = []string{"упал", "упа", "просел", "просев", "просід", "просів", "пропал", "пропа", "зник",

@@ -45,6 +45,10 @@ func TestSpeechAct(t *testing.T) {
 		{"а отчет за прошлый месяц уже есть", ru, ActQuestion},
 		{"звіт за минулий місяць вже є", uk, ActQuestion},
 		{"созвон в четверг удобно", ru, ActQuestion},
+		{"а шо там по звіту", uk, ActQuestion},
+		{"traffic fell this month, whats the reason", en, ActQuestion},
+		{"any updates on the landing page", en, ActQuestion},
+		{"по лендингу есть новости", ru, ActQuestion},
 		{"реклама сейчас работает вообще", ru, ActQuestion},
 		// Statements of a problem ask for an answer.
 		{"не можем найти ссылку на отчет", ru, ActQuestion},
