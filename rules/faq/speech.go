@@ -60,7 +60,8 @@ var (
 	// askInfo asks to be told something: a question, however imperative.
 	askInfo = wordSet(`подскажите подскажи скажите скажи уточните уточни объясните объясни поясните поясни
 		расскажите напомните підкажіть підкажи скажіть скажи уточніть уточни поясніть поясни розкажіть
-		нагадайте explain clarify tell remind wondering wonder`)
+		нагадайте explain clarify tell remind wondering wonder
+		проверьте гляньте посмотрите разберитесь перевірте подивіться розберіться`)
 	// modals make a request of an infinitive that follows ("можете
 	// прислать", "можна поставити", "could you send").
 	modals = wordSet(`можете можешь сможете могли можно прошу просим хотим хочу хотели нужно надо

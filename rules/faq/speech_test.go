@@ -49,6 +49,9 @@ func TestSpeechAct(t *testing.T) {
 		{"traffic fell this month, whats the reason", en, ActQuestion},
 		{"any updates on the landing page", en, ActQuestion},
 		{"по лендингу есть новости", ru, ActQuestion},
+		// Asking the agency to look into a problem asks what happened.
+		{"Конверсии просели, гляньте пожалуйста", ru, ActQuestion},
+		{"заявок мало, перевірте що там", uk, ActQuestion},
 		{"реклама сейчас работает вообще", ru, ActQuestion},
 		// Statements of a problem ask for an answer.
 		{"не можем найти ссылку на отчет", ru, ActQuestion},
