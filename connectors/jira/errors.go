@@ -120,9 +120,12 @@ func writeContext(b *strings.Builder, clients []string, jql string) {
 	case 1:
 		b.WriteString(" for client ")
 		b.WriteString(clients[0])
-	default:
+	case 2, 3, 4, 5, 6, 7, 8, 9, 10:
 		b.WriteString(" for clients ")
 		b.WriteString(strings.Join(clients, ", "))
+	default:
+		// The shared query covers every client: name a few, count the rest.
+		fmt.Fprintf(b, " for %d clients (%s, …)", len(clients), strings.Join(clients[:3], ", "))
 	}
 	if jql != "" {
 		b.WriteString(" (jql: ")

@@ -99,7 +99,7 @@ func (a *App) enrich(ctx context.Context, m *connectors.Message) {
 		}
 	}
 	if m.Permalink == "" {
-		if link, err := a.slack.Permalink(ctx, m.ChannelID, m.TS); err == nil {
+		if link, err := a.slack.Permalink(ctx, m.ChannelID, m.TS, m.ThreadTS); err == nil {
 			m.Permalink = link
 		}
 	}

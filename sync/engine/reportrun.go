@@ -94,7 +94,7 @@ func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Pe
 	if err != nil {
 		return "", err
 	}
-	share := Share{Readers: c.Report.Recipients, Writers: emails(cfg, c.AccountManager), Language: c.Language}
+	share := ReportShare(cfg, c)
 	url, err := pub.Publish(ctx, "report/"+c.ID, wb, share)
 	if err != nil {
 		return "", fmt.Errorf("publishing %s: %w", p, err)
@@ -151,14 +151,12 @@ func (e *Engine) RunInvoices(ctx context.Context, pub Publisher) error {
 		return err
 	}
 	var finance []*connectors.Person
-	var addrs []string
 	for i := range cfg.People {
 		if p := &cfg.People[i]; p.Role == connectors.RoleFinance {
 			finance = append(finance, p)
-			addrs = append(addrs, p.Email)
 		}
 	}
-	url, err := pub.Publish(ctx, "invoices", wb, Share{Writers: addrs, Language: financeLanguage(cfg)})
+	url, err := pub.Publish(ctx, "invoices", wb, InvoicesShare(cfg))
 	if err != nil {
 		return fmt.Errorf("publishing invoice data: %w", err)
 	}
@@ -194,14 +192,7 @@ func (e *Engine) RunOps(ctx context.Context, pub Publisher) error {
 	if err != nil {
 		return err
 	}
-	var heads []string
-	for _, p := range cfg.People {
-		if p.Role == connectors.RoleHead {
-			heads = append(heads, p.Email)
-		}
-	}
-	lang, _ := cfg.AgencyLocale()
-	if _, err := pub.Publish(ctx, "ops", wb, Share{Writers: heads, Language: headLanguage(cfg, lang)}); err != nil {
+	if _, err := pub.Publish(ctx, "ops", wb, OpsShare(cfg)); err != nil {
 		return fmt.Errorf("publishing the ops sheet: %w", err)
 	}
 	return nil
@@ -212,6 +203,48 @@ func emails(cfg *configs.Config, ids ...string) []string {
 	var out []string
 	for _, id := range ids {
 		if p := cfg.Person(id); p != nil && strings.TrimSpace(p.Email) != "" {
+			out = append(out, p.Email)
+		}
+	}
+	return out
+}
+
+// ReportShare is who gets a client's report: its recipients and every
+// contact with an address read it (invited by Drive's email, in the
+// client's language); the account manager edits it.
+func ReportShare(cfg *configs.Config, c *configs.Client) Share {
+	var readers []string
+	seen := map[string]bool{}
+	add := func(e string) {
+		if k := strings.ToLower(strings.TrimSpace(e)); k != "" && !seen[k] {
+			seen[k] = true
+			readers = append(readers, e)
+		}
+	}
+	for _, e := range c.Report.Recipients {
+		add(e)
+	}
+	for _, ct := range c.Contacts {
+		add(ct.Email)
+	}
+	return Share{Readers: readers, Writers: emails(cfg, c.AccountManager), Language: c.Language}
+}
+
+// InvoicesShare is who gets the invoice data: everyone with role finance.
+func InvoicesShare(cfg *configs.Config) Share {
+	return Share{Writers: roleEmails(cfg, connectors.RoleFinance), Language: financeLanguage(cfg)}
+}
+
+// OpsShare is who gets the ops sheet: the heads of accounts.
+func OpsShare(cfg *configs.Config) Share {
+	lang, _ := cfg.AgencyLocale()
+	return Share{Writers: roleEmails(cfg, connectors.RoleHead), Language: headLanguage(cfg, lang)}
+}
+
+func roleEmails(cfg *configs.Config, role connectors.Role) []string {
+	var out []string
+	for _, p := range cfg.People {
+		if p.Role == role && strings.TrimSpace(p.Email) != "" {
 			out = append(out, p.Email)
 		}
 	}

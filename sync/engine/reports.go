@@ -35,8 +35,9 @@ type Share struct {
 }
 
 // ErrNoPublisher is returned when a workbook should be written but no
-// publisher is configured; `-dry-run` shows the workbook instead.
-var ErrNoPublisher = errors.New("no spreadsheet publisher: writing to Google Sheets is not set up in this build; use -dry-run to print the tables")
+// publisher is configured (no Google credentials); `-dry-run` shows the
+// workbook instead.
+var ErrNoPublisher = errors.New("no spreadsheet publisher: connections.google has no credentials; use -dry-run to print the tables")
 
 // ErrUnknownClient is returned (wrapped) for a client id not in the config.
 var ErrUnknownClient = errors.New("unknown client")
