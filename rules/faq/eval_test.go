@@ -2,6 +2,7 @@ package faq_test
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,6 +73,7 @@ var tuningFiles = []string{
 	"eval_ru.tsv", "fresh_ru.tsv", "final_ru.tsv", "tune_ru.tsv",
 	"eval_uk.tsv", "fresh_uk.tsv", "final_uk.tsv", "tune_uk.tsv",
 	"eval_en.tsv", "fresh_en.tsv", "final_en.tsv", "tune_en.tsv",
+	"tune2/tune2_ru.tsv", "tune2/tune2_uk.tsv", "tune2/tune2_en.tsv",
 }
 
 // goalP and goalR are the quality the shipped base must reach at the
@@ -82,7 +84,7 @@ var tuningFiles = []string{
 // from sliding further.
 const (
 	goalP, goalR = 0.95, 0.80
-	twoP, twoR   = 0.82, 0.45
+	twoP, twoR   = 0.86, 0.46
 )
 
 func logEval(t *testing.T, name string, e faq.Evaluation) {
@@ -134,20 +136,54 @@ func TestEvaluation(t *testing.T) {
 	}
 }
 
-// TestBlind measures the frozen blind sets in testdata/blind (written by
-// someone who never saw the base, and never tuned on) with the shipped
+// TestBlind measures the first frozen blind set, testdata/blind (written
+// by someone who never saw the base, and never tuned on), with the shipped
 // base and its two-phrasing version at the default threshold. It reports
 // the figures docs/FAQ.md quotes; it skips when the files are absent.
 func TestBlind(t *testing.T) {
+	measureBlind(t, "blind", nil)
+}
+
+// TestBlind2 measures the second frozen blind set, testdata/blind2,
+// written by someone else after the matcher's settings were fixed, the
+// same way, and fails when a figure falls below the floor it was first
+// measured at (docs/FAQ.md has them): the floors catch a regression, they
+// are not the goal of precision 0.95 and recall 0.80 (0.60 with two
+// phrasings).
+func TestBlind2(t *testing.T) {
+	measureBlind(t, "blind2", blind2Floors)
+}
+
+// blindFloor is the precision and recall a blind file is not to fall
+// below with a base, without a language prior.
+type blindFloor struct{ p, r float64 }
+
+// blind2Floors are the first measured figures of testdata/blind2, per
+// file, base and language.
+var blind2Floors = map[string]blindFloor{
+	"blind_ru.tsv shipped base ru":  {0.936, 0.656},
+	"blind_uk.tsv shipped base uk":  {0.947, 0.765},
+	"blind_uk.tsv shipped base ru":  {1.000, 0.809},
+	"blind_en.tsv shipped base en":  {0.925, 0.746},
+	"blind_ru.tsv two phrasings ru": {0.928, 0.388},
+	"blind_uk.tsv two phrasings uk": {1.000, 0.361},
+	"blind_uk.tsv two phrasings ru": {1.000, 0.666},
+	"blind_en.tsv two phrasings en": {0.827, 0.358},
+}
+
+// measureBlind runs the blind files in testdata/dir through both bases,
+// without a prior and with the file's language as the clients' prior,
+// and checks the floors (keyed "file base lang", without a prior).
+func measureBlind(t *testing.T, dir string, floors map[string]blindFloor) {
 	var names []string
 	for _, l := range []string{"ru", "uk", "en"} {
-		n := filepath.Join("blind", "blind_"+l+".tsv")
+		n := filepath.Join(dir, "blind_"+l+".tsv")
 		if _, err := os.Stat(filepath.Join("testdata", n)); err == nil {
 			names = append(names, n)
 		}
 	}
 	if len(names) == 0 {
-		t.Skip("no blind set in testdata/blind")
+		t.Skip("no blind set in testdata/" + dir)
 	}
 	full := loadBase(t, exampleBase)
 	th := faq.DefaultConfig().Threshold
@@ -169,9 +205,59 @@ func TestBlind(t *testing.T) {
 				if prior != "" {
 					how = "client language " + string(prior)
 				}
-				logEval(t, n+" "+b.name+", "+how, ev.Score(th))
+				e := ev.Score(th)
+				logEval(t, n+" "+b.name+", "+how, e)
+				if prior != "" {
+					continue
+				}
+				for l, s := range e.Languages {
+					key := filepath.Base(n) + " " + b.name + " " + string(l)
+					if f, ok := floors[key]; ok && (s.Precision < f.p-1e-9 || s.Recall < f.r-1e-9) {
+						t.Errorf("%s: precision %.3f, recall %.3f; below the measured %.3f and %.3f", key, s.Precision, s.Recall, f.p, f.r)
+					}
+				}
 			}
 		}
+	}
+}
+
+// TestDefaultThresholdServesBothBases checks the calibration of the
+// default threshold: on the tuning files, no other threshold from 0.20 to
+// 0.70 gives a better mean, over the shipped base and its two-phrasing
+// version, of the F0.5 of the weakest language (F0.5 weighs precision
+// twice as much as recall, as `faq eval -sweep` does).
+func TestDefaultThresholdServesBothBases(t *testing.T) {
+	full := loadBase(t, exampleBase)
+	qs := readFiles(t, tuningFiles...)
+	mean := map[float64]float64{}
+	for _, b := range []*configs.FAQ{full, firstTwo(full)} {
+		ev, err := faq.NewEvaluator(b.Index(), qs, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pts, _ := ev.Sweep()
+		for _, p := range pts {
+			worst := 1.0
+			for _, s := range p.Languages {
+				f := 0.0
+				if s.Precision+s.Recall > 0 {
+					f = 1.25 * s.Precision * s.Recall / (0.25*s.Precision + s.Recall)
+				}
+				worst = min(worst, f)
+			}
+			mean[math.Round(p.Threshold*100)/100] += worst / 2
+		}
+	}
+	def := faq.DefaultConfig().Threshold
+	best, bestF := def, mean[def]
+	for th, f := range mean {
+		if f > bestF+0.002 {
+			best, bestF = th, f
+		}
+	}
+	t.Logf("default %.2f: mean weakest-language F0.5 %.3f; best %.2f: %.3f", def, mean[def], best, bestF)
+	if best != def {
+		t.Errorf("threshold %.2f serves both bases better than the default %.2f (%.3f against %.3f)", best, def, bestF, mean[def])
 	}
 }
 

@@ -280,3 +280,32 @@ func TestSynonymsJoinWords(t *testing.T) {
 		t.Errorf("shipped лиды/заявки: %+v", ms)
 	}
 }
+
+// TestSynonymsJoinInflectedForms: every case form of a synonym joins its
+// group, also those whose stems differ from the listed word's («заявок»
+// against «заявки», «обращений», «звонка» against «звонок»), while verbs
+// of a group keep their own forms.
+func TestSynonymsJoinInflectedForms(t *testing.T) {
+	ix := NewIndex(nil)
+	for _, tt := range []struct {
+		lang  connectors.Language
+		words []string
+	}{
+		{ru, []string{"заявки", "заявок", "заявками", "лидов", "обращений", "обращениями", "лиды"}},
+		{ru, []string{"звонок", "звонка", "звонки", "созвон", "созвоны"}},
+		{ru, []string{"счет", "счета", "счету", "инвойсе", "инвойсов"}},
+		{uk, []string{"заявки", "заявок", "лідів", "звернень", "звернення"}},
+		{uk, []string{"звіт", "звіту", "звітів", "звітом"}},
+	} {
+		want := ix.Terms(tt.words[0], tt.lang)
+		for _, w := range tt.words[1:] {
+			if got := ix.Terms(w, tt.lang); len(got) != 1 || len(want) != 1 || got[0] != want[0] {
+				t.Errorf("%s: %q → %v, %q → %v; want the same group", tt.lang, tt.words[0], want, w, got)
+			}
+		}
+	}
+	// Unrelated words do not join.
+	if a, b := ix.Terms("заявок", ru), ix.Terms("задача", ru); a[0] == b[0] {
+		t.Errorf("заявок and задача joined: %v", a)
+	}
+}

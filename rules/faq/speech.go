@@ -60,7 +60,8 @@ var (
 	// askInfo asks to be told something: a question, however imperative.
 	askInfo = wordSet(`подскажите подскажи скажите скажи уточните уточни объясните объясни поясните поясни
 		расскажите напомните підкажіть підкажи скажіть скажи уточніть уточни поясніть поясни розкажіть
-		нагадайте explain clarify tell remind wondering wonder`)
+		нагадайте explain clarify tell remind wondering wonder
+		проверьте гляньте посмотрите разберитесь перевірте подивіться розберіться`)
 	// modals make a request of an infinitive that follows ("можете
 	// прислать", "можна поставити", "could you send").
 	modals = wordSet(`можете можешь сможете могли можно прошу просим хотим хочу хотели нужно надо
@@ -71,6 +72,10 @@ var (
 		increase raise lower reduce cut launch start restart set create make give move check fix cancel
 		schedule book prepare upload put email call ping push run rerun double disable enable grant revoke
 		swap replace adjust rename redo hold`)
+	// slavicPrepositions before "чого" make it "of what", not "why".
+	slavicPrepositions = wordSet(`з із від до для без у в на`)
+	// conjunctions open a clause after a comma as well as a question.
+	conjunctions = wordSet(`что що как як`)
 	// enModalStarts followed by "you" or "we" and a verb ask for something.
 	enModalStarts = wordSet(`can could would will`)
 	// notRequest are Russian and Ukrainian words ending like imperatives
@@ -93,13 +98,15 @@ func SpeechAct(text string, lang connectors.Language) Act {
 func speechAct(text string, lang connectors.Language) Act {
 	question := strings.ContainsAny(text, "?？¿")
 	request := false
+	var sentences [][]string
 	for _, s := range strings.FieldsFunc(text, func(r rune) bool {
 		return r == '.' || r == '!' || r == '\n' || r == ';' || r == '?' || r == ','
 	}) {
 		words := strings.Fields(normalizeStripped(s))
 		for i, w := range words {
 			switch {
-			case whyWords[w]:
+			case whyWords[w] && !(i > 0 && slavicPrepositions[words[i-1]]):
+				// "з чого складається" asks what, not why.
 				return ActWhy
 			case whenWords[w]:
 				return ActWhen
@@ -110,7 +117,10 @@ func speechAct(text string, lang connectors.Language) Act {
 		if len(words) == 0 {
 			continue
 		}
-		if questionStarts[words[0]] {
+		// "спасибо, что …" thanks; it does not ask.
+		thanks := len(sentences) > 0 && ackWords[sentences[len(sentences)-1][len(sentences[len(sentences)-1])-1]]
+		sentences = append(sentences, words)
+		if questionStarts[words[0]] && !(thanks && conjunctions[words[0]]) {
 			question = true
 		}
 		for i, w := range words {
@@ -128,7 +138,7 @@ func speechAct(text string, lang connectors.Language) Act {
 	case question:
 		return ActQuestion
 	}
-	return ActNone
+	return chatAct(sentences)
 }
 
 func isWhenPair(a, b string) bool {
@@ -177,6 +187,13 @@ func isRequest(words []string, lang connectors.Language) bool {
 	for i := 0; i+2 < len(words); i++ {
 		if (words[i] == "i" || words[i] == "we") && (words[i+1] == "need" || words[i+1] == "want") &&
 			(words[i+2] == "you" || enRequestVerbs[words[i+2]]) {
+			return true
+		}
+	}
+	// "we want to raise …", "need to fix …": wanting an action done.
+	for i := 0; i+2 < len(words); i++ {
+		if (words[i] == "need" || words[i] == "want" || words[i] == "like") && words[i+1] == "to" &&
+			enRequestVerbs[words[i+2]] && (i == first || words[i-1] == "i" || words[i-1] == "we" || words[i-1] == "would") {
 			return true
 		}
 	}

@@ -41,7 +41,7 @@ func synonymMap(groups [][]string) map[connectors.Language]map[string]string {
 		m := map[string]string{}
 		for _, g := range groups {
 			head := ""
-			for _, w := range g {
+			for _, w := range inflections(g, lang) {
 				ts := Terms(w, lang)
 				if len(ts) != 1 {
 					continue
@@ -61,4 +61,54 @@ func synonymMap(groups [][]string) map[connectors.Language]map[string]string {
 		out[lang] = m
 	}
 	return out
+}
+
+// caseEndings are the noun endings of Russian and Ukrainian cases. A
+// synonym list names a word once ("заявки"); clients write "заявок",
+// "заявками", "заявку", whose stems differ. Each Cyrillic word of a group
+// is joined by its stem with these endings, so every form of it joins the
+// group.
+var caseEndings = map[connectors.Language][]string{
+	connectors.LanguageRussian:   {"", "а", "я", "ы", "и", "у", "ю", "е", "ом", "ем", "ой", "ей", "ам", "ям", "ами", "ями", "ах", "ях", "ов", "ев", "ий", "ь"},
+	connectors.LanguageUkrainian: {"", "а", "я", "и", "і", "у", "ю", "е", "ом", "ем", "ою", "ею", "ам", "ям", "ами", "ями", "ах", "ях", "ів", "їв", "ей", "ь", "ї"},
+}
+
+// inflections returns the words of a synonym group followed by the case
+// forms of its Cyrillic words, including those with a fleeting vowel
+// ("заявка", "заявок"; "звонок", "звонка").
+func inflections(group []string, lang connectors.Language) []string {
+	ends := caseEndings[lang]
+	out := append([]string(nil), group...)
+	if ends == nil {
+		return out
+	}
+	for _, w := range group {
+		r := []rune(strings.ToLower(w))
+		if len(r) < 4 || !isCyrillic(r[0]) || strings.HasSuffix(w, "ть") || strings.HasSuffix(w, "ти") || strings.HasSuffix(w, "те") {
+			continue // verbs keep their forms: a noun ending makes no verb
+		}
+		base := strings.TrimRight(string(r), "аяыиіїуюеоьй")
+		bases := []string{base}
+		br := []rune(base)
+		if n := len(br); n >= 3 {
+			switch {
+			case br[n-1] == 'к' && !strings.ContainsRune("аеиоуыэюяіїє", br[n-2]):
+				// заявк → заявок
+				bases = append(bases, string(br[:n-1])+"ок")
+			case (br[n-2] == 'о' || br[n-2] == 'е') && br[n-1] == 'к':
+				// звонок → звонк
+				bases = append(bases, string(br[:n-2])+"к")
+			}
+		}
+		for _, b := range bases {
+			for _, e := range ends {
+				out = append(out, b+e)
+			}
+		}
+	}
+	return out
+}
+
+func isCyrillic(r rune) bool {
+	return r >= 'а' && r <= 'я' || r == 'і' || r == 'ї' || r == 'є' || r == 'ґ' || r == 'ё'
 }
