@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,12 +50,35 @@ func hashOf(v any) string {
 	return hex.EncodeToString(sum[:12])
 }
 
+// tabIndexes gives each of wb's tabs its position in the spreadsheet: its
+// place in wb, or, for a partial workbook, where the tab already is, with
+// the tabs it adds after every tab there (in wb's order).
+func tabIndexes(st *State, wb *table.Workbook) []int {
+	out := make([]int, len(wb.Tabs))
+	next := len(st.Tabs)
+	for i, t := range wb.Tabs {
+		out[i] = i
+		if !wb.Partial {
+			continue
+		}
+		if j := slices.IndexFunc(st.Tabs, func(ts TabState) bool { return ts.Key == t.Key }); j >= 0 {
+			out[i] = j
+		} else {
+			out[i] = next
+			next++
+		}
+	}
+	return out
+}
+
 // planTabs renders every tab's values and layout hashes against st.
 func planTabs(st *State, wb *table.Workbook) []*tabPlan {
 	out := make([]*tabPlan, 0, len(wb.Tabs))
+	idx := tabIndexes(st, wb)
 	for i := range wb.Tabs {
 		t := &wb.Tabs[i]
-		tp := &tabPlan{tab: t, index: i, wb: wb, rows: len(t.Rows)}
+		pos := idx[i]
+		tp := &tabPlan{tab: t, index: pos, wb: wb, rows: len(t.Rows)}
 		for _, r := range t.Rows {
 			tp.cols = max(tp.cols, len(r))
 		}
@@ -81,7 +105,7 @@ func planTabs(st *State, wb *table.Workbook) []*tabPlan {
 			Frozen     int
 			Rows, Cols int64
 			Requests   []*gsheets.Request
-		}{t.Name, i, t.FrozenRows, tp.gridRows, tp.gridCols, tp.layout(-1)})
+		}{t.Name, pos, t.FrozenRows, tp.gridRows, tp.gridCols, tp.layout(-1)})
 		out = append(out, tp)
 	}
 	return out

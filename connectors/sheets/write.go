@@ -58,7 +58,7 @@ func plan(st *State, wb *table.Workbook, tps []*tabPlan) Plan {
 		}
 	}
 	for _, ts := range st.Tabs {
-		if wb.Tab(ts.Key) == nil {
+		if wb.Tab(ts.Key) == nil && !wb.Partial {
 			p.RemovedTabs = append(p.RemovedTabs, ts.Key)
 		}
 	}
@@ -300,7 +300,7 @@ func (c *Client) layoutRequests(st *State, wb *table.Workbook, tps []*tabPlan) (
 		})
 	}
 	for _, ts := range st.Tabs {
-		if wb.Tab(ts.Key) == nil {
+		if wb.Tab(ts.Key) == nil && !wb.Partial {
 			deletes = append(deletes, &gsheets.Request{DeleteSheet: &gsheets.DeleteSheetRequest{SheetId: ts.SheetID}})
 		}
 	}
@@ -315,8 +315,13 @@ func (c *Client) layoutRequests(st *State, wb *table.Workbook, tps []*tabPlan) (
 		for _, f := range after {
 			f()
 		}
-		st.Tabs = slices.DeleteFunc(st.Tabs, func(ts TabState) bool { return wb.Tab(ts.Key) == nil })
 		st.DefaultSheet = false
+		if wb.Partial {
+			// Tabs stay where they are and new ones were appended after
+			// them, as in the spreadsheet.
+			return
+		}
+		st.Tabs = slices.DeleteFunc(st.Tabs, func(ts TabState) bool { return wb.Tab(ts.Key) == nil })
 		// Keep the tabs in the workbook's order, as in the spreadsheet.
 		slices.SortStableFunc(st.Tabs, func(a, b TabState) int { return tabIndex(wb, a.Key) - tabIndex(wb, b.Key) })
 	}

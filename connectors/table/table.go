@@ -112,6 +112,11 @@ type Workbook struct {
 	TimeZone string // IANA zone the spreadsheet shows times in
 	Currency string // ISO 4217 code of every Currency cell
 	Tabs     []Tab
+	// Partial says the workbook is part of the spreadsheet: tabs already
+	// there that it does not list are left as they are, and tabs it adds
+	// go after them. A client's spreadsheet holds the current period's
+	// tabs and one tab per earlier period, each written on its own.
+	Partial bool
 }
 
 // Tab returns the tab with key, or nil.

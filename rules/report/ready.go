@@ -82,6 +82,19 @@ func NoStorageForAM(lang connectors.Language) string {
 		"or to connect Google through `connections.google.oauth` as an agency user who will own the files."
 }
 
+// PeriodTab folds wb, the report for an earlier period p, into one tab of
+// the client's spreadsheet named for the period in the client's language
+// ("Ноябрь 2026"), so the spreadsheet keeps each closed period's final
+// report beside the current period's tabs. The result is a partial
+// workbook: writing it leaves the other tabs alone.
+func PeriodTab(lang connectors.Language, p Period, wb table.Workbook) table.Workbook {
+	f := table.NewFormatter(Locale(lang), "")
+	name := capital(textFor(lang).periodName(p, f.Date))
+	wb.Tabs = []table.Tab{table.Stack("period/"+p.String(), name, wb.Tabs)}
+	wb.Partial = true
+	return wb
+}
+
 // escape keeps a name from being read as Slack markup.
 func escape(s string) string {
 	out := make([]rune, 0, len(s))

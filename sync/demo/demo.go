@@ -128,6 +128,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if runErr == nil {
 		published, runErr = w.publishSheets(ctx, end, sheets)
 	}
+	if runErr == nil {
+		var ready []page.Entry
+		ready, runErr = w.finalRuns(ctx, end)
+		published = append(published, ready...)
+	}
 	if err := w.close(); err != nil && runErr == nil {
 		runErr = err
 	}

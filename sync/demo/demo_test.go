@@ -68,6 +68,9 @@ func TestSampleDay(t *testing.T) {
 		{"FAQ suggestion for a repeated question", kindSuggestion, []string{"only Anna Melnyk (account manager) sees this", "report-when"}},
 		{"report written and shared", "report", []string{"«Acme Ukraine — звіт» written to Google Sheets", "shared with petro@acme.example (reader, invited by email), anna@northwind.example (writer)", "/spreadsheets/d/"}},
 		{"invoice data written", "report", []string{"дані для рахунків» written to Google Sheets", "finance@northwind.example (writer)"}},
+		{"final runs in the clients' spreadsheets", "report", []string{"final runs: each client's previous period written to a tab of its own"}},
+		{"report ready to the AM", "ready", []string{"DM to Anna Melnyk, held for their working hours until Tue 09:00 EET",
+			"Звіт для *Acme Ukraine* за ", "готовий (остаточний)", "/spreadsheets/d/"}},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {

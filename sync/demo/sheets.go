@@ -43,6 +43,8 @@ func (w *world) buildSheets(ctx context.Context, end time.Time) ([]sheet, error)
 		if err != nil {
 			return nil, fmt.Errorf("building the report of %s: %w", c.ID, err)
 		}
+		// Partial, as the engine publishes it: earlier periods' tabs stay.
+		wb.Partial = true
 		out = append(out, sheet{File: "report-" + c.ID + ".html", WB: wb, Key: "report/" + c.ID, Share: engine.ReportShare(w.cfg, c)})
 	}
 	_, loc := w.cfg.AgencyLocale()

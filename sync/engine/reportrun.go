@@ -94,6 +94,14 @@ func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Pe
 	if err != nil {
 		return "", err
 	}
+	// One spreadsheet per client: the current period fills its main tabs,
+	// and an earlier period (the one whose final run this is, or a past
+	// one asked for by hand) its own tab, so the link in "report ready"
+	// opens that period's final figures whatever the current one does.
+	wb.Partial = true
+	if p != ReportSchedule(cfg, c).Current(now) {
+		wb = report.PeriodTab(c.Language, p, wb)
+	}
 	share := ReportShare(cfg, c)
 	pubd, err := pub.Publish(ctx, "report/"+c.ID, wb, share)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 // fakePublisher records what would be written to Google Sheets.
 type fakePublisher struct {
 	calls []string // "key title-of-first-line"
+	tabs  []string // each call's tab keys, "+" marking a partial workbook
 	share []Share
 	fail  error
 	// recreated and dryRun are what every Publish reports.
@@ -34,6 +35,11 @@ func (f *fakePublisher) Publish(_ context.Context, key string, wb table.Workbook
 		first = wb.Tabs[0].Rows[0][0].Text
 	}
 	f.calls = append(f.calls, key+" "+first)
+	var keys []string
+	for _, t := range wb.Tabs {
+		keys = append(keys, t.Key)
+	}
+	f.tabs = append(f.tabs, map[bool]string{true: "+", false: ""}[wb.Partial]+strings.Join(keys, ","))
 	f.share = append(f.share, share)
 	return Published{URL: "https://docs.google.com/spreadsheets/d/" + strings.ReplaceAll(key, "/", "-"),
 		Recreated: f.recreated, DryRun: f.dryRun}, nil
@@ -65,7 +71,7 @@ func TestRunReportsSchedule(t *testing.T) {
 	run := func(at time.Time) []string {
 		t.Helper()
 		clk.Set(at)
-		pub.calls, pub.share = nil, nil
+		pub.calls, pub.share, pub.tabs = nil, nil, nil
 		if err := e.RunReports(ctx, pub); err != nil {
 			t.Fatalf("%s: %v", at, err)
 		}
@@ -90,6 +96,11 @@ func TestRunReportsSchedule(t *testing.T) {
 	got = run(time.Date(2026, 12, 5, 0, 10, 0, 0, kyiv))
 	if fmt.Sprint(got) != "[Report ready: November 2026, final Report ready: December 2026, updated Dec 5, 2026]" {
 		t.Errorf("Dec 5: %q", got)
+	}
+	// November's final report gets a tab of its own in Acme's one
+	// spreadsheet; December's refresh writes the main tabs and leaves it.
+	if fmt.Sprint(pub.tabs[:2]) != "[+period/2026-11 +summary,ads,gsc,work]" {
+		t.Errorf("Dec 5 wrote tabs %q", pub.tabs)
 	}
 	var acme []deliver.Reply
 	for _, r := range rec.replies {
