@@ -154,7 +154,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestReadyForFinance(t *testing.T) {
 	got := ReadyForFinance(connectors.LanguageUkrainian, "2026-11", "https://docs.google.com/spreadsheets/d/f")
-	if want := "Дані для рахунків за 2026-11 готові: <https://docs.google.com/spreadsheets/d/f|відкрити таблицю>."; got != want {
+	if want := "Дані для рахунків за листопад 2026 готові: <https://docs.google.com/spreadsheets/d/f|відкрити таблицю>."; got != want {
 		t.Errorf("got %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules/report"
 )
 
 var readyTexts = map[connectors.Language]string{
@@ -13,11 +14,16 @@ var readyTexts = map[connectors.Language]string{
 }
 
 // ReadyForFinance is the Slack message (mrkdwn) telling finance, in their
-// language, that the invoice data for month ("2026-11") is ready.
+// language, that the invoice data for month ("2026-11", named for the
+// reader: "November 2026", "листопад 2026") is ready.
 func ReadyForFinance(lang connectors.Language, month, url string) string {
 	t, ok := readyTexts[lang]
 	if !ok {
 		t = readyTexts[connectors.LanguageEnglish]
 	}
-	return fmt.Sprintf(t, month, url)
+	name := month
+	if p, err := report.ParsePeriod(month); err == nil {
+		name = report.PeriodFor(lang, p)
+	}
+	return fmt.Sprintf(t, name, url)
 }

@@ -82,6 +82,12 @@ func NoStorageForAM(lang connectors.Language) string {
 		"or to connect Google through `connections.google.oauth` as an agency user who will own the files."
 }
 
+// PeriodFor names p for a reader of lang after "for"/"за": "November
+// 2026", "ноябрь 2026", "неделю 23.11.2026 – 29.11.2026".
+func PeriodFor(lang connectors.Language, p Period) string {
+	return textFor(lang).periodFor(p, table.NewFormatter(Locale(lang), "").Date)
+}
+
 // PeriodTab folds wb, the report for an earlier period p, into one tab of
 // the client's spreadsheet named for the period in the client's language
 // ("Ноябрь 2026"), so the spreadsheet keeps each closed period's final

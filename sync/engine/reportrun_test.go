@@ -151,7 +151,7 @@ func TestRunInvoicesReady(t *testing.T) {
 	if err := e.RunInvoices(ctx, pub); err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.replies) != 1 || rec.replies[0].Person != "fin" || !strings.Contains(rec.replies[0].Text, "2026-11") {
+	if len(rec.replies) != 1 || rec.replies[0].Person != "fin" || !strings.Contains(rec.replies[0].Text, "Invoice data for November 2026 is ready") {
 		t.Errorf("ready messages: %+v", rec.replies)
 	}
 	if _, ok, _ := e.invoiced(ctx, "2026-11"); !ok {
