@@ -115,8 +115,8 @@ func most(ms []metric) metric {
 
 // headline says how a source's leading metric changed, and whether it
 // changed at all as shown (a change that rounds to 0.0% did not). While
-// the period is still running it says up to which day its figures go,
-// since they are set against the whole previous period.
+// the period is still running it says up to which day its figures go and
+// that the previous period is counted over the same days.
 func (c *commenter) headline(source string, m metric) (string, bool) {
 	t := c.t
 	today := hours.DateOf(c.in.Now.In(c.in.Schedule.loc()))

@@ -170,7 +170,7 @@ func TestCommentaryFollowsData(t *testing.T) {
 			[]string{"Not final yet: Google Ads conversions, which may still arrive until Dec 2, 2026."},
 			[]string{"Search Console"}},
 		{"period still running", func(in *Input) { in.Now = time.Date(2026, 11, 26, 9, 0, 0, 0, in.Schedule.Location) },
-			[]string{"Google Ads (through Nov 25, 2026): ", "Search Console (through Nov 25, 2026): ",
+			[]string{"Google Ads (through Nov 25, 2026, the previous period over the same days): ", "Search Console (through Nov 25, 2026, the previous period over the same days): ",
 				"Search Console data for 2 days (Nov 23, 2026–Nov 24, 2026)"}, // Pacific Nov 22 is before the period
 			[]string{"Google Ads: "}},
 		{"final", func(in *Input) { in.Final = true },

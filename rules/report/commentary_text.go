@@ -38,7 +38,7 @@ var commentaryTexts = map[connectors.Language]*commentaryText{
 	connectors.LanguageEnglish: {
 		heading:   "Commentary",
 		adsClicks: "clicks", adsSpend: "spend", adsConversions: "conversions", organicClicks: "organic clicks",
-		rose: "rose", fell: "fell", through: "%s (through %s)",
+		rose: "rose", fell: "fell", through: "%s (through %s, the previous period over the same days)",
 		changed:     "%s: %s %s by %s against the previous period (%s against %s).",
 		steady:      "%s: %s stayed at the previous period's level (%s).",
 		fromNothing: "%s: %s reached %s, against none in the previous period.",
@@ -64,7 +64,7 @@ var commentaryTexts = map[connectors.Language]*commentaryText{
 	connectors.LanguageRussian: {
 		heading:   "Комментарий",
 		adsClicks: "клики", adsSpend: "расходы", adsConversions: "конверсии", organicClicks: "органические клики",
-		rose: "выросли", fell: "снизились", through: "%s (по %s)",
+		rose: "выросли", fell: "снизились", through: "%s (по %s, прошлый период — за те же дни)",
 		changed:     "%s: %s %s на %s к прошлому периоду (%s против %s).",
 		steady:      "%s: %s остались на уровне прошлого периода (%s).",
 		fromNothing: "%s: %s — %s, в прошлом периоде их не было.",
@@ -90,7 +90,7 @@ var commentaryTexts = map[connectors.Language]*commentaryText{
 	connectors.LanguageUkrainian: {
 		heading:   "Коментар",
 		adsClicks: "кліки", adsSpend: "витрати", adsConversions: "конверсії", organicClicks: "органічні кліки",
-		rose: "зросли", fell: "знизилися", through: "%s (по %s)",
+		rose: "зросли", fell: "знизилися", through: "%s (по %s, попередній період — за ті самі дні)",
 		changed:     "%s: %s %s на %s порівняно з попереднім періодом (%s проти %s).",
 		steady:      "%s: %s залишилися на рівні попереднього періоду (%s).",
 		fromNothing: "%s: %s — %s, у попередньому періоді їх не було.",

@@ -16,7 +16,10 @@ type text struct {
 	gscNotFinal, adsMoving, adsFrozen, days, weekOf string
 	// weekFor names a week after "for"/"за": Russian puts it in the
 	// accusative ("за неделю"), the others keep weekOf's form.
-	weekFor                                                     string
+	weekFor string
+	// sameDays heads the previous period's column while the period runs;
+	// comparedTo names a section's compared days (section, from, to).
+	sameDays, comparedTo                                        string
 	metric, change, date, account, campaign, query, page, total string
 	spend, clicks, impressions, ctr, cpc, conversions, costConv string
 	organic, position, adsClicks, organicClicks, chart          string
@@ -29,6 +32,7 @@ var texts = map[connectors.Language]*text{
 	connectors.LanguageEnglish: {
 		months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 		title:  "%s — report", summary: "Summary", work: "Work done",
+		sameDays: "%s, same days", comparedTo: "%s (against %s–%s)",
 		ready: "Report ready: %s, %s", final: "final", updated: "updated %s",
 		gscNotFinal: "Search Console data for %s–%s is not final yet: it settles 2–3 days later.",
 		adsMoving:   "Google Ads conversions count on the day of the click and keep arriving: figures for %s may still change until %s, the final run.",
@@ -48,6 +52,7 @@ var texts = map[connectors.Language]*text{
 	connectors.LanguageRussian: {
 		months: [12]string{"январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"},
 		title:  "%s — отчёт", summary: "Сводка", work: "Выполненные работы",
+		sameDays: "%s, те же дни", comparedTo: "%s (к %s–%s)",
 		ready: "Отчёт готов: %s, %s", final: "финальный", updated: "обновлён %s",
 		gscNotFinal: "Данные Search Console за %s–%s ещё не окончательные: они уточняются через 2–3 дня.",
 		adsMoving:   "Конверсии Google Ads относятся ко дню клика и продолжают поступать: цифры за %s могут измениться до %s, финального обновления.",
@@ -68,6 +73,7 @@ var texts = map[connectors.Language]*text{
 	connectors.LanguageUkrainian: {
 		months: [12]string{"січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень", "вересень", "жовтень", "листопад", "грудень"},
 		title:  "%s — звіт", summary: "Зведення", work: "Виконані роботи",
+		sameDays: "%s, ті самі дні", comparedTo: "%s (до %s–%s)",
 		ready: "Звіт готовий: %s, %s", final: "остаточний", updated: "оновлено %s",
 		gscNotFinal: "Дані Search Console за %s–%s ще не остаточні: вони уточнюються через 2–3 дні.",
 		adsMoving:   "Конверсії Google Ads належать до дня кліку й продовжують надходити: цифри за %s можуть змінитися до %s, остаточного оновлення.",

@@ -67,8 +67,11 @@ type AdsAccount struct {
 type Ads struct {
 	Accounts        []AdsAccount
 	Current, Before Totals
-	Days            []Row // per day of the period, all accounts together
-	Campaigns       []Row // per day and campaign
+	// BeforeThrough is the last day of the previous period in Before:
+	// its end, or while the period runs, the same day count as Current.
+	BeforeThrough hours.Date
+	Days          []Row // per day of the period, all accounts together
+	Campaigns     []Row // per day and campaign
 	// CampaignsBefore are the previous period's totals per campaign (no
 	// date), which the commentary compares campaigns with.
 	CampaignsBefore []Row
@@ -79,8 +82,11 @@ type Ads struct {
 type GSC struct {
 	Properties      []string
 	Current, Before Totals
-	Days            []Row
-	Queries, Pages  []Row // the top ones by clicks, at most TopN each
+	// BeforeThrough is the last day of the previous period in Before, as
+	// for Ads.
+	BeforeThrough  hours.Date
+	Days           []Row
+	Queries, Pages []Row // the top ones by clicks, at most TopN each
 	// QueriesBefore and PagesBefore are the previous period's top ones,
 	// which the commentary compares with; one missing there counts from
 	// zero, so a contributor's change is exact for any query or page in
@@ -281,10 +287,22 @@ func (b *builder) summary() table.Tab {
 	commentary.Keep = true
 	tab.Rows = slices.Insert(tab.Rows, CommentaryRow, []table.Cell{commentary})
 	tab.Rows = append(tab.Rows, nil)
+	// While the period runs, each source is set against as many days of
+	// the previous period as it has data for: the column and each section
+	// say so.
+	prevPeriod := in.Period.Previous()
+	partial := func(through hours.Date) bool { return !through.IsZero() && through.Before(prevPeriod.To) }
+	prevHead := capital(t.periodName(prevPeriod, b.date))
+	if (in.Ads != nil && partial(in.Ads.BeforeThrough)) || (in.GSC != nil && partial(in.GSC.BeforeThrough)) {
+		prevHead = fmt.Sprintf(t.sameDays, prevHead)
+	}
 	tab.Rows = append(tab.Rows, []table.Cell{table.B(t.metric), table.B(capital(t.periodName(in.Period, b.date))),
-		table.B(capital(t.periodName(in.Period.Previous(), b.date))), table.B(t.change)})
+		table.B(prevHead), table.B(t.change)})
 	change := table.ChangeColumn{Column: 3, FirstRow: len(tab.Rows)}
-	section := func(name string, ks []kpi, cur, prev Totals) {
+	section := func(name string, ks []kpi, cur, prev Totals, through hours.Date) {
+		if partial(through) {
+			name = fmt.Sprintf(t.comparedTo, name, b.date(prevPeriod.From.String()), b.date(through.String()))
+		}
 		tab.Rows = append(tab.Rows, []table.Cell{table.B(name)})
 		change.RowDirections = append(change.RowDirections, table.UpIsGood)
 		for _, k := range ks {
@@ -299,10 +317,10 @@ func (b *builder) summary() table.Tab {
 		}
 	}
 	if in.Ads != nil {
-		section("Google Ads", b.adsKPIs(), in.Ads.Current, in.Ads.Before)
+		section("Google Ads", b.adsKPIs(), in.Ads.Current, in.Ads.Before, in.Ads.BeforeThrough)
 	}
 	if in.GSC != nil {
-		section(t.organic, b.gscKPIs(), in.GSC.Current, in.GSC.Before)
+		section(t.organic, b.gscKPIs(), in.GSC.Current, in.GSC.Before, in.GSC.BeforeThrough)
 	}
 	change.LastRow = len(tab.Rows) - 1
 	if len(change.RowDirections) > 0 {

@@ -81,7 +81,7 @@ func TestSampleDay(t *testing.T) {
 	}
 	// Each client report's commentary, in the client's language.
 	for _, has := range [][]string{
-		{"commentary on «Acme Ukraine — звіт»", "Google Ads (по 29.11.2026): ", "Роботи за період: виконано — 0\u00a0завдань", "Ще не остаточні: дані Search Console за 3\u00a0дні"},
+		{"commentary on «Acme Ukraine — звіт»", "Google Ads (по 29.11.2026, попередній період — за ті самі дні): ", "Роботи за період: виконано — 0\u00a0завдань", "Ще не остаточні: дані Search Console за 3\u00a0дні"},
 		{"commentary on «Steppe Foods — отчёт»", "Работы за период: выполнено — 0\u00a0задач", "в работе ещё 1\u00a0задача"},
 		{"commentary on «BrightPath Dental — report»", "Work done in the period: 1\u00a0task resolved"},
 	} {

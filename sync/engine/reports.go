@@ -134,8 +134,13 @@ func (e *Engine) ClientReport(ctx context.Context, clientID string, p report.Per
 		Now: now, Final: !now.Before(sched.FinalRunAt(p)), JiraBaseURL: cfg.Connections.Jira.BaseURL,
 	}
 	var err error
+	loc := sched.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	today := hours.DateOf(now.In(loc))
 	if len(c.GoogleAds.CustomerIDs) > 0 {
-		if in.Ads, err = e.adsData(ctx, c, p); err != nil {
+		if in.Ads, err = e.adsData(ctx, c, p, today); err != nil {
 			return table.Workbook{}, err
 		}
 		currency := e.adsAccounts(ctx, in.Ads)
@@ -144,7 +149,7 @@ func (e *Engine) ClientReport(ctx context.Context, clientID string, p report.Per
 		}
 	}
 	if len(c.SearchConsole.Properties) > 0 {
-		if in.GSC, err = e.gscData(ctx, c, p); err != nil {
+		if in.GSC, err = e.gscData(ctx, c, p, today); err != nil {
 			return table.Workbook{}, err
 		}
 	}
@@ -188,23 +193,54 @@ func totalsOf(m map[string]float64) report.Totals {
 		Cost: m[connectors.MetricCost], Conversions: m[connectors.MetricConversions], PositionSum: m[connectors.MetricPositionSum]}
 }
 
-// splitDays sums daily groups into the period's and the previous
-// period's totals and returns the period's days.
-func splitDays(rows []store.MetricTotal, p report.Period) (cur, prev report.Totals, days []report.Row) {
-	from := p.From.String()
+// splitDays sums daily groups into the period's totals and the previous
+// period's through prevTo (see comparedThrough), and returns the period's
+// days.
+func splitDays(rows []store.MetricTotal, p report.Period, prevTo hours.Date) (cur, prev report.Totals, days []report.Row) {
+	from, to := p.From.String(), prevTo.String()
 	for _, r := range rows {
 		t := totalsOf(r.Metrics)
-		if r.Date >= from {
+		switch {
+		case r.Date >= from:
 			cur = cur.Add(t)
 			days = append(days, report.Row{Date: r.Date, Totals: t})
-		} else {
+		case r.Date <= to:
 			prev = prev.Add(t)
 		}
 	}
 	return cur, prev, days
 }
 
-func (e *Engine) adsData(ctx context.Context, c *configs.Client, p report.Period) (*report.Ads, error) {
+// comparedThrough is the last day of the previous period that a source's
+// figures for p are set against: the whole previous period once p is over,
+// and while p runs, as many of its days as p has data for (Ads through
+// yesterday, Search Console through its last final day), so that a month
+// in progress is not set against the whole of the last one. rows are the
+// source's daily totals over both periods.
+func comparedThrough(p report.Period, rows []store.MetricTotal, today hours.Date) hours.Date {
+	prev := p.Previous()
+	if p.To.Before(today) {
+		return prev.To
+	}
+	last := ""
+	for _, r := range rows {
+		last = max(last, r.Date)
+	}
+	lastDay, err := hours.ParseDate(last)
+	if last < p.From.String() || err != nil {
+		return prev.From.AddDays(-1) // no data yet: nothing to compare
+	}
+	cut := prev.From
+	for d := p.From; d.Before(lastDay); d = d.AddDays(1) {
+		cut = cut.AddDays(1)
+	}
+	if prev.To.Before(cut) {
+		return prev.To
+	}
+	return cut
+}
+
+func (e *Engine) adsData(ctx context.Context, c *configs.Client, p report.Period, today hours.Date) (*report.Ads, error) {
 	ads := &report.Ads{}
 	for _, id := range c.GoogleAds.CustomerIDs {
 		ads.Accounts = append(ads.Accounts, report.AdsAccount{ID: id})
@@ -215,7 +251,8 @@ func (e *Engine) adsData(ctx context.Context, c *configs.Client, p report.Period
 	if err != nil {
 		return nil, fmt.Errorf("loading Ads totals of %s: %w", c.ID, err)
 	}
-	ads.Current, ads.Before, ads.Days = splitDays(daily, p)
+	ads.BeforeThrough = comparedThrough(p, daily, today)
+	ads.Current, ads.Before, ads.Days = splitDays(daily, p, ads.BeforeThrough)
 	// One query per account keeps each campaign row's account; it reaches
 	// back to the previous period, whose per-campaign totals the
 	// commentary compares with.
@@ -230,7 +267,9 @@ func (e *Engine) adsData(ctx context.Context, c *configs.Client, p report.Period
 		for _, r := range rows {
 			name := strings.TrimPrefix(r.Dimension, "campaign:")
 			if r.Date < p.From.String() {
-				before[name] = before[name].Add(totalsOf(r.Metrics))
+				if r.Date <= ads.BeforeThrough.String() {
+					before[name] = before[name].Add(totalsOf(r.Metrics))
+				}
 				continue
 			}
 			ads.Campaigns = append(ads.Campaigns, report.Row{Date: r.Date, Account: id, Name: name, Totals: totalsOf(r.Metrics)})
@@ -242,7 +281,7 @@ func (e *Engine) adsData(ctx context.Context, c *configs.Client, p report.Period
 	return ads, nil
 }
 
-func (e *Engine) gscData(ctx context.Context, c *configs.Client, p report.Period) (*report.GSC, error) {
+func (e *Engine) gscData(ctx context.Context, c *configs.Client, p report.Period, today hours.Date) (*report.GSC, error) {
 	gsc := &report.GSC{Properties: c.SearchConsole.Properties}
 	prev := p.Previous()
 	q := store.MetricQuery{Source: connectors.SourceGSC, ClientID: c.ID, Accounts: c.SearchConsole.Properties,
@@ -251,14 +290,16 @@ func (e *Engine) gscData(ctx context.Context, c *configs.Client, p report.Period
 	if err != nil {
 		return nil, fmt.Errorf("loading Search Console totals of %s: %w", c.ID, err)
 	}
-	gsc.Current, gsc.Before, gsc.Days = splitDays(daily, p)
+	gsc.BeforeThrough = comparedThrough(p, daily, today)
+	gsc.Current, gsc.Before, gsc.Days = splitDays(daily, p, gsc.BeforeThrough)
+	compared := report.Period{Kind: prev.Kind, From: prev.From, To: gsc.BeforeThrough}
 	// The top queries and pages of the period, and of the previous one
 	// for the commentary's comparison.
 	for _, part := range []struct {
 		kind   string
 		period report.Period
 		rows   *[]report.Row
-	}{{"query", p, &gsc.Queries}, {"page", p, &gsc.Pages}, {"query", prev, &gsc.QueriesBefore}, {"page", prev, &gsc.PagesBefore}} {
+	}{{"query", p, &gsc.Queries}, {"page", p, &gsc.Pages}, {"query", compared, &gsc.QueriesBefore}, {"page", compared, &gsc.PagesBefore}} {
 		rows, err := e.st.QueryMetrics(ctx, store.MetricQuery{Source: connectors.SourceGSC, ClientID: c.ID,
 			Accounts: c.SearchConsole.Properties, DateFrom: part.period.From.String(), DateTo: part.period.To.String(),
 			DimensionKind: part.kind, ByDimension: true, OrderBy: connectors.MetricClicks, Limit: report.TopN})
