@@ -117,11 +117,21 @@ func most(ms []metric) metric {
 // changed at all as shown (a change that rounds to 0.0% did not). While
 // the period is still running it says up to which day its figures go and
 // that the previous period is counted over the same days.
-func (c *commenter) headline(source string, m metric) (string, bool) {
+func (c *commenter) headline(source string, m metric, days []Row) (string, bool) {
 	t := c.t
 	today := hours.DateOf(c.in.Now.In(c.in.Schedule.loc()))
 	if !c.in.Final && c.in.Period.Contains(today) && c.in.Period.From.Before(today) {
-		source = fmt.Sprintf(t.through, source, c.f.Date(today.AddDays(-1).String()))
+		// The source's own last day with data: yesterday for Ads, Search
+		// Console's last final day.
+		yesterday := today.AddDays(-1).String()
+		last := ""
+		for _, d := range days {
+			last = max(last, d.Date)
+		}
+		if last == "" || last > yesterday {
+			last = yesterday
+		}
+		source = fmt.Sprintf(t.through, source, c.f.Date(last))
 	}
 	switch {
 	case m.prev == 0 && m.cur == 0:
@@ -207,7 +217,7 @@ func contributor(cur, prev []Row, value func(Totals) float64, key func(Row) stri
 func (c *commenter) ads() []string {
 	a := c.in.Ads
 	m := most(c.adsMetrics())
-	head, changed := c.headline("Google Ads", m)
+	head, changed := c.headline("Google Ads", m, a.Days)
 	out := []string{head}
 	if !changed || (m.prev > 0 && len(a.CampaignsBefore) == 0) {
 		return out // no change to explain, or no per-campaign figures to explain it with
@@ -231,7 +241,7 @@ func (c *commenter) gsc() []string {
 	clicks := metric{name: t.organicClicks, cur: g.Current.Clicks, prev: g.Before.Clicks,
 		value: func(v Totals) float64 { return v.Clicks }, show: c.integer,
 		delta: func(x float64) string { return c.signed(c.count(math.Abs(math.Round(x)), t.clicks), x) }}
-	head, changed := c.headline("Search Console", clicks)
+	head, changed := c.headline("Search Console", clicks, g.Days)
 	out := []string{head}
 	if !changed || (clicks.prev > 0 && len(g.QueriesBefore) == 0 && len(g.PagesBefore) == 0) {
 		return out
