@@ -440,23 +440,9 @@ func (f *Fake) filesList(c *call) {
 		writeErrorAt(c.w, http.StatusBadRequest, "Invalid Value", "invalid", "spaces")
 		return
 	}
-	size := 100
-	if s := c.q["pageSize"]; s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1000 {
-			writeErrorAt(c.w, http.StatusBadRequest, "Invalid value '"+s+"'. Values must be within the range: [1, 1000]", "invalidParameter", "pageSize")
-			return
-		}
-		size = n
-	}
-	offset := 0
-	if t := c.q["pageToken"]; t != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(t, "p"))
-		if err != nil || !strings.HasPrefix(t, "p") {
-			writeErrorAt(c.w, http.StatusBadRequest, "Invalid Value", "invalid", "pageToken")
-			return
-		}
-		offset = n
+	size, offset, ok := c.paging(1000)
+	if !ok {
+		return
 	}
 	f.mu.Lock()
 	if corpora == "drive" {

@@ -97,23 +97,9 @@ func (f *Fake) permissionsCreate(c *call) {
 }
 
 func (f *Fake) permissionsList(c *call) {
-	size := 100
-	if s := c.q["pageSize"]; s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 100 {
-			writeErrorAt(c.w, http.StatusBadRequest, "Invalid value '"+s+"'. Values must be within the range: [1, 100]", "invalidParameter", "pageSize")
-			return
-		}
-		size = n
-	}
-	offset := 0
-	if t := c.q["pageToken"]; t != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(t, "p"))
-		if err != nil || !strings.HasPrefix(t, "p") {
-			writeErrorAt(c.w, http.StatusBadRequest, "Invalid Value", "invalid", "pageToken")
-			return
-		}
-		offset = n
+	size, offset, ok := c.paging(100)
+	if !ok {
+		return
 	}
 	id := c.r.PathValue("fileId")
 	f.mu.Lock()
@@ -194,4 +180,28 @@ type permissionList struct {
 	Kind          string              `json:"kind"`
 	Permissions   []*drive.Permission `json:"permissions"`
 	NextPageToken string              `json:"nextPageToken,omitempty"`
+}
+
+// paging reads pageSize (1..maxSize, default 100) and pageToken ("p" and
+// an offset, as this fake issues them); it answers Drive's 400 and
+// reports false for a value Drive refuses.
+func (c *call) paging(maxSize int) (size, offset int, ok bool) {
+	size = 100
+	if s := c.q["pageSize"]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxSize {
+			writeErrorAt(c.w, http.StatusBadRequest, fmt.Sprintf("Invalid value '%s'. Values must be within the range: [1, %d]", s, maxSize), "invalidParameter", "pageSize")
+			return 0, 0, false
+		}
+		size = n
+	}
+	if t := c.q["pageToken"]; t != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(t, "p"))
+		if err != nil || !strings.HasPrefix(t, "p") {
+			writeErrorAt(c.w, http.StatusBadRequest, "Invalid Value", "invalid", "pageToken")
+			return 0, 0, false
+		}
+		offset = n
+	}
+	return size, offset, true
 }
