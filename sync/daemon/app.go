@@ -258,11 +258,24 @@ func (a *App) Tasks() []jobs.Task {
 		ts = append(ts, jobs.Task{Name: "checklists", Every: 15 * time.Minute, Timeout: 5 * time.Minute, Run: a.checklists.RunChecklists})
 		ts = append(ts, jobs.Task{Name: "questions.flush", Every: 5 * time.Minute, Timeout: 5 * time.Minute, Run: a.questions.Flush})
 	}
-	ts = append(ts,
-		jobs.Task{Name: "rules", Every: time.Minute, Timeout: 5 * time.Minute, Run: a.RunRules},
-		jobs.Task{Name: "deliver", Every: 10 * time.Second, Timeout: 5 * time.Minute, MaxAttempts: 1, Run: a.Deliver},
-	)
+	ts = append(ts, jobs.Task{Name: "rules", Every: time.Minute, Timeout: 5 * time.Minute, Run: a.RunRules})
+	if a.slack == nil {
+		// Without Slack nothing is sent: messages are only grouped, and
+		// the delivery loop (RunDelivery) has nothing to wake for.
+		ts = append(ts, jobs.Task{Name: "deliver", Every: 10 * time.Second, Timeout: 5 * time.Minute, MaxAttempts: 1, Run: a.Deliver})
+	}
 	return ts
+}
+
+// RunDelivery sends what is due as soon as it is due, until ctx is done:
+// a reply or alert recorded now wakes it, and it sleeps exactly until the
+// next grouped alert or pacing slot (deliver.Deliverer.Run). Without Slack
+// it returns at once; the "deliver" job groups messages instead.
+func (a *App) RunDelivery(ctx context.Context) error {
+	if a.slack == nil {
+		return nil
+	}
+	return a.deliver.Run(ctx, deliver.DefaultIdle)
 }
 
 // onceDirectory is the config for a single cycle: no group_wait, since no

@@ -197,6 +197,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 			d.log.Error("slack events stopped; alerts are still sent", "err", err)
 		}
 	}()
+	deliverDone := make(chan struct{})
+	go func() {
+		defer close(deliverDone)
+		if err := app.RunDelivery(slackCtx); err != nil {
+			d.log.Error("delivery loop stopped", "err", err)
+		}
+	}()
 	d.addrCh <- srv.addr()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.serve() }()
@@ -230,9 +237,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	stopSlack()
 	stopReceivers(stopCtx)
-	select {
-	case <-slackDone:
-	case <-stopCtx.Done():
+	for _, done := range []chan struct{}{slackDone, deliverDone} {
+		select {
+		case <-done:
+		case <-stopCtx.Done():
+		}
 	}
 	if err := eng.Stop(stopCtx); err != nil {
 		errs = append(errs, fmt.Errorf("stopping job engine: %w", err))

@@ -51,9 +51,11 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 	}
 	inScope := func(client string) bool { return len(clients) == 0 || contains(clients, client) }
 	dir := d.dir()
+	var wakeAt time.Time
 	err := d.st.WithTx(ctx, func(tx store.Tx) error {
 		res = ReconcileResult{}
 		p := newPlanner(ctx, tx, dir, now)
+		defer func() { wakeAt = p.earliest }()
 		var open []rules.Finding
 		if resolveMissing {
 			var err error
@@ -119,6 +121,11 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 			if err := enqueueReply(ctx, tx, r, now); err != nil {
 				return err
 			}
+			at := now
+			if r.NotBefore.After(now) {
+				at = r.NotBefore
+			}
+			p.planned(at)
 		}
 		if !resolveMissing {
 			return nil
@@ -139,6 +146,9 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 	})
 	if err != nil {
 		return ReconcileResult{}, fmt.Errorf("reconciling %s findings: %w", rule, err)
+	}
+	if !wakeAt.IsZero() {
+		d.wake.poke(wakeAt)
 	}
 	return res, nil
 }
