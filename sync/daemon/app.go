@@ -111,6 +111,12 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 	}
 	a.deliver = d
 	a.engine = engine.New(cfg, st, countingReconciler{d, a.tally}, opts.Clock, opts.Logger.With("component", "rules"))
+	if c.Store.Driver != configs.DriverPostgres {
+		// One process owns a SQLite store, so it hears of every task
+		// change. Replicas on PostgreSQL do not hear of each other's pulls:
+		// their deadline runs stay full.
+		a.engine.TrackTasks()
+	}
 	var writer engine.IssueWriter
 	if a.jira != nil {
 		writer = a.jira
@@ -154,7 +160,7 @@ func (a *App) syncer() (*jira.Syncer, error) {
 		clients = append(clients, cl.Client)
 	}
 	people = append(people, c.People...)
-	return jira.NewSyncer(a.jira, a.st, jira.SyncerOptions{
+	return jira.NewSyncer(a.jira, taskTracker{a.st, a.engine.TasksChanged}, jira.SyncerOptions{
 		Scopes: jira.ScopesOf(clients), People: jira.PeopleOf(people),
 		Logger: a.log.With("connector", "jira"),
 	})

@@ -73,6 +73,12 @@ func (c countingReconciler) Record(ctx context.Context, rule string, fs []rules.
 	return res, err
 }
 
+func (c countingReconciler) ReconcileKeys(ctx context.Context, rule string, fs []rules.Finding, resolve []string, now time.Time) (deliver.ReconcileResult, error) {
+	res, err := c.d.ReconcileKeys(ctx, rule, fs, resolve, now)
+	c.count(res)
+	return res, err
+}
+
 func (c countingReconciler) count(res deliver.ReconcileResult) {
 	c.t.add(func(s *Summary) {
 		s.Opened += res.New + res.Reopened
