@@ -61,6 +61,7 @@ type App struct {
 	checklists *engine.Checklists
 	faq        *engine.FAQ
 	tally      *tally
+	activity   activity
 }
 
 // NewApp builds the App. It contacts no upstream.
@@ -256,9 +257,6 @@ func (a *App) Tasks() []jobs.Task {
 		// Ads re-pulls a trailing month and Search Console lags days behind:
 		// four runs a day keep reports fresh without spending quota.
 		ts = append(ts, jobs.Task{Name: "google.pull", Every: 6 * time.Hour, Timeout: time.Hour, Run: a.PullGoogle})
-	}
-	if a.slack != nil {
-		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.CatchUp})
 	}
 	if a.jira != nil {
 		ts = append(ts, jobs.Task{Name: "checklists", Every: 15 * time.Minute, Timeout: 5 * time.Minute, Run: a.checklists.RunChecklists})
