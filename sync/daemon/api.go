@@ -71,7 +71,7 @@ func loopbackOnly(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "the silence API answers only on loopback"})
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": "this endpoint answers only on loopback"})
 			return
 		}
 		h.ServeHTTP(w, r)
