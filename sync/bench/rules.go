@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"syscall"
 	"time"
@@ -155,3 +156,7 @@ func (offline) OpenDM(context.Context, string) (string, error)               { r
 func (offline) FindByMetadata(context.Context, string, string, string, string, time.Time, int) (string, bool, error) {
 	return "", false, errOffline
 }
+
+func tempDir() (string, error) { return os.MkdirTemp("", "liaison-bench-") }
+
+func removeAll(dir string) { _ = os.RemoveAll(dir) }
