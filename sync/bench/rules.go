@@ -21,10 +21,10 @@ import (
 // projects each and 100 issues per client (200,000), 300 people of whom
 // 50 are account managers.
 const (
-	refClients     = 2000
+	refClients      = 2000
 	issuesPerClient = 100
-	refPeople      = 300
-	refAMs         = 50
+	refPeople       = 300
+	refAMs          = 50
 )
 
 // RuleLoad is a store holding the reference load's tasks at a scale, and
