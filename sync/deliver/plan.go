@@ -51,9 +51,20 @@ func (p *planner) due(recipient string, digest, bypass bool) (time.Time, error) 
 	}
 	group, ok := p.groups[recipient]
 	if !ok {
-		pending, err := p.tx.ListNotifications(p.ctx, store.NotificationFilter{State: store.NotifyPending, Recipient: recipient})
+		// The earliest pending notification is nearly always the alert
+		// group (due within group_wait), not a digest entry (due at the
+		// digest hour): one row settles it, and only a recipient whose
+		// digest comes first has the rest read. A recipient's digest may
+		// hold thousands of entries.
+		first, err := p.tx.ListNotifications(p.ctx, store.NotificationFilter{State: store.NotifyPending, Recipient: recipient, Limit: 1})
 		if err != nil {
 			return time.Time{}, err
+		}
+		pending := first
+		if len(first) == 1 && first[0].Digest {
+			if pending, err = p.tx.ListNotifications(p.ctx, store.NotificationFilter{State: store.NotifyPending, Recipient: recipient}); err != nil {
+				return time.Time{}, err
+			}
 		}
 		for _, n := range pending {
 			if !n.Digest {
