@@ -97,3 +97,29 @@ func TestSlackReadsHistoryOnlyAfterAGap(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncOnceSaysHowLongSlackLimitsTook: `sync --once` has no event
+// stream, so it reads every client channel from its cursor, paced for
+// Tier 3, and its summary says how many channels it read, how long that
+// took and how much of it went to Slack's limits.
+func TestSyncOnceSaysHowLongSlackLimitsTook(t *testing.T) {
+	app, sb, clk := sandboxApp(t, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
+	var sum Summary
+	if err := withPacing(clk, func(ctx context.Context) error {
+		var err error
+		sum, err = app.RunOnce(ctx)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	channels := len(channelsOf(app))
+	reads := sb.Slack().CallCount("conversations.history") + sb.Slack().CallCount("conversations.replies")
+	if sum.SlackChannels != channels {
+		t.Errorf("summary says %d channels read, want %d", sum.SlackChannels, channels)
+	}
+	// Tier 3 allows one read per 1.2 s: reads after the first waited for
+	// their slot, and the waiting is part of the time taken.
+	if reads > 1 && (sum.SlackWait <= 0 || sum.SlackWait > sum.SlackTime) {
+		t.Errorf("%d history reads took %v, %v of it waiting for limits; want some waiting, within the time taken", reads, sum.SlackTime, sum.SlackWait)
+	}
+}
