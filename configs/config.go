@@ -16,6 +16,7 @@ import (
 	"github.com/liaisonhq/liaison/connectors/google"
 	"github.com/liaisonhq/liaison/connectors/jira"
 	"github.com/liaisonhq/liaison/connectors/slack"
+	"github.com/liaisonhq/liaison/rules/anomaly"
 	"github.com/liaisonhq/liaison/rules/checklists"
 	"github.com/liaisonhq/liaison/rules/deadline"
 	"github.com/liaisonhq/liaison/rules/faq"
@@ -168,11 +169,13 @@ type Rules struct {
 	FAQ faq.Config `yaml:"faq"`
 	// Checklists create recurring Jira tasks per client.
 	Checklists checklists.Config `yaml:"checklists"`
+	// Anomaly alerts the AM when Google Ads or Search Console metrics move far from their usual level.
+	Anomaly anomaly.Config `yaml:"anomaly"`
 }
 
 // RuleNames lists the keys of the rules block, which routes refer to.
 func RuleNames() []string {
-	return []string{"deadline", "workload", "redirect", "response", "questions", "outofhours", "faq", "checklists"}
+	return []string{"deadline", "workload", "redirect", "response", "questions", "outofhours", "faq", "checklists", "anomaly"}
 }
 
 // Connections are the upstream services.
@@ -196,6 +199,7 @@ func DefaultRules() Rules {
 		OutOfHours: outofhours.DefaultConfig(),
 		FAQ:        faq.DefaultConfig(),
 		Checklists: checklists.DefaultConfig(),
+		Anomaly:    anomaly.DefaultConfig(),
 	}
 }
 

@@ -22,6 +22,7 @@ type derived struct {
 	windows      map[string][]hours.Window
 	holidays     map[string][]hours.Date
 	unconfigured []string
+	featuresOff  []string
 }
 
 // RuleOverrides is a client's rules block as written. It is applied over a
@@ -141,6 +142,17 @@ func (c *Config) Unconfigured() []string {
 		return nil
 	}
 	return append([]string(nil), c.d.unconfigured...)
+}
+
+// FeaturesOff says, for each optional secret that is not set in a
+// connection that is otherwise configured, which feature is off: "jira:
+// ${JIRA_WEBHOOK_SECRET} is not set: the Jira webhook (POST /jira/webhook)
+// is off; ...". The connector itself runs.
+func (c *Config) FeaturesOff() []string {
+	if c.d == nil {
+		return nil
+	}
+	return append([]string(nil), c.d.featuresOff...)
 }
 
 // RedactedYAML renders the effective configuration (defaults filled in) with

@@ -3,6 +3,7 @@ package configs
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,7 +28,8 @@ func WithLookupEnv(lookup func(name string) (string, bool)) Option {
 }
 
 // WithReadFile sets how files are read: the config file itself (in Load),
-// faq.yaml and *_file secrets. The default is os.ReadFile.
+// faq.yaml and *_file secrets. The default is os.ReadFile, refusing files
+// over MaxFileSize.
 func WithReadFile(read func(path string) ([]byte, error)) Option {
 	return func(o *options) { o.readFile = read }
 }
@@ -40,8 +42,35 @@ func WithFS(fsys fs.FS) Option {
 	})
 }
 
+// MaxFileSize bounds the config file and the files it names (faq.yaml,
+// *_file secrets). An agency of thousands of clients fits in a few
+// megabytes; a larger file is a mistake (a log, a dump), refused before it
+// is read rather than parsed at length.
+const MaxFileSize = 16 << 20
+
+// readLimited is os.ReadFile that refuses a file over MaxFileSize before
+// reading it.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s is %d MiB, more than the %d MiB a config may be", path, fi.Size()>>20, MaxFileSize>>20)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%s is more than the %d MiB a config may be", path, MaxFileSize>>20)
+	}
+	return data, nil
+}
+
 func newOptions(opts []Option) options {
-	o := options{lookupEnv: os.LookupEnv, readFile: os.ReadFile}
+	o := options{lookupEnv: os.LookupEnv, readFile: readLimited}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -73,8 +102,8 @@ type loader struct {
 	dir  string
 	doc  *document
 	cfg  *Config
-	// unset lists, per connection, the variables that were not set.
-	unset map[string][]string
+	// env is what expanding variables found about the connections.
+	env envResult
 	// faqDoc is the faq file, when agency.faq names one.
 	faqDoc *document
 }
@@ -84,7 +113,7 @@ func parse(filename string, data []byte, o options) (*Config, error) {
 	if l.doc.root == nil {
 		return nil, l.doc.problems
 	}
-	l.unset = l.doc.expandEnv(o.lookupEnv)
+	l.env = l.doc.expandEnv(o.lookupEnv)
 	cfg := defaultConfig()
 	l.doc.check(l.doc.root, reflect.TypeOf(cfg), "")
 	if err := l.doc.root.Decode(&cfg); err != nil {

@@ -167,21 +167,47 @@ func TestExampleWithoutEnvironment(t *testing.T) {
 		t.Errorf("connection defaults lost: %+v", cfg.Connections)
 	}
 
-	// One connection missing its variable leaves the others configured.
+	// A required secret missing from a block whose other variables are set
+	// is a problem that names the key, not a silently dropped connector.
 	env := map[string]string{}
 	for k, v := range exampleEnv {
 		env[k] = v
 	}
 	delete(env, "SLACK_APP_TOKEN")
-	cfg, err = Load(examplePath, envOf(env))
+	_, err = Load(examplePath, envOf(env))
+	var probs Problems
+	if !errors.As(err, &probs) || len(probs) != 1 || probs[0].Path != "connections.slack.app_token" ||
+		!strings.Contains(probs[0].Msg, "${SLACK_APP_TOKEN} is not set") {
+		t.Errorf("Load without SLACK_APP_TOKEN = %v, want one problem at connections.slack.app_token", err)
+	}
+}
+
+func TestOptionalSecretTurnsOffOnlyItsFeature(t *testing.T) {
+	env := map[string]string{}
+	for k, v := range exampleEnv {
+		env[k] = v
+	}
+	delete(env, "JIRA_WEBHOOK_SECRET")
+	delete(env, "SLACK_SIGNING_SECRET") // the example runs Slack in socket mode
+	cfg, err := Load(examplePath, envOf(env))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("an unset optional secret must not fail the config:\n%v", err)
 	}
-	if got := cfg.Unconfigured(); len(got) != 1 || got[0] != "slack: ${SLACK_APP_TOKEN} is not set" {
-		t.Errorf("Unconfigured() = %q", got)
+	if got := cfg.Unconfigured(); len(got) != 0 {
+		t.Errorf("Unconfigured() = %q, want every connector on", got)
 	}
-	if !cfg.Connections.Jira.Configured() || cfg.Connections.Slack.Configured() {
-		t.Error("only slack should be unconfigured")
+	if !cfg.Connections.Jira.Configured() || !cfg.Connections.Slack.Configured() {
+		t.Fatal("jira and slack must stay configured")
+	}
+	if cfg.Connections.Jira.WebhookSecret.IsSet() || cfg.Connections.Slack.SigningSecret.IsSet() {
+		t.Error("the unset secrets must read as not given")
+	}
+	want := []string{
+		"jira: ${JIRA_WEBHOOK_SECRET} is not set: the Jira webhook (POST /jira/webhook) is off; changes arrive with the pull every 2 minutes",
+		"slack: ${SLACK_SIGNING_SECRET} is not set: the Events API endpoint (/slack/events) is off; events arrive over Socket Mode",
+	}
+	if got := cfg.FeaturesOff(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("FeaturesOff() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -216,7 +242,7 @@ func TestExampleWithFourMistakes(t *testing.T) {
 	ps := problemsOf(t, err)
 	want := []Problem{
 		{Line: lineOf(t, doc, "nickname: Lena"), Col: 5, Path: "people[0].nickname", Msg: `unknown key "nickname"`},
-		{Line: lineOf(t, doc, "account_manager: annna"), Col: 22, Path: "clients[0].account_manager", Msg: `no person with id "annna"`},
+		{Line: lineOf(t, doc, "account_manager: annna"), Col: 22, Path: "clients[0].account_manager", Msg: `no person with id "annna" (did you mean "anna"?)`},
 		{Line: lineOf(t, doc, "Asia/Almaty_City"), Col: 15, Path: "clients[1].timezone", Msg: `unknown time zone "Asia/Almaty_City"`},
 		{Line: dupLine, Col: 9, Path: "clients[2].id", Msg: `duplicate client id "acme-ua"`},
 	}
@@ -256,5 +282,23 @@ func TestParseSyntaxError(t *testing.T) {
 	ps := problemsOf(t, err)
 	if len(ps) != 1 || ps[0].File != "bad.yaml" || ps[0].Line == 0 || !strings.Contains(ps[0].Msg, "invalid YAML") {
 		t.Errorf("problems = %#v", ps)
+	}
+}
+
+func TestAdsDeveloperTokenIsOptional(t *testing.T) {
+	env := map[string]string{}
+	for k, v := range exampleEnv {
+		env[k] = v
+	}
+	delete(env, "GOOGLE_ADS_DEVELOPER_TOKEN")
+	cfg, err := Load(examplePath, envOf(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Connections.Google.Configured() || cfg.Connections.Google.AdsConfigured() {
+		t.Error("google must stay configured with Ads off")
+	}
+	if off := cfg.FeaturesOff(); len(off) != 1 || off[0] != "google: ${GOOGLE_ADS_DEVELOPER_TOKEN} is not set: Google Ads pulls are off; Search Console runs" {
+		t.Errorf("FeaturesOff() = %q", off)
 	}
 }

@@ -2,6 +2,7 @@ package configs
 
 import (
 	"net"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -63,7 +64,7 @@ func (l *loader) location(path, name string) (*time.Location, bool) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		l.add(path, "unknown time zone %q", name)
+		l.add(path, "unknown time zone %q%s", name, field.DidYouMean(name, zoneNames()))
 		return nil, false
 	}
 	return loc, true
@@ -151,6 +152,11 @@ func (l *loader) validateServer() {
 	case DriverSQLite:
 		if c.Store.DataDir == "" {
 			l.add("store.data_dir", "is required with driver sqlite")
+		} else if !filepath.IsAbs(c.Store.DataDir) {
+			// Like faq: and *_file, relative to the config file, so that
+			// the state does not move with the directory Liaison is
+			// started from.
+			c.Store.DataDir = l.resolvePath(c.Store.DataDir)
 		}
 		if c.Store.DSN.IsSet() {
 			l.add("store.dsn", "is used only with driver postgres")

@@ -132,7 +132,7 @@ func (l *loader) validateTeam(path string, c *Client, heads []string) {
 	case am == "":
 		l.add(path+".account_manager", "is required: every client has exactly one account manager")
 	case people[am] == nil:
-		l.add(path+".account_manager", "no person with id %q", am)
+		l.add(path+".account_manager", "no person with id %q%s", am, l.nearestPerson(am))
 	case people[am].Role != connectors.RoleAccountManager:
 		l.add(path+".account_manager", "%s has role %s, not account_manager", am, people[am].Role)
 	}
@@ -141,7 +141,7 @@ func (l *loader) validateTeam(path string, c *Client, heads []string) {
 		sp := field.Index(path+".specialists", j)
 		switch {
 		case people[id] == nil:
-			l.add(sp, "no person with id %q", id)
+			l.add(sp, "no person with id %q%s", id, l.nearestPerson(id))
 		case people[id].Role != connectors.RoleSpecialist:
 			l.add(sp, "%s has role %s, not specialist", id, people[id].Role)
 		case seen[id]:
@@ -151,7 +151,7 @@ func (l *loader) validateTeam(path string, c *Client, heads []string) {
 	}
 	switch {
 	case c.Head != "" && people[c.Head] == nil:
-		l.add(path+".head", "no person with id %q", c.Head)
+		l.add(path+".head", "no person with id %q%s", c.Head, l.nearestPerson(c.Head))
 	case c.Head != "" && people[c.Head].Role != connectors.RoleHead:
 		l.add(path+".head", "%s has role %s, not head", c.Head, people[c.Head].Role)
 	case c.Head == "" && len(heads) == 1:
@@ -222,6 +222,9 @@ func (l *loader) validateGoogle(path string, c *connectors.Client) {
 		} else {
 			l.add(path+".google_ads.login_customer_id", "%q is not a Google Ads customer id (123-456-7890 or ten digits)", ads.LoginCustomerID)
 		}
+	}
+	if ads.MonthlyBudget < 0 {
+		l.add(path+".google_ads.monthly_budget", "must not be negative, not %g", ads.MonthlyBudget)
 	}
 	for j, prop := range c.SearchConsole.Properties {
 		pp := field.Index(path+".search_console.properties", j)
@@ -295,7 +298,7 @@ func (l *loader) validateBilling(path string, b *connectors.Billing) {
 	for _, id := range sortedKeys(b.Rates.People) {
 		rp := path + ".rates.people." + id
 		if l.cfg.d.people[id] == nil {
-			l.add(rp, "no person with id %q", id)
+			l.add(rp, "no person with id %q%s", id, l.nearestPerson(id))
 		}
 		if b.Rates.People[id] < 0 {
 			l.add(rp, "must not be negative")
@@ -371,4 +374,13 @@ func (l *loader) windowBound(path, s string, loc *time.Location, end bool) (time
 		d = d.AddDays(1)
 	}
 	return d.Start(loc), true
+}
+
+// nearestPerson is " (did you mean \"anna\"?)" for a person id close to id.
+func (l *loader) nearestPerson(id string) string {
+	ids := make([]string, 0, len(l.cfg.People))
+	for _, p := range l.cfg.People {
+		ids = append(ids, p.ID)
+	}
+	return field.DidYouMean(id, ids)
 }

@@ -23,7 +23,7 @@ func (r *Rules) blocks() []struct {
 	}{
 		{"deadline", r.Deadline}, {"workload", r.Workload}, {"redirect", r.Redirect},
 		{"response", r.Response}, {"questions", r.Questions}, {"outofhours", r.OutOfHours},
-		{"faq", r.FAQ}, {"checklists", r.Checklists},
+		{"faq", r.FAQ}, {"checklists", r.Checklists}, {"anomaly", r.Anomaly},
 	}
 }
 
@@ -112,10 +112,11 @@ func (l *loader) recordUnconfigured() {
 		{"google", c.Google.Configured()},
 	} {
 		switch {
-		case len(l.unset[conn.name]) > 0:
-			l.cfg.d.unconfigured = append(l.cfg.d.unconfigured, describeUnset(conn.name, l.unset[conn.name]))
+		case len(l.env.unset[conn.name]) > 0:
+			l.cfg.d.unconfigured = append(l.cfg.d.unconfigured, describeUnset(conn.name, l.env.unset[conn.name]))
 		case !conn.configured:
 			l.cfg.d.unconfigured = append(l.cfg.d.unconfigured, conn.name+": connections."+conn.name+" has no credentials")
 		}
 	}
+	l.cfg.d.featuresOff = l.env.featuresOff
 }

@@ -1,6 +1,7 @@
 package configs
 
 import (
+	"encoding"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -37,7 +38,18 @@ func parseDocument(file string, data []byte) *document {
 		}
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.TrimPrefix(msg, fmt.Sprintf("line %d: ", line))
-		d.problems = append(d.problems, Problem{File: file, Line: line, Msg: "invalid YAML: " + msg})
+		// yaml names the start of the block around a mis-indented line;
+		// the indentation scan names the line itself, with its column.
+		if ip, ok := findIndentProblem(data); ok && ip.line >= line {
+			d.problems = append(d.problems, Problem{File: file, Line: ip.line, Col: ip.col, Path: ip.path,
+				Msg: "invalid YAML: " + ip.msg + " (the parser says: " + msg + ")"})
+			return d
+		}
+		p := Problem{File: file, Line: line, Msg: "invalid YAML: " + msg}
+		if line > 0 {
+			p.Path, p.Col = pathAt(data, line)
+		}
+		d.problems = append(d.problems, p)
 		return d
 	}
 	root := &n
@@ -51,6 +63,8 @@ func parseDocument(file string, data []byte) *document {
 		d.add(root, "", "the file must hold a mapping of keys")
 	default:
 		d.root = root
+		d.checkEmptyKeys(strings.Split(string(data), "\n"), root, "", "")
+		d.checkControl(root, "")
 	}
 	return d
 }
@@ -117,8 +131,9 @@ type shaper interface {
 }
 
 var (
-	durationType = reflect.TypeOf(time.Duration(0))
-	shaperType   = reflect.TypeOf((*shaper)(nil)).Elem()
+	durationType        = reflect.TypeOf(time.Duration(0))
+	shaperType          = reflect.TypeOf((*shaper)(nil)).Elem()
+	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
 )
 
 // structFields maps each yaml key of a struct (inline structs flattened) to
@@ -170,6 +185,19 @@ func (d *document) check(n *yaml.Node, t reflect.Type, path string) bool {
 	}
 	if t == durationType {
 		return d.checkScalar(n, t, path, "a duration such as 30s, 5m or 2h")
+	}
+	if reflect.PointerTo(t).Implements(textUnmarshalerType) && t.Kind() != reflect.Struct {
+		// A named value (a severity): its own error says what it accepts,
+		// where the kind beneath ("a whole number") would mislead.
+		if n.Kind != yaml.ScalarNode {
+			d.add(n, path, "must be a single value, not %s", describe(n))
+			return false
+		}
+		if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
+			d.add(n, path, "%v", err)
+			return false
+		}
+		return true
 	}
 	switch t.Kind() {
 	case reflect.Struct:
@@ -301,13 +329,11 @@ func describe(n *yaml.Node) string {
 }
 
 // suggest names a known key close to an unknown one ("timezone" for
-// "time_zone"), since most unknown keys are typos.
+// "time_zone", "email" for "emial"), since most unknown keys are typos.
 func suggest(key string, fields map[string]reflect.Type) string {
-	norm := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "_", "") }
+	names := make([]string, 0, len(fields))
 	for name := range fields {
-		if norm(name) == norm(key) {
-			return fmt.Sprintf(" (did you mean %q?)", name)
-		}
+		names = append(names, name)
 	}
-	return ""
+	return field.DidYouMean(key, names)
 }

@@ -152,6 +152,8 @@ type GoogleAds struct {
 	CustomerIDs []string `yaml:"customer_ids,omitempty"`
 	// LoginCustomerID is the manager account the agency signs in through (sent as login-customer-id).
 	LoginCustomerID string `yaml:"login_customer_id,omitempty"`
+	// MonthlyBudget is the client's Google Ads budget for a calendar month over all its accounts, in the billing currency; spend pacing away from it alerts the AM.
+	MonthlyBudget float64 `yaml:"monthly_budget,omitempty" jsonschema:"minimum=0"`
 }
 
 // SearchConsole lists a client's Search Console properties.

@@ -149,8 +149,10 @@ func TestRunServesReloadsAndStops(t *testing.T) {
 	if code, body := get(t, base+"/healthz"); code != 200 || !strings.Contains(body, "ok") {
 		t.Errorf("/healthz = %d %q", code, body)
 	}
-	if code, body := get(t, base+"/readyz"); code != 200 {
-		t.Errorf("/readyz = %d %q", code, body)
+	// Without credentials no upstream is configured: the daemon runs, and
+	// says it cannot do its work.
+	if code, body := get(t, base+"/readyz"); code != 503 || !strings.Contains(body, "no upstream is configured") {
+		t.Errorf("/readyz = %d %q, want 503 saying no upstream is configured", code, body)
 	}
 	code, metrics := get(t, base+"/metrics")
 	if code != 200 {
@@ -183,6 +185,11 @@ func TestRunServesReloadsAndStops(t *testing.T) {
 	if !strings.Contains(metrics, `liaison_config_reloads_total{result="failure"} 1`) ||
 		!strings.Contains(metrics, `liaison_config_reloads_total{result="success"} 2`) {
 		t.Errorf("reload counters wrong:\n%s", grepLines(metrics, "liaison_config_reloads_total"))
+	}
+	// Both reloads are in the audit log, read over the loopback API.
+	if out, code := runBin(t, nil, "audit", "-url", base, "-config", cfgPath); code != 0 ||
+		!strings.Contains(out, "config.reload_rejected") || !strings.Contains(out, "config.reload ") {
+		t.Errorf("audit after two reloads = %d:\n%s", code, out)
 	}
 
 	start := time.Now()

@@ -90,3 +90,83 @@ func TestDemoFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoCustomScenario plays an agency's own scenario from a chosen
+// start: Friday 18:30 in Kyiv, after the account manager's day, before a
+// Monday holiday. The overdue task and the client's ping wait for her
+// Tuesday morning, and the client is redirected at once.
+func TestDemoCustomScenario(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "demo")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"demo", "-seed", "testdata/friday.yaml", "-start", "2026-12-04T18:30:00+02:00",
+		"-until", "2026-12-04T21:00:00+02:00", "-out", out}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	got := stdout.String()
+	for _, want := range []string{
+		"Liaison demo — Lakeshore Digital",
+		"Fri 4 Dec 2026 18:30 → 21:00 EET",
+		"Pat Client", "HRB-1",
+		"waits until Tue 09:00",
+		filepath.Join(out, "index.html"),
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("transcript lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "Northwind") {
+		t.Errorf("the sample agency leaked into a custom run:\n%s", got)
+	}
+}
+
+// TestDemoCustomScenarioWithConfig plays the scenario with the agency's own
+// config: its rules (here, no reply in the client's thread) apply instead
+// of the defaults, and its connections are replaced by the sandbox's.
+func TestDemoCustomScenarioWithConfig(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "agency.yaml")
+	if err := os.WriteFile(cfg, []byte(`agency:
+  name: Lakeshore Digital
+  timezone: Europe/Kyiv
+  slack_team_id: T0REALTEAM01
+  holiday_calendars:
+    ua:
+      - {date: 2026-12-07, name: Unity Day}
+  default_holiday_calendar: ua
+people:
+  - {id: head, name: Hanna Head, email: head@lakeshore.example, role: head, slack_user_id: U0LAKEHEAD1}
+  - {id: amy, name: Amy Manager, email: amy@lakeshore.example, role: account_manager, slack_user_id: U0LAKEAMY01, hours: ["mon-fri 09:00-18:00"]}
+  - {id: sam, name: Sam Specialist, email: sam@lakeshore.example, role: specialist, specialty: seo, slack_user_id: U0LAKESAM01, jira_account_id: "712020:lake-sam"}
+clients:
+  - id: harbor
+    name: Harbor Foods
+    account_manager: amy
+    specialists: [sam]
+    jira_projects: [HRB]
+rules:
+  redirect:
+    reply_in_thread: false
+connections:
+  jira: {base_url: https://lakeshore.atlassian.net, email: ops@lakeshore.example, api_token: "${JIRA_API_TOKEN}"}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"demo", "-seed", "testdata/friday.yaml", "-config", cfg, "-start", "2026-12-04T18:30:00+02:00",
+		"-until", "2026-12-04T21:00:00+02:00", "-out", filepath.Join(t.TempDir(), "demo")}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	got := stdout.String()
+	if !strings.Contains(got, "waits until Tue 09:00") {
+		t.Errorf("transcript lacks the held alert:\n%s", got)
+	}
+	if strings.Contains(got, "replied to Pat Client") {
+		t.Errorf("the agency's rules say no reply to clients, yet one was posted:\n%s", got)
+	}
+
+	var errOut bytes.Buffer
+	if code := run([]string{"demo", "-config", cfg}, &stdout, &errOut); code != exitUsage || !strings.Contains(errOut.String(), "-config needs -seed") {
+		t.Errorf("-config without -seed = %d: %s", code, errOut.String())
+	}
+}

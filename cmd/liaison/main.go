@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -57,10 +58,12 @@ commands:
   silence       add, list or expire silences (add|list|expire)
   report        build a client's report for a period (-client ID -period 2026-11 [-dry-run] [-force])
   invoices      build the finance invoice data for a month (-month 2026-11 [-dry-run])
+  alerts list   what is pending, deferred or sent, to whom, when, and what it waits for
+  audit         the audit log: silences, acknowledgements, config reloads (-since 24h)
   faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
   faq eval      precision and recall of an answer base on labelled questions ([-faq FILE | -config FILE] [-threshold T] [-sweep] [-json] FILE.tsv)
-  sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config)
-  healthcheck   probe a running daemon's /healthz (for container HEALTHCHECK)
+  sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config, -background)
+  healthcheck   probe the running daemon's /healthz at the config's server.listen (container HEALTHCHECK)
   bench         measure the reference load in the sandbox, each figure beside its goal ([-scale 0.1|1] [-only ping,rules,history] [-json])
   version       print the version
 
@@ -85,6 +88,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdSync(rest, stdout, stderr)
 	case "silence":
 		return cmdSilence(rest, stdout, stderr)
+	case "alerts":
+		return cmdAlerts(rest, stdout, stderr)
+	case "audit":
+		return cmdAudit(rest, stdout, stderr)
 	case "sandbox":
 		return cmdSandbox(rest, stdout, stderr)
 	case "demo":
@@ -165,7 +172,7 @@ func cmdCheckConfig(args []string, stdout, stderr io.Writer) int {
 			for _, p := range probs {
 				fmt.Fprintln(stdout, p.String())
 			}
-			fmt.Fprintf(stderr, "%s: %d problem(s)\n", *path, len(probs))
+			fmt.Fprintf(stderr, "%s: %s\n", *path, problemCount(len(probs)))
 			return exitUsage
 		}
 		fmt.Fprintf(stderr, "liaison: %v\n", err)
@@ -175,8 +182,14 @@ func cmdCheckConfig(args []string, stdout, stderr io.Writer) int {
 	for _, why := range cfg.Unconfigured() {
 		fmt.Fprintf(stdout, "note: %s\n", why)
 	}
+	if note := cfg.Connections.Google.StorageNote(); note != "" {
+		fmt.Fprintf(stdout, "note: %s\n", note)
+	}
 	for _, w := range cfg.FAQWarnings() {
 		fmt.Fprintf(stdout, "warning: %s\n", w)
+	}
+	for _, off := range cfg.FeaturesOff() {
+		fmt.Fprintf(stdout, "note: %s\n", off)
 	}
 	if *printCfg {
 		out, err := cfg.RedactedYAML()
@@ -198,7 +211,7 @@ func cmdRun(args []string, stderr io.Writer) int {
 	logFormat := fs.String("log-format", "", "text or json (overrides log.format)")
 	logLevel := fs.String("log-level", "", "debug, info, warn or error (overrides log.level)")
 	shutdown := fs.Duration("shutdown-timeout", 10*time.Second, "bound on a graceful shutdown")
-	dryRun := fs.Bool("dry-run", false, "log what would be written to Slack and Jira instead of writing it")
+	dryRun := fs.Bool("dry-run", false, "log what would be written to Slack, Jira and Google Sheets instead of writing it")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -249,6 +262,9 @@ func cmdRun(args []string, stderr io.Writer) int {
 }
 
 func cmdSandbox(args []string, stdout, stderr io.Writer) int {
+	if rest, bg := cutBackground(args); bg {
+		return sandboxBackground(rest, stdout, stderr)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	err := sandbox.Run(ctx, args, stdout, stderr, newLogger(stderr, "text", "info"))
@@ -275,11 +291,19 @@ func loadConfig(path string, stderr io.Writer) (*configs.Config, int) {
 		for _, p := range probs {
 			fmt.Fprintln(stderr, p.String())
 		}
-		fmt.Fprintf(stderr, "liaison: %s is invalid (%d problems); not starting\n", path, len(probs))
+		fmt.Fprintf(stderr, "liaison: %s is invalid (%s); not starting\n", path, problemCount(len(probs)))
 		return nil, exitUsage
 	}
 	fmt.Fprintf(stderr, "liaison: %v\n", err)
 	return nil, exitUsage
+}
+
+// problemCount says "1 problem" or "3 problems".
+func problemCount(n int) string {
+	if n == 1 {
+		return "1 problem"
+	}
+	return fmt.Sprintf("%d problems", n)
 }
 
 func newLogger(w io.Writer, format, level string) *slog.Logger {
@@ -297,20 +321,27 @@ func newLogger(w io.Writer, format, level string) *slog.Logger {
 func cmdHealthcheck(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	url := fs.String("url", "http://127.0.0.1:9090/healthz", "health `URL` to probe")
+	admin := addAdminFlags(fs)
 	timeout := fs.Duration("timeout", 3*time.Second, "probe timeout")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
+	// /healthz asks the state store; it follows server.listen in the
+	// config, so the container's HEALTHCHECK needs no port of its own.
+	url := admin.base() + "/healthz"
+	if strings.HasSuffix(*admin.url, "/healthz") {
+		url = *admin.url
+	}
 	client := &http.Client{Timeout: *timeout}
-	resp, err := client.Get(*url)
+	resp, err := client.Get(url)
 	if err != nil {
 		fmt.Fprintf(stderr, "liaison: healthcheck: %v\n", err)
 		return exitFailed
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(stderr, "liaison: healthcheck: %s answered %s\n", *url, resp.Status)
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		fmt.Fprintf(stderr, "liaison: healthcheck: %s answered %s: %s\n", url, resp.Status, strings.TrimSpace(string(body)))
 		return exitFailed
 	}
 	return exitOK

@@ -14,18 +14,32 @@ import (
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/connectors/httpx"
 	"github.com/liaisonhq/liaison/connectors/table"
 	"github.com/liaisonhq/liaison/rules/report"
 	"github.com/liaisonhq/liaison/sync/daemon"
 	"github.com/liaisonhq/liaison/sync/engine"
+	"github.com/liaisonhq/liaison/sync/reports"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
-// newPublisher returns what writes workbooks to Google Sheets. Until the
-// Sheets publisher is wired in, there is none, and every command that
-// would write says so instead of pretending.
-func newPublisher(*configs.Config, store.Store) (engine.Publisher, error) {
-	return nil, engine.ErrNoPublisher
+// newPublisher returns what writes workbooks to Google Sheets. Without
+// Google credentials there is none, and every command that would write
+// says so instead of pretending.
+func newPublisher(cfg *configs.Config, st store.Store) (engine.Publisher, error) {
+	g := cfg.Connections.Google
+	if !g.Configured() {
+		return nil, engine.ErrNoPublisher
+	}
+	sc, err := reports.NewSheetsClient(context.Background(), g, httpx.NewClient(httpx.Options{Name: "google"}), nil, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := reports.New(reports.Options{Sheets: sc, Store: st})
+	if err != nil {
+		return nil, err
+	}
+	return reports.ForEngine(pub), nil
 }
 
 // sheetCmd is what `liaison report` and `liaison invoices` share: the
@@ -178,17 +192,12 @@ func cmdInvoices(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "liaison invoices: %v\n", err)
 		return exitFailed
 	}
-	var finance []string
-	for _, p := range cfg.People {
-		if p.Role == connectors.RoleFinance {
-			finance = append(finance, p.Email)
-		}
-	}
-	url, err := pub.Publish(ctx, "invoices", wb, engine.Share{Writers: finance, Language: cfg.Agency.Language})
+	pubd, err := pub.Publish(ctx, "invoices", wb, engine.InvoicesShare(cfg))
 	if err != nil {
 		fmt.Fprintf(stderr, "liaison invoices: publishing: %v\n", err)
 		return exitFailed
 	}
+	url := pubd.URL
 	if _, err := e.RecordInvoiced(ctx, *month, now); err != nil {
 		fmt.Fprintf(stderr, "liaison invoices: %v\n", err)
 		return exitFailed

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/connectors/sandbox"
 	"github.com/liaisonhq/liaison/sync/store/sqlite"
 )
 
@@ -142,5 +144,52 @@ func TestInvoicesDryRun(t *testing.T) {
 	}
 	if code, _, errOut := runCmd("invoices", "-config", cfg, "-data-dir", data, "-month", "november", "-dry-run"); code != exitUsage || !strings.Contains(errOut, "want YYYY-MM") {
 		t.Errorf("bad month: exit %d, %q", code, errOut)
+	}
+}
+
+// TestReportPublishesToSheets: with Google credentials, `liaison report`
+// writes the report to the Sheets fake (through the sandbox) and shares
+// it; the same command again sends no write.
+func TestReportPublishesToSheets(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	base, err := sb.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, data := reportCmdEnv(t)
+	g := sandbox.GoogleConfig(base)
+	block := fmt.Sprintf("connections:\n  google:\n    oauth: {client_id: %q, client_secret: %q, refresh_token: %q}\n"+
+		"    token_url: %s\n    sheets_base_url: %s\n    drive_base_url: %s\n    drive: {shared_drive_id: %s}\n",
+		g.OAuth.ClientID, g.OAuth.ClientSecret.Reveal(), g.OAuth.RefreshToken.Reveal(), g.TokenURL, g.SheetsBaseURL, g.DriveBaseURL, g.Drive.SharedDriveID)
+	yml := strings.Replace(reportCmdYAML, "    account_manager: anna\n", "    account_manager: anna\n    report: {recipients: [petro@acme.example]}\n", 1) + block
+	if err := os.WriteFile(cfg, []byte(yml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"report", "-config", cfg, "-data-dir", data, "-client", "acme", "-period", "2026-11", "-now", "2026-12-02T10:00:00+02:00"}
+	code, out, errOut := runCmd(args...)
+	if code != exitOK || !strings.Contains(out, "report acme 2026-11") || !strings.Contains(out, "/spreadsheets/d/") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	ids := sb.Sheets().SpreadsheetIDs()
+	if len(ids) != 1 {
+		t.Fatalf("spreadsheets %v", ids)
+	}
+	shared := map[string]string{}
+	for _, p := range sb.Sheets().Permissions() {
+		shared[p.Email] = p.Role
+	}
+	if shared["petro@acme.example"] != "reader" || shared["anna@n.example"] != "writer" {
+		t.Errorf("shared with %v", shared)
+	}
+	sb.Sheets().ResetCounts()
+	if code, _, errOut := runCmd(args...); code != exitOK {
+		t.Fatalf("second run: exit %d, %s", code, errOut)
+	}
+	if tr := sb.Sheets().Traffic(); tr.Writes+tr.Sharing != 0 {
+		t.Errorf("second run wrote %+v", tr)
 	}
 }

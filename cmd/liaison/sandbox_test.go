@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -240,4 +241,38 @@ func waitForFile(t *testing.T, path string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("%s never appeared", path)
+}
+
+// TestSandboxBackgroundWritesConfigFirst: `sandbox -background` returns
+// only once its config is written, so the README's next command can read
+// it at once; the sandbox keeps serving until killed.
+func TestSandboxBackgroundWritesConfigFirst(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "sandbox.yaml")
+	out, code := runBin(t, nil, "sandbox", "-background", "-addr", "127.0.0.1:0", "-seed", "testdata/always-on.yaml",
+		"-write-config", cfg, "-data-dir", filepath.Join(dir, "state"))
+	m := regexp.MustCompile(`pid (\d+)`).FindStringSubmatch(out)
+	if m != nil {
+		pid, _ := strconv.Atoi(m[1])
+		t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGTERM) })
+	}
+	if code != 0 || m == nil {
+		t.Fatalf("sandbox -background = %d:\n%s", code, out)
+	}
+	if _, err := os.Stat(cfg); err != nil {
+		t.Fatalf("config not there when the command returned: %v", err)
+	}
+	if out, code := runBin(t, nil, "check-config", "-config", cfg); code != 0 {
+		t.Fatalf("the written config does not check:\n%s", out)
+	}
+	base := regexp.MustCompile(`(http://127\.0\.0\.1:\d+)`).FindString(out)
+	if code, _ := get(t, base+"/_sandbox/slack/messages"); code != 200 {
+		t.Errorf("the background sandbox does not answer at %s: %d", base, code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sandbox.log")); err != nil {
+		t.Errorf("no log beside the config: %v", err)
+	}
+	if out, code := runBin(t, nil, "sandbox", "-background", "-addr", "127.0.0.1:0"); code != 2 || !strings.Contains(out, "needs -write-config") {
+		t.Errorf("-background without -write-config = %d: %s", code, out)
+	}
 }

@@ -15,6 +15,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/configs/field"
 	"github.com/liaisonhq/liaison/sync/daemon"
 	"github.com/liaisonhq/liaison/sync/store"
 )
@@ -22,15 +24,38 @@ import (
 // cmdSilence is `liaison silence add|list|expire`. It talks to the running
 // daemon's loopback API (the daemon holds the store's lock), like amtool
 // talks to Alertmanager.
+const silenceUsage = `usage: liaison silence add|list|expire [flags]
+
+Silences mute alerts while they last; muted alerts stay pending and go out
+when the silence ends if their finding is still open. The command talks to
+the running daemon's admin API on loopback (inside a container:
+docker exec liaison liaison silence list).
+
+  liaison silence add [-client C] [-rule R] [-subject S] [-finding K] [-for 24h | -until T] [-comment TEXT]
+  liaison silence list
+  liaison silence expire ID
+
+Run 'liaison silence add -h' for the flags of add.
+`
+
 func cmdSilence(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: liaison silence add|list|expire [flags]")
+		fmt.Fprint(stderr, silenceUsage)
 		return exitUsage
 	}
 	sub, rest := args[0], args[1:]
+	switch sub {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, silenceUsage)
+		return exitOK
+	case "add", "list", "expire":
+	default:
+		fmt.Fprintf(stderr, "liaison silence: unknown subcommand %q%s\n\n%s", sub, field.DidYouMean(sub, []string{"add", "list", "expire"}), silenceUsage)
+		return exitUsage
+	}
 	fs := flag.NewFlagSet("silence "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	api := fs.String("url", "http://127.0.0.1:9090", "the daemon's `address` (its silence API answers on loopback only)")
+	admin := addAdminFlags(fs)
 	by := fs.String("by", os.Getenv("USER"), "who is silencing, for the audit log")
 	var (
 		rule, client, subject, finding, comment *string
@@ -38,20 +63,30 @@ func cmdSilence(args []string, stdout, stderr io.Writer) int {
 		until                                   *string
 	)
 	if sub == "add" {
-		rule = fs.String("rule", "", "mute findings of this rule (deadline, workload, redirect, response...)")
-		client = fs.String("client", "", "mute findings of this client id")
+		rule = fs.String("rule", "", "mute findings of this rule ("+strings.Join(configs.RuleNames(), ", ")+")")
+		client = fs.String("client", "", "mute findings of this client `id`")
 		subject = fs.String("subject", "", "mute findings about this subject (a task key such as ACME-12, channel/ts, a person id)")
-		finding = fs.String("finding", "", "mute exactly this finding key")
+		finding = fs.String("finding", "", "mute exactly this finding `key`")
 		dur = fs.Duration("for", 24*time.Hour, "how long")
-		until = fs.String("until", "", "end instead at this RFC 3339 instant (e.g. 2026-12-01T09:00:00+02:00)")
+		until = fs.String("until", "", "end instead at this RFC 3339 `instant` (e.g. 2026-12-01T09:00:00+02:00)")
 		comment = fs.String("comment", "", "why")
 	}
 	if err := fs.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
 		return exitUsage
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	c := silenceClient{base: strings.TrimRight(*api, "/"), http: &http.Client{Timeout: 10 * time.Second}}
+	c := silenceClient{base: admin.base(), http: &http.Client{Timeout: 10 * time.Second}}
+	// Times are shown in the agency's zone, named, when the config is at
+	// hand; else in this machine's.
+	loc := time.Local
+	cfg, _ := configs.Load(*admin.config)
+	if cfg != nil {
+		_, loc = cfg.AgencyLocale()
+	}
 
 	var err error
 	switch sub {
@@ -63,20 +98,29 @@ func cmdSilence(args []string, stdout, stderr io.Writer) int {
 				return exitUsage
 			}
 		}
-		var id string
-		id, err = c.add(ctx, daemon.SilenceRequest{Rule: *rule, ClientID: *client, SubjectID: *subject,
-			FindingKey: *finding, EndsAt: end, CreatedBy: *by, Comment: *comment})
+		req := daemon.SilenceRequest{Rule: *rule, ClientID: *client, SubjectID: *subject,
+			FindingKey: *finding, EndsAt: end, CreatedBy: *by, Comment: *comment}
+		if cfg != nil {
+			// The daemon checks too, against the config it runs; checking
+			// here first answers without it.
+			if err := daemon.CheckSilence(cfg, req); err != nil {
+				fmt.Fprintf(stderr, "liaison silence add: %v\n", err)
+				return exitUsage
+			}
+		}
+		var created daemon.SilenceCreated
+		created, err = c.add(ctx, req)
 		if err == nil {
-			fmt.Fprintf(stdout, "silence %s added until %s\n", id, end.Format(time.RFC3339))
+			fmt.Fprintf(stdout, "silence %s added until %s; it mutes %s now\n", created.ID, zoned(end, loc), findingsCount(created.Matches))
 		}
 	case "list":
 		var ss []store.Silence
 		if ss, err = c.list(ctx); err == nil {
 			tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tRULE\tCLIENT\tSUBJECT\tFINDING\tENDS\tBY\tCOMMENT")
+			fmt.Fprintf(tw, "ID\tRULE\tCLIENT\tSUBJECT\tFINDING\tENDS (%s)\tBY\tCOMMENT\n", loc)
 			for _, s := range ss {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, dash(s.Rule), dash(s.ClientID), dash(s.SubjectID),
-					dash(s.FindingKey), s.EndsAt.Local().Format("2006-01-02 15:04"), dash(s.CreatedBy), s.Comment)
+					dash(s.FindingKey), s.EndsAt.In(loc).Format("2006-01-02 15:04 MST"), dash(s.CreatedBy), s.Comment)
 			}
 			_ = tw.Flush()
 		}
@@ -88,9 +132,6 @@ func cmdSilence(args []string, stdout, stderr io.Writer) int {
 		if err = c.expire(ctx, fs.Arg(0), *by); err == nil {
 			fmt.Fprintf(stdout, "silence %s expired\n", fs.Arg(0))
 		}
-	default:
-		fmt.Fprintf(stderr, "liaison silence: unknown subcommand %q (add, list, expire)\n", sub)
-		return exitUsage
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "liaison silence %s: %v\n", sub, err)
@@ -101,6 +142,18 @@ func cmdSilence(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// zoned shows t in loc with the zone's abbreviation and name.
+func zoned(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04 MST") + " (" + loc.String() + ")"
+}
+
+func findingsCount(n int) string {
+	if n == 1 {
+		return "1 open finding"
+	}
+	return fmt.Sprintf("%d open findings", n)
 }
 
 func dash(s string) string {
@@ -159,12 +212,10 @@ func (c silenceClient) do(ctx context.Context, method, path string, body, out an
 	return nil
 }
 
-func (c silenceClient) add(ctx context.Context, r daemon.SilenceRequest) (string, error) {
-	var out struct {
-		ID string `json:"id"`
-	}
+func (c silenceClient) add(ctx context.Context, r daemon.SilenceRequest) (daemon.SilenceCreated, error) {
+	var out daemon.SilenceCreated
 	err := c.do(ctx, http.MethodPost, "/api/v1/silences", r, &out)
-	return out.ID, err
+	return out, err
 }
 
 func (c silenceClient) list(ctx context.Context) ([]store.Silence, error) {

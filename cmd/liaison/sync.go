@@ -21,7 +21,7 @@ func cmdSync(args []string, stdout, stderr io.Writer) int {
 	path := configFlag(fs)
 	once := fs.Bool("once", false, "run one cycle (pull, rules, deliver) and exit; required")
 	dataDir := fs.String("data-dir", os.Getenv("LIAISON_DATA_DIR"), "state `dir` (overrides store.data_dir; sqlite only)")
-	dryRun := fs.Bool("dry-run", false, "log what would be written to Slack and Jira instead of writing it")
+	dryRun := fs.Bool("dry-run", false, "log what would be written to Slack, Jira and Google Sheets instead of writing it")
 	logFormat := fs.String("log-format", "", "text or json (overrides log.format)")
 	logLevel := fs.String("log-level", "", "overrides log.level")
 	if err := fs.Parse(args); err != nil {

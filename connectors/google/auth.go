@@ -19,6 +19,11 @@ import (
 const (
 	ScopeAds                   = "https://www.googleapis.com/auth/adwords"
 	ScopeSearchConsoleReadOnly = "https://www.googleapis.com/auth/webmasters.readonly"
+	// ScopeSpreadsheets writes report spreadsheets.
+	ScopeSpreadsheets = "https://www.googleapis.com/auth/spreadsheets"
+	// ScopeDrive finds spreadsheets by their properties, creates them in
+	// a shared drive's folder and shares them.
+	ScopeDrive = "https://www.googleapis.com/auth/drive"
 )
 
 // TokenSource builds a caching token source from the configured

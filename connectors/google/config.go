@@ -44,7 +44,34 @@ type Config struct {
 	SheetsBaseURL string `yaml:"sheets_base_url,omitempty" jsonschema:"format=uri"`
 	// DriveBaseURL is the Drive API root; default "https://www.googleapis.com/drive/v3/".
 	DriveBaseURL string `yaml:"drive_base_url,omitempty" jsonschema:"format=uri"`
+	// Drive says where report spreadsheets are created. A service account has no Drive storage of its own, so with service_account it needs shared_drive_id; with oauth the files belong to the OAuth user.
+	Drive DriveConfig `yaml:"drive,omitempty"`
+	// Sheets sets the write quota Liaison keeps to.
+	Sheets SheetsConfig `yaml:"sheets,omitempty"`
 }
+
+// DriveConfig is where report spreadsheets live.
+type DriveConfig struct {
+	// SharedDriveID is the shared drive the spreadsheets are created in (the id in the drive's URL); the service account must be a member with the Content manager role. Required with service_account.
+	SharedDriveID string `yaml:"shared_drive_id,omitempty"`
+	// FolderID is a folder for the spreadsheets: inside the shared drive when shared_drive_id is set, else in the OAuth user's My Drive. Default: the shared drive's root, or the user's My Drive.
+	FolderID string `yaml:"folder_id,omitempty"`
+}
+
+// SheetsConfig is the Sheets write quota Liaison stays under, shared by
+// every spreadsheet it writes.
+type SheetsConfig struct {
+	// WritesPerMinutePerUser is Sheets' write quota per user per minute; default 60.
+	WritesPerMinutePerUser int `yaml:"writes_per_minute_per_user,omitempty"`
+	// WritesPerMinute is Sheets' write quota per project per minute; default 300.
+	WritesPerMinute int `yaml:"writes_per_minute,omitempty"`
+}
+
+// Default Sheets write quotas (Google's defaults for a project).
+const (
+	DefaultSheetsWritesPerMinutePerUser = 60
+	DefaultSheetsWritesPerMinute        = 300
+)
 
 // OAuth is an OAuth client and the refresh token it was granted.
 type OAuth struct {
@@ -80,7 +107,43 @@ func DefaultConfig() Config {
 		SearchConsoleBaseURL: DefaultSearchConsoleBaseURL,
 		SheetsBaseURL:        DefaultSheetsBaseURL,
 		DriveBaseURL:         DefaultDriveBaseURL,
+		Sheets: SheetsConfig{WritesPerMinutePerUser: DefaultSheetsWritesPerMinutePerUser,
+			WritesPerMinute: DefaultSheetsWritesPerMinute},
 	}
+}
+
+var driveIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{6,}$`)
+
+// ServiceAccountWithoutSharedDrive reports whether spreadsheets would be
+// created by a service account outside a shared drive, which Drive
+// refuses (403 storageQuotaExceeded).
+func (c Config) ServiceAccountWithoutSharedDrive() bool {
+	return c.serviceAccount() && c.Drive.SharedDriveID == ""
+}
+
+func (c Config) serviceAccount() bool { return c.ServiceAccount.IsSet() || c.ServiceAccountFile != "" }
+
+// StorageNote says where report spreadsheets are created with these
+// credentials, for `liaison check-config`; "" when Google is not
+// configured.
+func (c Config) StorageNote() string {
+	where := "in shared drive " + c.Drive.SharedDriveID
+	if c.Drive.FolderID != "" {
+		where += ", folder " + c.Drive.FolderID
+	}
+	switch {
+	case !c.Configured():
+		return ""
+	case c.serviceAccount() && c.Drive.SharedDriveID != "":
+		return "reports: the service account creates spreadsheets " + where + " (it must be a Content manager of the drive)"
+	case c.serviceAccount():
+		return "reports: a service account has no Drive storage; set connections.google.drive.shared_drive_id"
+	case c.Drive.SharedDriveID != "":
+		return "reports: the OAuth user creates spreadsheets " + where + " (the user must be a member of the drive)"
+	case c.Drive.FolderID != "":
+		return "reports: spreadsheets belong to the OAuth user, in folder " + c.Drive.FolderID + " of the user's Drive"
+	}
+	return "reports: spreadsheets belong to the OAuth user, in the root of the user's My Drive"
 }
 
 func (o OAuth) given() bool {
@@ -114,6 +177,20 @@ func (c Config) Validate() error {
 			l.Add(u.key, "%v", err)
 		}
 	}
+	for _, d := range []struct{ key, val string }{
+		{"drive.shared_drive_id", c.Drive.SharedDriveID},
+		{"drive.folder_id", c.Drive.FolderID},
+	} {
+		if d.val != "" && !driveIDRE.MatchString(d.val) {
+			l.Add(d.key, "%q is not a Drive id (the letters, digits, - and _ after /folders/ in the drive's or folder's URL)", d.val)
+		}
+	}
+	if c.Sheets.WritesPerMinutePerUser < 1 {
+		l.Add("sheets.writes_per_minute_per_user", "must be at least 1")
+	}
+	if c.Sheets.WritesPerMinute < c.Sheets.WritesPerMinutePerUser {
+		l.Add("sheets.writes_per_minute", "must be at least writes_per_minute_per_user (%d)", c.Sheets.WritesPerMinutePerUser)
+	}
 	if !adsVersionRE.MatchString(c.Ads.APIVersion) {
 		l.Add("ads.api_version", "must look like v22, not %q", c.Ads.APIVersion)
 	}
@@ -125,6 +202,9 @@ func (c Config) Validate() error {
 	}
 	if c.ServiceAccount.IsSet() && c.OAuth.given() {
 		l.Add("oauth", "give either service_account or oauth, not both")
+	}
+	if c.ServiceAccountWithoutSharedDrive() {
+		l.Add("drive.shared_drive_id", "is required with service_account: a service account has no Drive storage, so report spreadsheets must be created in a shared drive it is a member of (Content manager); or use oauth, whose user then owns the files")
 	}
 	if c.ServiceAccount.IsSet() {
 		var key struct {

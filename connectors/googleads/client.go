@@ -144,7 +144,13 @@ func (s *Syncer) searchStream(ctx context.Context, ts oauth2.TokenSource, a Acco
 	if resp.StatusCode/100 != 2 {
 		return readError(resp)
 	}
-	dec := json.NewDecoder(resp.Body)
+	return decodeStream(resp.Body, fn)
+}
+
+// decodeStream reads a searchStream answer, a JSON array of batches, and
+// calls fn for every row; a batch carrying an error ends it with that error.
+func decodeStream(r io.Reader, fn func(adsRow) error) error {
+	dec := json.NewDecoder(r)
 	if t, err := dec.Token(); err != nil {
 		return fmt.Errorf("reading searchStream: %w", err)
 	} else if d, ok := t.(json.Delim); !ok || d != '[' {

@@ -52,6 +52,7 @@ type Client struct {
 	mu     sync.Mutex
 	loc    *time.Location // the API user's zone, read once from /myself
 	recent []int64        // ids of issues this process just wrote, newest last
+	gone   []string       // ids of issues webhooks reported deleted, to verify
 }
 
 // maxRecentWrites is Jira's cap on reconcileIssues.

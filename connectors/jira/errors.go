@@ -120,9 +120,12 @@ func writeContext(b *strings.Builder, clients []string, jql string) {
 	case 1:
 		b.WriteString(" for client ")
 		b.WriteString(clients[0])
-	default:
+	case 2, 3, 4, 5, 6, 7, 8, 9, 10:
 		b.WriteString(" for clients ")
 		b.WriteString(strings.Join(clients, ", "))
+	default:
+		// The shared query covers every client: name a few, count the rest.
+		fmt.Fprintf(b, " for %d clients (%s, …)", len(clients), strings.Join(clients[:3], ", "))
 	}
 	if jql != "" {
 		b.WriteString(" (jql: ")
@@ -152,15 +155,18 @@ func newAPIError(op string, rc reqContext, endpoint string, resp *http.Response,
 		if len(coll.Errors) > 0 {
 			e.Fields = make(map[string]string, len(coll.Errors))
 			for k, v := range coll.Errors {
-				e.Fields[k] = httpx.Redact(v, secrets...)
+				// Jira echoes what it was sent, in field names too.
+				e.Fields[httpx.Redact(k, secrets...)] = httpx.Redact(v, secrets...)
 			}
 		}
 		return e
 	}
-	s := strings.TrimSpace(string(body))
+	// Redact before cutting: a cut through a secret would leave a part of
+	// it that no longer matches.
+	s := httpx.Redact(strings.TrimSpace(string(body)), secrets...)
 	if len(s) > maxErrorBody {
-		s = s[:maxErrorBody] + "…"
+		s = strings.ToValidUTF8(s[:maxErrorBody], "") + "…"
 	}
-	e.Body = httpx.Redact(s, secrets...)
+	e.Body = s
 	return e
 }

@@ -2,6 +2,7 @@ package jira
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -107,5 +108,17 @@ func TestScopesAndPeopleOf(t *testing.T) {
 	people := PeopleOf([]connectors.Person{{ID: "anna", JiraAccountID: "5b10a"}, {ID: "am-without-jira"}})
 	if fmt.Sprint(people) != "map[5b10a:anna]" {
 		t.Errorf("PeopleOf = %v", people)
+	}
+}
+
+func TestErrorNamesAFewOfManyClients(t *testing.T) {
+	var clients []string
+	for i := range 2000 {
+		clients = append(clients, fmt.Sprintf("client-%04d", i))
+	}
+	e := &opError{op: "searching issues", clients: clients, jql: `updated >= "2026-11-27 10:13"`, err: errors.New("boom")}
+	want := `jira: searching issues for 2000 clients (client-0000, client-0001, client-0002, …) (jql: updated >= "2026-11-27 10:13"): boom`
+	if got := e.Error(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

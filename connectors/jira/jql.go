@@ -51,6 +51,15 @@ func issuesJQL(projects []string, since time.Time, loc *time.Location) string {
 	return q + " ORDER BY updated ASC, key ASC"
 }
 
+// changedJQL selects every issue the API user can see that was updated at or
+// after since, oldest change first. It names no project, so it stays one
+// short query however many clients there are, and it also returns issues
+// that left the clients' projects (a move bumps updated); the caller keeps
+// what belongs to a client.
+func changedJQL(since time.Time, loc *time.Location) string {
+	return `updated >= ` + quoteJQL(jqlTime(since, loc)) + " ORDER BY updated ASC, key ASC"
+}
+
 // keysJQL selects every issue of the projects, for the reconciliation pass.
 func keysJQL(projects []string) string {
 	return projectsClause(projects) + " ORDER BY key ASC"

@@ -35,7 +35,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}, []string{"result"}),
 		tasksDeleted: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "liaison", Subsystem: "jira", Name: "tasks_marked_deleted_total",
-			Help: "Stored tasks the reconciliation pass found deleted or moved out of their project.",
+			Help: "Stored tasks retired because their issue was deleted or moved to another project (found by the incremental pull or the reconciliation pass).",
 		}),
 		unknownAssignees: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "liaison", Subsystem: "jira", Name: "unknown_assignees_total",

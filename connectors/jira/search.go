@@ -37,6 +37,9 @@ type searchQuery struct {
 	properties []string
 	maxResults int
 	reconcile  []int64 // issue ids whose latest writes must be seen
+	// prefetch requests the next page while fn handles the current one;
+	// for pulls that read every page, not for lookups that stop early.
+	prefetch bool
 }
 
 // searchBody is SearchAndReconcileRequestBean.
@@ -121,55 +124,94 @@ func (t *jiraTime) UnmarshalJSON(b []byte) error {
 
 // searchPages runs q and calls fn with each page in order until the last
 // page or an error. The request is a GET while the JQL is short and a POST
-// otherwise.
+// otherwise. With q.prefetch the next page is requested as soon as its token
+// is known, so it downloads while fn stores the current one: a backfill then
+// waits for the slower of Jira and the store, not for both in turn. When fn
+// fails, the request in flight is cancelled and its page never reaches fn.
 func (c *Client) searchPages(ctx context.Context, op string, rc reqContext, q searchQuery, fn func(searchPage) error) error {
 	rc.jql = q.jql
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type fetched struct {
+		page searchPage
+		err  error
+	}
+	prefetch := func(token string) <-chan fetched {
+		ch := make(chan fetched, 1)
+		go func() {
+			p, err := c.searchPage(ctx, op, rc, q, token)
+			ch <- fetched{p, err}
+		}()
+		return ch
+	}
 	token := ""
+	page, err := c.searchPage(ctx, op, rc, q, token)
 	for {
-		var page searchPage
-		cl := call{op: op, rc: rc, out: &page}
-		if len(q.jql) <= maxGetJQL {
-			v := url.Values{}
-			v.Set("jql", q.jql)
-			if token != "" {
-				v.Set("nextPageToken", token)
-			}
-			if q.maxResults > 0 {
-				v.Set("maxResults", strconv.Itoa(q.maxResults))
-			}
-			if len(q.fields) > 0 {
-				v.Set("fields", strings.Join(q.fields, ","))
-			}
-			if len(q.properties) > 0 {
-				v.Set("properties", strings.Join(q.properties, ","))
-			}
-			if len(q.reconcile) > 0 {
-				ids := make([]string, len(q.reconcile))
-				for i, id := range q.reconcile {
-					ids[i] = strconv.FormatInt(id, 10)
-				}
-				v.Set("reconcileIssues", strings.Join(ids, ","))
-			}
-			cl.method, cl.path, cl.route = http.MethodGet, "rest/api/3/search/jql?"+v.Encode(), "GET /rest/api/3/search/jql"
-		} else {
-			cl.method, cl.path, cl.route = http.MethodPost, "rest/api/3/search/jql", "POST /rest/api/3/search/jql"
-			cl.body = searchBody{JQL: q.jql, NextPageToken: token, MaxResults: q.maxResults, Fields: q.fields,
-				Properties: q.properties, ReconcileIssues: q.reconcile}
-		}
-		if _, err := c.do(ctx, cl); err != nil {
+		if err != nil {
 			return err
+		}
+		more := !page.IsLast && page.NextPageToken != ""
+		if more && page.NextPageToken == token {
+			return &opError{op: op, clients: rc.clients, jql: rc.jql, err: fmt.Errorf("jira repeated the page token")}
+		}
+		var next <-chan fetched
+		if more {
+			token = page.NextPageToken
+			if q.prefetch {
+				next = prefetch(token)
+			}
 		}
 		if err := fn(page); err != nil {
 			return err
 		}
-		if page.IsLast || page.NextPageToken == "" {
+		if !more {
 			return nil
 		}
-		if page.NextPageToken == token {
-			return &opError{op: op, clients: rc.clients, jql: rc.jql, err: fmt.Errorf("jira repeated the page token")}
+		if next == nil {
+			page, err = c.searchPage(ctx, op, rc, q, token)
+			continue
 		}
-		token = page.NextPageToken
+		r := <-next
+		page, err = r.page, r.err
 	}
+}
+
+// searchPage requests the page of q that token names (the first when empty).
+func (c *Client) searchPage(ctx context.Context, op string, rc reqContext, q searchQuery, token string) (searchPage, error) {
+	var page searchPage
+	cl := call{op: op, rc: rc, out: &page}
+	if len(q.jql) <= maxGetJQL {
+		v := url.Values{}
+		v.Set("jql", q.jql)
+		if token != "" {
+			v.Set("nextPageToken", token)
+		}
+		if q.maxResults > 0 {
+			v.Set("maxResults", strconv.Itoa(q.maxResults))
+		}
+		if len(q.fields) > 0 {
+			v.Set("fields", strings.Join(q.fields, ","))
+		}
+		if len(q.properties) > 0 {
+			v.Set("properties", strings.Join(q.properties, ","))
+		}
+		if len(q.reconcile) > 0 {
+			ids := make([]string, len(q.reconcile))
+			for i, id := range q.reconcile {
+				ids[i] = strconv.FormatInt(id, 10)
+			}
+			v.Set("reconcileIssues", strings.Join(ids, ","))
+		}
+		cl.method, cl.path, cl.route = http.MethodGet, "rest/api/3/search/jql?"+v.Encode(), "GET /rest/api/3/search/jql"
+	} else {
+		cl.method, cl.path, cl.route = http.MethodPost, "rest/api/3/search/jql", "POST /rest/api/3/search/jql"
+		cl.body = searchBody{JQL: q.jql, NextPageToken: token, MaxResults: q.maxResults, Fields: q.fields,
+			Properties: q.properties, ReconcileIssues: q.reconcile}
+	}
+	if _, err := c.do(ctx, cl); err != nil {
+		return searchPage{}, err
+	}
+	return page, nil
 }
 
 // toTask maps a searched issue to the record rules read.

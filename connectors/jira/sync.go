@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -59,10 +61,13 @@ type Syncer struct {
 
 // Stats describe one incremental issue pass.
 type Stats struct {
-	Queries  int // JQL queries run (more than one only for long project lists or new projects)
+	Queries  int // JQL queries run (more than one only while new projects are backfilled)
 	Requests int // search requests (pages)
 	Fetched  int // issues returned by Jira
 	Changed  int // issues that were new or differed from the store
+	Outside  int // issues returned from projects no client owns, not stored
+	Moved    int // stored tasks retired because their issue moved to another project
+	Deleted  int // stored tasks retired because a webhook reported their issue deleted and Jira confirmed
 }
 
 // NewSyncer checks the scopes and returns a Syncer over c and st.
@@ -112,11 +117,17 @@ func (s *Syncer) clientsOf(projects []string) []string {
 	return out
 }
 
-// SyncIssues pulls every issue changed since the last pass in one query for
-// all clients (split only when the JQL would be too long, or when projects
-// were added since), stores the changes page by page and advances the
-// cursor with each stored page. Errors of one query do not stop the others;
-// they are joined.
+// SyncIssues pulls every issue changed since the last pass and stores the
+// changes page by page, advancing the cursor with each stored page.
+//
+// Projects already pulled once share one query that names no project
+// (`updated >= …`): it stays one request per idle cycle however many
+// clients there are, and it returns issues that moved out of the clients'
+// projects, whose stored copies are retired at once (the issue id survives
+// a move, the key does not). Issues of other projects are dropped here.
+// Projects never pulled (new clients) are backfilled by queries that list
+// them, split when the JQL would be too long. Errors of one query do not
+// stop the others; they are joined.
 func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -137,39 +148,46 @@ func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
 			delete(cur.Projects, p) // out of scope: a later return means a full pull
 		}
 	}
-	// Projects whose cursors fall in the same minute share a query; after
-	// the first pass that is all of them.
-	groups := map[time.Time][]string{}
-	var order []time.Time
-	for _, p := range s.projects {
-		k := cur.Projects[p].Truncate(time.Minute)
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], p)
-	}
-	slices.SortFunc(order, func(a, b time.Time) int { return a.Compare(b) })
-	var loc *time.Location
+	known, behind := s.splitByCursor(cur)
 	var errs []error
-	for _, k := range order {
-		since := cur.oldest(groups[k])
-		if !since.IsZero() && loc == nil {
-			// JQL dates are read in the API user's zone; only incremental
-			// queries need it.
-			if loc, err = s.c.Location(ctx); err != nil {
-				var ae *APIError
-				if errors.As(err, &ae) {
-					ae.Clients = s.clientsOf(s.projects)
-				}
-				return stats, err
+	var loc *time.Location
+	needLoc := len(known) > 0
+	for _, group := range behind {
+		needLoc = needLoc || !cur.oldest(group).IsZero()
+	}
+	if needLoc {
+		// JQL dates are read in the API user's zone; only incremental
+		// queries need it.
+		if loc, err = s.c.Location(ctx); err != nil {
+			var ae *APIError
+			if errors.As(err, &ae) {
+				ae.Clients = s.clientsOf(s.projects)
 			}
+			return stats, err
 		}
+	}
+	if len(known) > 0 {
+		stats.Queries++
+		jql := changedJQL(cur.oldest(known), loc)
+		if err := s.syncQuery(ctx, &stats, &cur, known, jql, safe); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, group := range behind {
+		since := cur.oldest(group)
 		build := func(ps []string) string { return issuesJQL(ps, since, loc) }
-		for _, part := range splitByLength(groups[k], s.maxJQL, build) {
+		for _, part := range splitByLength(group, s.maxJQL, build) {
 			stats.Queries++
 			if err := s.syncQuery(ctx, &stats, &cur, part, build(part), safe); err != nil {
 				errs = append(errs, err)
 			}
+		}
+	}
+	if ids := s.c.takeDeleted(); len(ids) > 0 {
+		n, err := s.retireDeleted(ctx, ids)
+		stats.Deleted = n
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if oldest := cur.oldest(s.projects); !oldest.IsZero() {
@@ -178,21 +196,65 @@ func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
 	return stats, errors.Join(errs...)
 }
 
+// catchUpWindow is how far behind the newest cursor a project's cursor may be
+// and still share the query that names no project: any further, and that
+// query would re-read every project's changes over the gap.
+const catchUpWindow = time.Hour
+
+// splitByCursor sorts the scoped projects into those that share the one
+// query naming no project (their cursors are near the newest) and groups of
+// the others, by cursor minute: never pulled (zero cursor, a new client's
+// backfill) or left behind by a failed pass. Each group is pulled by queries
+// that list its projects, oldest group first.
+func (s *Syncer) splitByCursor(cur issuesCursor) (known []string, behind [][]string) {
+	var newest time.Time
+	for _, p := range s.projects {
+		if t := cur.Projects[p]; t.After(newest) {
+			newest = t
+		}
+	}
+	groups := map[time.Time][]string{}
+	var order []time.Time
+	for _, p := range s.projects {
+		t := cur.Projects[p]
+		if !t.IsZero() && !t.Before(newest.Add(-catchUpWindow)) {
+			known = append(known, p)
+			continue
+		}
+		k := t.Truncate(time.Minute)
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], p)
+	}
+	slices.SortFunc(order, func(a, b time.Time) int { return a.Compare(b) })
+	for _, k := range order {
+		behind = append(behind, groups[k])
+	}
+	return known, behind
+}
+
 // syncQuery pages through one query, storing each page with a cursor that
-// covers it in one transaction.
+// advances the projects in part, in one transaction.
 func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor, part []string, jql string, safe time.Time) error {
 	rc := reqContext{clients: s.clientsOf(part)}
-	q := searchQuery{jql: jql, fields: taskFields, maxResults: pageSizeFields, reconcile: s.c.recentWrites()}
+	q := searchQuery{jql: jql, fields: taskFields, maxResults: pageSizeFields, reconcile: s.c.recentWrites(), prefetch: true}
 	return s.c.searchPages(ctx, "searching issues", rc, q, func(p searchPage) error {
 		stats.Requests++
 		stats.Fetched += len(p.Issues)
 		tasks := make([]connectors.Task, 0, len(p.Issues))
+		all := make([]connectors.Task, 0, len(p.Issues))
 		var newest time.Time
 		for _, is := range p.Issues {
 			t := toTask(is)
-			tasks = append(tasks, t)
+			all = append(all, t)
 			if t.Updated.After(newest) {
 				newest = t.Updated
+			}
+			if _, ours := s.clientOf[t.ProjectKey]; ours {
+				tasks = append(tasks, t)
+			} else {
+				stats.Outside++
 			}
 		}
 		next := cur.clone()
@@ -205,9 +267,16 @@ func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor,
 			next.advance(part, safe)
 		}
 		var changed []connectors.Task
+		var moved []string
 		err := s.st.WithTx(ctx, func(tx store.Tx) error {
-			var err error
-			if changed, err = upsertChanged(ctx, tx, tasks); err != nil {
+			stored, err := storedByID(ctx, tx, all)
+			if err != nil {
+				return err
+			}
+			if moved, err = retireMoved(ctx, tx, all, stored); err != nil {
+				return err
+			}
+			if changed, err = upsertChanged(ctx, tx, tasks, stored); err != nil {
 				return err
 			}
 			return next.put(ctx, tx)
@@ -217,17 +286,132 @@ func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor,
 		}
 		*cur = next
 		stats.Changed += len(changed)
+		stats.Moved += len(moved)
 		s.c.m.issuesSynced.WithLabelValues("changed").Add(float64(len(changed)))
 		s.c.m.issuesSynced.WithLabelValues("unchanged").Add(float64(len(tasks) - len(changed)))
+		if len(moved) > 0 {
+			s.c.m.tasksDeleted.Add(float64(len(moved)))
+			s.log.Info("jira tasks moved to another project retired", "count", len(moved), "keys", strings.Join(moved, ","))
+		}
 		s.reportUnknownAssignees(changed)
 		return nil
 	})
 }
 
-// upsertChanged stores the tasks that are new or differ from the stored
-// ones and returns them; a task older than the stored one is stale (search is
-// eventually consistent) and skipped.
-func upsertChanged(ctx context.Context, tx store.Tx, tasks []connectors.Task) ([]connectors.Task, error) {
+// storedByID reads, in one query, the stored tasks (deleted ones too) that
+// share an issue id with a page of search results.
+func storedByID(ctx context.Context, tx store.Tx, fetched []connectors.Task) ([]connectors.Task, error) {
+	ids := make([]string, 0, len(fetched))
+	seen := make(map[string]bool, len(fetched))
+	for _, t := range fetched {
+		if t.ID != "" && !seen[t.ID] {
+			seen[t.ID] = true
+			ids = append(ids, t.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	stored, err := tx.ListTasks(ctx, store.TaskFilter{IDs: ids, IncludeDeleted: true})
+	if err != nil {
+		return nil, fmt.Errorf("looking up stored tasks by id: %w", err)
+	}
+	return stored, nil
+}
+
+// retireMoved marks deleted the stored tasks whose issue now has another
+// key (it moved to another project, a client's or not): Jira keeps the id
+// and gives the issue a new key, so the old key would otherwise go on being
+// judged as a live task. A stored copy newer than the search result is left
+// alone (search is eventually consistent). It returns the retired keys.
+func retireMoved(ctx context.Context, tx store.Tx, fetched, stored []connectors.Task) ([]string, error) {
+	byID := make(map[string]connectors.Task, len(fetched))
+	for _, t := range fetched {
+		byID[t.ID] = t
+	}
+	var moved []string
+	for _, old := range stored {
+		now, ok := byID[old.ID]
+		if !ok || old.Deleted || old.Key == now.Key || old.Updated.After(now.Updated) {
+			continue
+		}
+		moved = append(moved, old.Key)
+	}
+	if len(moved) == 0 {
+		return nil, nil
+	}
+	if err := tx.MarkTasksDeleted(ctx, moved); err != nil {
+		return nil, fmt.Errorf("retiring moved tasks: %w", err)
+	}
+	return moved, nil
+}
+
+// retireDeleted checks the issue ids webhooks reported deleted, one GET
+// each, and marks deleted the stored tasks of those Jira answers 404 for.
+// An issue that still exists is left to the searches (a signed but stale or
+// replayed event deletes nothing). Ids not yet checked when a request fails
+// are queued again for the next pass.
+func (s *Syncer) retireDeleted(ctx context.Context, ids []string) (int, error) {
+	var gone []string
+	for i, id := range ids {
+		_, err := s.c.do(ctx, call{op: "checking a deleted issue", method: http.MethodGet,
+			path:  "rest/api/3/issue/" + url.PathEscape(id) + "?fields=key",
+			route: "GET /rest/api/3/issue/{issueIdOrKey}"})
+		switch {
+		case errors.Is(err, ErrNotFound):
+			gone = append(gone, id)
+		case permanent(err):
+			s.log.Warn("jira issue reported deleted could not be checked", "issue_id", id, "err", err)
+		case err != nil:
+			s.c.requeueDeleted(ids[i:])
+			n, rerr := s.markGone(ctx, gone)
+			return n, errors.Join(err, rerr)
+		}
+	}
+	return s.markGone(ctx, gone)
+}
+
+// permanent reports a 4xx answer other than 429: asking again will not help.
+func permanent(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 && ae.Status != http.StatusTooManyRequests
+}
+
+// markGone marks deleted the stored tasks with the given issue ids.
+func (s *Syncer) markGone(ctx context.Context, ids []string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	stored, err := s.st.ListTasks(ctx, store.TaskFilter{IDs: ids})
+	if err != nil {
+		return 0, &opError{op: "retiring deleted issues", err: fmt.Errorf("looking up stored tasks by id: %w", err)}
+	}
+	keys := make([]string, 0, len(stored))
+	for _, t := range stored {
+		keys = append(keys, t.Key)
+	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	if err := s.st.MarkTasksDeleted(ctx, keys); err != nil {
+		return 0, &opError{op: "retiring deleted issues", err: fmt.Errorf("marking tasks deleted: %w", err)}
+	}
+	s.c.m.tasksDeleted.Add(float64(len(keys)))
+	s.log.Info("jira tasks deleted upstream retired", "count", len(keys), "keys", strings.Join(keys, ","))
+	return len(keys), nil
+}
+
+// upsertChanged stores the tasks that are new or differ from their stored
+// copies (stored, read by issue id for the whole page in one query instead
+// of one lookup per task) and returns them; a task older than its stored
+// copy is stale (search is eventually consistent) and skipped. A row stored
+// under the same key but another id is simply overwritten, and the store
+// itself never lets an older record replace a newer one.
+func upsertChanged(ctx context.Context, tx store.Tx, tasks, stored []connectors.Task) ([]connectors.Task, error) {
+	byKey := make(map[string]connectors.Task, len(stored))
+	for _, t := range stored {
+		byKey[t.Key] = t
+	}
 	var changed []connectors.Task
 	seen := map[string]int{}
 	for _, t := range tasks {
@@ -237,12 +421,7 @@ func upsertChanged(ctx context.Context, tx store.Tx, tasks []connectors.Task) ([
 			}
 			continue
 		}
-		old, err := tx.GetTask(ctx, t.Key)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
-			return nil, fmt.Errorf("reading task %s: %w", t.Key, err)
-		case old.Updated.After(t.Updated), sameTask(old, t):
+		if old, ok := byKey[t.Key]; ok && (old.Updated.After(t.Updated) || sameTask(old, t)) {
 			continue
 		}
 		seen[t.Key] = len(changed)
@@ -334,7 +513,7 @@ func (s *Syncer) reconcileProjects(ctx context.Context, part []string, safe time
 	rc := reqContext{clients: s.clientsOf(part)}
 	jql := keysJQL(part)
 	seen := map[string]bool{}
-	err = s.c.searchPages(ctx, "listing issue keys", rc, searchQuery{jql: jql, fields: []string{"key"}, maxResults: pageSizeKeys},
+	err = s.c.searchPages(ctx, "listing issue keys", rc, searchQuery{jql: jql, fields: []string{"key"}, maxResults: pageSizeKeys, prefetch: true},
 		func(p searchPage) error {
 			for _, is := range p.Issues {
 				seen[is.Key] = true

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -24,7 +25,10 @@ const maxWebhookBody = 1 << 20
 // with an empty secret every request does. A valid event calls onChange
 // after the debounce window, once per burst of events: the caller runs an
 // incremental pull then. Polling stays the source of truth, so the event's
-// content is not trusted beyond "something changed".
+// content is not trusted beyond "something changed", with one addition:
+// a jira:issue_deleted event names an issue id that the next SyncIssues
+// looks up (one request per deleted issue; search cannot show a deletion)
+// and retires only if Jira answers 404.
 func (c *Client) WebhookHandler(secret string, onChange func()) http.Handler {
 	d := &debouncer{clock: c.clock, wait: c.debounce, fn: onChange}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -46,14 +50,47 @@ func (c *Client) WebhookHandler(secret string, onChange func()) http.Handler {
 		var ev struct {
 			WebhookEvent string `json:"webhookEvent"`
 			Issue        struct {
+				ID  string `json:"id"`
 				Key string `json:"key"`
 			} `json:"issue"`
 		}
-		_ = json.Unmarshal(body, &ev) // informational only
+		_ = json.Unmarshal(body, &ev) // a hint only: the pull verifies it
 		c.log.Debug("jira webhook received", "event", ev.WebhookEvent, "issue", ev.Issue.Key)
+		if ev.WebhookEvent == "jira:issue_deleted" && ev.Issue.ID != "" {
+			c.noteDeleted(ev.Issue.ID)
+		}
 		d.trigger()
 		w.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// maxPendingDeleted bounds the deletion hints kept between pulls; beyond it
+// (a mass deletion) the slow reconciliation pass catches the rest.
+const maxPendingDeleted = 200
+
+// noteDeleted queues an issue id a webhook reported deleted.
+func (c *Client) noteDeleted(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.gone) < maxPendingDeleted && !slices.Contains(c.gone, id) {
+		c.gone = append(c.gone, id)
+	}
+}
+
+// takeDeleted returns and clears the queued deletion hints.
+func (c *Client) takeDeleted() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.gone
+	c.gone = nil
+	return out
+}
+
+// requeueDeleted puts back hints a failed pull could not verify.
+func (c *Client) requeueDeleted(ids []string) {
+	for _, id := range ids {
+		c.noteDeleted(id)
+	}
 }
 
 // validSignature checks a "sha256=<hex>" header against the body's HMAC.

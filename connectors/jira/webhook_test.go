@@ -1,14 +1,19 @@
 package jira_test
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/liaisonhq/liaison/connectors/jira"
+	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
 )
 
 func sign(secret, body string) string {
@@ -80,5 +85,55 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 5s")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestDeletedIssueWebhookRetiresTaskAtNextPull: a signed jira:issue_deleted
+// event makes the next pull check that one issue (search cannot show a
+// deletion) and retire its stored task when Jira answers 404; an event
+// naming an issue that still exists retires nothing.
+func TestDeletedIssueWebhookRetiresTaskAtNextPull(t *testing.T) {
+	const secret = "whsec-0123456789"
+	e := newEnv(t, envOptions{})
+	e.addProjects(t, "ACME")
+	gone := e.putIssue(t, jirafake.Issue{Project: "ACME", Summary: "to be deleted"})
+	kept := e.putIssue(t, jirafake.Issue{Project: "ACME", Summary: "still here"})
+	e.clock.Advance(time.Hour)
+	ctx := context.Background()
+	s := e.syncer(t, jira.SyncerOptions{Scopes: []jira.Scope{{ClientID: "acme-ua", Projects: []string{"ACME"}}}})
+	if _, err := s.SyncIssues(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.fake.DeleteIssue(gone.Key); err != nil {
+		t.Fatal(err)
+	}
+	h := e.client.WebhookHandler(secret, func() {})
+	for _, is := range []jirafake.Issue{gone, kept} {
+		body := fmt.Sprintf(`{"webhookEvent":"jira:issue_deleted","issue":{"id":%q,"key":%q}}`, is.ID, is.Key)
+		if rec := postWebhook(h, sign(secret, body), body); rec.Code != http.StatusNoContent {
+			t.Fatalf("event: status %d", rec.Code)
+		}
+	}
+	e.clock.Advance(2 * time.Minute)
+	e.fake.ResetRequestCounts()
+	st, err := s.SyncIssues(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Deleted != 1 || e.fake.RequestCount("GET /rest/api/3/issue/{issueIdOrKey}") != 2 {
+		t.Fatalf("stats %+v, %d issue lookups; want 1 retired after 2 lookups", st, e.fake.RequestCount("GET /rest/api/3/issue/{issueIdOrKey}"))
+	}
+	if !e.task(t, gone.Key).Deleted || e.task(t, kept.Key).Deleted {
+		t.Fatalf("deleted flags: %s %v, %s %v; want only the deleted issue retired", gone.Key, e.task(t, gone.Key).Deleted,
+			kept.Key, e.task(t, kept.Key).Deleted)
+	}
+	// The hints are spent: the next pull is one search again.
+	e.clock.Advance(2 * time.Minute)
+	e.fake.ResetRequestCounts()
+	if _, err := s.SyncIssues(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.fake.RequestCount("GET /rest/api/3/issue/{issueIdOrKey}"); n != 0 {
+		t.Fatalf("%d issue lookups in the next pull, want 0", n)
 	}
 }

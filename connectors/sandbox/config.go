@@ -72,6 +72,11 @@ type configGoogle struct {
 		BaseURL        string `yaml:"base_url"`
 	} `yaml:"ads"`
 	SearchConsoleBaseURL string `yaml:"search_console_base_url"`
+	SheetsBaseURL        string `yaml:"sheets_base_url"`
+	DriveBaseURL         string `yaml:"drive_base_url"`
+	Drive                struct {
+		SharedDriveID string `yaml:"shared_drive_id"`
+	} `yaml:"drive"`
 }
 
 func newConfigGoogle(baseURL string) configGoogle {
@@ -85,6 +90,8 @@ func newConfigGoogle(baseURL string) configGoogle {
 	c.Ads.APIVersion = g.Ads.APIVersion
 	c.Ads.BaseURL = g.Ads.BaseURL
 	c.SearchConsoleBaseURL = g.SearchConsoleBaseURL
+	c.SheetsBaseURL, c.DriveBaseURL = g.SheetsBaseURL, g.DriveBaseURL
+	c.Drive.SharedDriveID = g.Drive.SharedDriveID
 	return c
 }
 

@@ -51,8 +51,10 @@ func newGoogleUpstream(s *Sandbox) googleUpstream {
 		TokenTTL: tokenTTL(s.clk)})}
 	u.oauth.AddClient(GoogleClientID, GoogleClientSecret)
 	u.oauth.AddRefreshToken(GoogleClientID, GoogleRefreshToken, GoogleUser)
-	u.ads = googleadsfake.New(googleadsfake.Options{Clock: s.clk, Logger: s.log.With("upstream", "googleads"), Auth: u.oauth})
-	u.gsc = searchconsolefake.New(searchconsolefake.Options{Clock: s.clk, Logger: s.log.With("upstream", "searchconsole"), Auth: u.oauth})
+	u.ads = googleadsfake.New(googleadsfake.Options{Clock: s.clk, Logger: s.log.With("upstream", "googleads"), Auth: u.oauth,
+		DailyOperations: s.adsOps})
+	u.gsc = searchconsolefake.New(searchconsolefake.Options{Clock: s.clk, Logger: s.log.With("upstream", "searchconsole"), Auth: u.oauth,
+		Quota: s.gscQuota})
 	_ = u.ads.AddManager(GoogleManagerID, GoogleUser)
 	for _, c := range s.sc.Clients {
 		login := strings.ReplaceAll(c.GoogleAds.LoginCustomerID, "-", "")
@@ -62,8 +64,11 @@ func newGoogleUpstream(s *Sandbox) googleUpstream {
 			_ = u.ads.AddManager(login, GoogleUser)
 		}
 		for _, id := range c.GoogleAds.CustomerIDs {
+			// Steady accounts follow a weekly pattern with little noise, as
+			// real accounts do, so the anomaly rule stays quiet on them
+			// until a scenario or a test reshapes their days.
 			id = strings.ReplaceAll(id, "-", "")
-			if err := u.ads.AddAccount(googleadsfake.Account{CustomerID: id, Managers: []string{login}}); err != nil {
+			if err := u.ads.AddAccount(googleadsfake.Account{CustomerID: id, Managers: []string{login}, Steady: true}); err != nil {
 				s.log.Warn("sandbox: google ads account skipped", "client", c.ID, "err", err)
 			}
 		}
@@ -110,5 +115,8 @@ func GoogleConfig(baseURL string) google.Config {
 	c.Ads.DeveloperToken = secret.Secret(GoogleDeveloperToken)
 	c.Ads.BaseURL = base + googleAdsPrefix + "/"
 	c.SearchConsoleBaseURL = base + "/"
+	c.SheetsBaseURL = base + "/"
+	c.DriveBaseURL = base + "/drive/v3/"
+	c.Drive.SharedDriveID = SandboxSharedDrive
 	return c
 }

@@ -85,7 +85,7 @@ func (rc *recorder) wrap(upstream string, h http.Handler) http.Handler {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := Record{Time: rc.clk.Now().UTC(), Upstream: upstream, Method: r.Method, Path: r.URL.Path,
+		rec := Record{Time: rc.clk.Now().UTC(), Upstream: upstream, Method: r.Method, Path: r.URL.EscapedPath(),
 			Query: redactQuery(r.URL.RawQuery), RequestHeaders: redactHeaders(r.Header)}
 		upgrade := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 		if !upgrade && r.Body != nil {

@@ -41,6 +41,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 	writeConfig := fs.String("write-config", "", "write an agency config pointing at the sandbox to FILE")
 	dataDir := fs.String("data-dir", "./liaison-sandbox-data", "store.data_dir of the written config")
 	listen := fs.String("listen", ":9090", "server.listen of the written config")
+	// The command line handles -background before Run (it starts another
+	// process); it is declared here so that -h lists it.
+	fs.Bool("background", false, "start in the background and return once -write-config's FILE is written; output goes to FILE's name with .log")
 	eventsURL := fs.String("events-url", "", "deliver Slack events over HTTP (Events API) to this URL instead of Socket Mode")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -104,7 +107,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 		if err := os.WriteFile(faqPath, configs.ExampleFAQ(), 0o600); err != nil {
 			return fmt.Errorf("writing the answer base: %w", err)
 		}
-		if err := os.WriteFile(*writeConfig, cfg, 0o600); err != nil {
+		if err := writeAtomic(*writeConfig, cfg); err != nil {
 			return fmt.Errorf("writing config: %w", err)
 		}
 		abs, _ := filepath.Abs(*writeConfig)
@@ -115,4 +118,27 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// writeAtomic writes data to path through a temporary file and a rename,
+// so that whoever waits for path (`sandbox -background`, a script) never
+// reads half a config.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

@@ -1,10 +1,10 @@
 // Package sandbox runs the upstream fakes Liaison talks to (Jira, Slack
 // with Socket Mode or the Events API, Google's OAuth token endpoint, Google
-// Ads and Search Console) behind one HTTP listener, seeded from a scenario:
-// an agency with its people, clients, Jira issues, and Slack messages and
-// activity (edits, deletions, reactions, button presses) replayed on a
-// clock. It backs `liaison sandbox`, and `liaison demo` runs it in-process
-// on a simulated clock.
+// Ads, Search Console, Sheets and Drive) behind one HTTP listener, seeded
+// from a scenario: an agency with its people, clients, Jira issues, and
+// Slack messages and activity (edits, deletions, reactions, button presses)
+// replayed on a clock. It backs `liaison sandbox`, and `liaison demo` runs
+// it in-process on a simulated clock.
 //
 // Besides the fakes' own routes it serves an API under /_sandbox/ to
 // inspect what the daemon did (its Slack messages, the Jira issues as they
@@ -29,7 +29,10 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/connectors/googleads/googleadsfake"
 	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
+	"github.com/liaisonhq/liaison/connectors/searchconsole/searchconsolefake"
+	"github.com/liaisonhq/liaison/connectors/sheets/sheetsfake"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 )
 
@@ -53,6 +56,17 @@ type Options struct {
 	// SlackRateLimits selects whether the Slack fake applies Slack's tier
 	// limits; the default applies them, as Slack does.
 	SlackRateLimits slackfake.RateLimitMode
+	// JiraLimits, when set (e.g. jirafake.CloudLimits()), makes the Jira
+	// fake enforce Jira Cloud's burst and per-issue write limits, so a
+	// backfill's time can be compared with the floor those limits set.
+	// The zero value enforces none.
+	JiraLimits jirafake.Limits
+	// GoogleAdsDailyOperations is the developer token's daily operation
+	// limit (googleadsfake.BasicAccessOperations...); zero is unlimited.
+	GoogleAdsDailyOperations int
+	// SearchConsoleQuota enforces Search Console's per-minute query quotas
+	// (searchconsolefake.DocumentedQuota()); the zero value enforces none.
+	SearchConsoleQuota searchconsolefake.Quota
 	// SlackEventsURL, when set, makes the Slack fake deliver events as
 	// signed HTTP requests to the daemon there (Events API mode) instead
 	// of over Socket Mode; write the config with SlackMode "events" then.
@@ -139,8 +153,12 @@ type Sandbox struct {
 	start     time.Time
 	jira      *jirafake.Fake
 	slack     *slackfake.Server
+	sheets    *sheetsfake.Fake
 	upstreams []Upstream
+	ads       *googleadsfake.Fake
 	rec       *recorder
+	adsOps    int
+	gscQuota  searchconsolefake.Quota
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -185,9 +203,11 @@ func New(opts Options) (*Sandbox, error) {
 		postedTS: map[string]string{},
 		closed:   make(chan struct{}),
 		rec:      newRecorder(opts.Record, opts.Clock),
+		adsOps:   opts.GoogleAdsDailyOperations,
+		gscQuota: opts.SearchConsoleQuota,
 	}
 	agencyLoc, _ := time.LoadLocation(s.sc.Agency.Timezone)
-	s.jira = jirafake.New(jirafake.Options{Clock: s.clk, Logger: s.log.With("upstream", "jira"), TimeZone: agencyLoc})
+	s.jira = jirafake.New(jirafake.Options{Clock: s.clk, Logger: s.log.With("upstream", "jira"), TimeZone: agencyLoc, Limits: opts.JiraLimits})
 	s.slack = slackfake.New(slackfake.Options{
 		Clock: s.clk, Logger: s.log.With("upstream", "slack"), Workspace: s.workspace(),
 		BotToken: s.creds.SlackBotToken, AppToken: s.creds.SlackAppToken, SigningSecret: s.creds.SlackSigningSecret,
@@ -197,12 +217,23 @@ func New(opts Options) (*Sandbox, error) {
 		s.slack.Close()
 		return nil, err
 	}
-	s.upstreams = []Upstream{jiraUpstream{s}, slackUpstream{s}, newGoogleUpstream(s)}
+	g := newGoogleUpstream(s)
+	s.ads = g.ads
+	s.sheets = newSheetsFake(s, g)
+	s.upstreams = []Upstream{jiraUpstream{s}, slackUpstream{s}, g, sheetsUpstream{s.sheets}, driveUpstream{s.sheets}}
 	return s, nil
 }
 
+// Ads returns the Google Ads fake, for the demo and tests to shape an
+// account's days (googleadsfake.Account.Steady, DayFactors).
+func (s *Sandbox) Ads() *googleadsfake.Fake { return s.ads }
+
 // Jira returns the Jira fake, for the demo to seed or inspect directly.
 func (s *Sandbox) Jira() *jirafake.Fake { return s.jira }
+
+// Sheets returns the Sheets and Drive fake, for the demo to render the
+// spreadsheets and to act as a person in Drive.
+func (s *Sandbox) Sheets() *sheetsfake.Fake { return s.sheets }
 
 // Slack returns the Slack fake, for the demo to drive users' activity.
 func (s *Sandbox) Slack() *slackfake.Server { return s.slack }

@@ -38,6 +38,9 @@ func TestWrittenConfigLoads(t *testing.T) {
 	if g := cfg.Connections.Google; !g.AdsConfigured() || !strings.HasPrefix(g.TokenURL, e.base) {
 		t.Errorf("google connection not pointed at the sandbox: token_url %q, ads configured %v", g.TokenURL, g.AdsConfigured())
 	}
+	if g := cfg.Connections.Google; g.SheetsBaseURL != e.base+"/" || g.DriveBaseURL != e.base+"/drive/v3/" || g.Drive.SharedDriveID != SandboxSharedDrive {
+		t.Errorf("sheets/drive not pointed at the sandbox: %q %q %q", g.SheetsBaseURL, g.DriveBaseURL, g.Drive.SharedDriveID)
+	}
 	if got := cfg.Connections.Jira.BaseURL; got != e.base {
 		t.Errorf("jira base_url = %q, want %q", got, e.base)
 	}
@@ -396,7 +399,7 @@ func TestUnknownPathIsLoud(t *testing.T) {
 		Routes    []string `json:"routes"`
 	}
 	e.getJSON(t, "/_sandbox/", &idx)
-	if strings.Join(idx.Upstreams, ",") != "jira,slack,google" || len(idx.Routes) < 7 {
+	if strings.Join(idx.Upstreams, ",") != "jira,slack,google,sheets,drive" || len(idx.Routes) < 7 {
 		t.Errorf("index = %+v", idx)
 	}
 }

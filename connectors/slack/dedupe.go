@@ -17,9 +17,9 @@ const (
 )
 
 // dedupe remembers recently seen keys (event ids, interaction ids) in
-// memory, bounded by size and age. It is lost on restart: a redelivery that
-// straddles a restart is handled twice, which the store's own keys absorb
-// (a store-backed dedupe can replace this later).
+// memory, bounded by size and age, so that a repeat never reaches the
+// queue. It is lost on restart; the EventLog, when one is given, catches
+// repeats across restarts and replicas.
 type dedupe struct {
 	clk  clock.Clock
 	ttl  time.Duration

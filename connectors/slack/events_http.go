@@ -43,6 +43,9 @@ type EventsOptions struct {
 	// DedupeSize and DedupeTTL bound the in-memory event_id memory.
 	DedupeSize int
 	DedupeTTL  time.Duration
+	// Events, when set, is the shared log of handled events that makes
+	// retries repeats across restarts and replicas.
+	Events EventLog
 	// MaxBodyBytes bounds a request body; default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 }
@@ -82,7 +85,7 @@ func EventsHandler(signingSecret secret.Secret, h Handler, opts EventsOptions) *
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &EventsReceiver{
 		secret: signingSecret, opts: opts, ctx: ctx, cancel: cancel, done: make(chan struct{}),
-		r: &receiver{h: h, log: opts.Logger, seen: newDedupe(opts.Clock, opts.DedupeSize, opts.DedupeTTL), self: opts.Self,
+		r: &receiver{h: h, log: opts.Logger, seen: newDedupe(opts.Clock, opts.DedupeSize, opts.DedupeTTL), done: opts.Events, self: opts.Self,
 			q: make(chan job, opts.QueueSize)},
 	}
 	go e.work()
@@ -128,13 +131,20 @@ func (e *EventsReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	if req.ContentLength > e.opts.MaxBodyBytes {
+		// Refused before reading: a client that sent Expect: 100-continue
+		// never sends the body, and the answer is not lost in a reset.
+		e.tooLarge(w, req)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, e.opts.MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			e.tooLarge(w, req)
 			return
 		}
+		e.opts.Logger.Warn("slack request rejected", "reason", "reading body failed", "remote", req.RemoteAddr, "err", err)
 		http.Error(w, "reading request", http.StatusBadRequest)
 		return
 	}
@@ -151,6 +161,15 @@ func (e *EventsReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	e.serveEvent(w, body, retry)
+}
+
+// tooLarge answers 413 and says so in the log, naming the limit and the
+// size declared (-1 when the client did not declare one).
+func (e *EventsReceiver) tooLarge(w http.ResponseWriter, req *http.Request) {
+	e.opts.Logger.Warn("slack request rejected", "reason", "body too large", "limit_bytes", e.opts.MaxBodyBytes,
+		"content_length", req.ContentLength, "remote", req.RemoteAddr)
+	w.Header().Set("Connection", "close")
+	http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
 }
 
 // verify checks the timestamp against our clock and the signature with

@@ -135,6 +135,58 @@ func TestEventsHandlerRejectsOtherMethodsAndHugeBodies(t *testing.T) {
 	}
 }
 
+// TestEventsHandlerAnswersOversizedBodiesOverTheWire sends bodies past the
+// limit over a real connection, declared, chunked and behind
+// Expect: 100-continue: each gets a 413 the client reads, and a log line.
+func TestEventsHandlerAnswersOversizedBodiesOverTheWire(t *testing.T) {
+	clk := clock.NewFake(start)
+	log := &syncBuffer{}
+	e := newReceiver(t, clk, newRecorder(), log)
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	big := bytes.Repeat([]byte("x"), 3*DefaultMaxBodyBytes)
+	cases := []struct {
+		name    string
+		request func() *http.Request
+	}{
+		{"declared length", func() *http.Request {
+			r, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/events", bytes.NewReader(big))
+			return r
+		}},
+		{"chunked", func() *http.Request {
+			r, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/events", io.MultiReader(bytes.NewReader(big)))
+			return r
+		}},
+		{"expect 100-continue", func() *http.Request {
+			r, _ := http.NewRequest(http.MethodPost, srv.URL+"/slack/events", bytes.NewReader(big))
+			r.Header.Set("Expect", "100-continue")
+			return r
+		}},
+	}
+	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: 5 * time.Second}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := strings.Count(log.String(), "body too large")
+			r := tc.request()
+			now := clk.Now().Unix()
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(now, 10))
+			r.Header.Set("X-Slack-Signature", slackfake.Sign(slackfake.DefaultSigningSecret, now, big))
+			resp, err := client.Do(r)
+			if err != nil {
+				t.Fatalf("the client got no answer: %v", err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusRequestEntityTooLarge {
+				t.Errorf("answered %d, want 413", resp.StatusCode)
+			}
+			if after := strings.Count(log.String(), "body too large"); after != before+1 {
+				t.Errorf("%d log lines about the body, want 1; log:\n%s", after-before, log.String())
+			}
+		})
+	}
+}
+
 // TestEventsAPIFromFake has the fake deliver over HTTP. The first attempt
 // is processed but its answer is lost (500), so Slack retries with
 // X-Slack-Retry-Num; the retry must be acknowledged and not handled again.

@@ -25,7 +25,8 @@ type job struct {
 type receiver struct {
 	h    Handler
 	log  *slog.Logger
-	seen *dedupe
+	seen *dedupe  // in this process, from arrival: keeps repeats out of the queue
+	done EventLog // shared, from handling: repeats across restarts and replicas; may be nil
 	self Identity
 	q    chan job
 }
@@ -72,21 +73,51 @@ func (r *receiver) actionJob(cb slack.InteractionCallback) (job, bool) {
 	return job{key: key, actions: acts}, true
 }
 
-// handle calls the Handler; failures are logged, never silent.
+// handle calls the Handler, unless the shared EventLog says an earlier
+// process or another replica already handled j; failures are logged, never
+// silent, and forgotten by the log so that a later delivery is handled.
 func (r *receiver) handle(ctx context.Context, j job) {
+	if !r.firstHandling(ctx, j) {
+		return
+	}
+	failed := false
 	if j.event != nil {
 		e := j.event
 		if err := r.h.HandleEvent(ctx, *e); err != nil {
+			failed = true
 			r.log.Error("handling slack event failed", "event_id", e.EventID, "kind", e.Kind, "channel", e.Channel,
 				"ts", e.TS, "err", err)
 		}
 	}
 	for _, a := range j.actions {
 		if err := r.h.HandleAction(ctx, a); err != nil {
+			failed = true
 			r.log.Error("handling slack action failed", "action_id", a.ActionID, "user", a.UserID,
 				"channel", a.ChannelID, "message_ts", a.MessageTS, "err", err)
 		}
 	}
+	if failed && r.done != nil && j.key != "" {
+		if err := r.done.Forget(context.WithoutCancel(ctx), j.key); err != nil {
+			r.log.Warn("forgetting a failed slack event; a redelivery of it will be skipped", append(j.describe(), "err", err)...)
+		}
+	}
+}
+
+// firstHandling asks the shared EventLog whether j is new. Without a log or
+// a key, and when the log cannot answer, j is handled.
+func (r *receiver) firstHandling(ctx context.Context, j job) bool {
+	if r.done == nil || j.key == "" {
+		return true
+	}
+	first, err := r.done.FirstTime(ctx, j.key)
+	if err != nil {
+		r.log.Warn("checking whether a slack event was handled failed; handling it", append(j.describe(), "err", err)...)
+		return true
+	}
+	if !first {
+		r.log.Debug("slack event already handled by an earlier run or another replica", j.describe()...)
+	}
+	return first
 }
 
 // describe names a job in logs.

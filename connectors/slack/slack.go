@@ -8,6 +8,7 @@ import (
 	"log"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -267,13 +268,44 @@ func (c *Client) OpenDM(ctx context.Context, user string) (string, error) {
 	return ch.ID, nil
 }
 
-// Permalink returns the web link of the message at ts (chat.getPermalink).
-func (c *Client) Permalink(ctx context.Context, channel, ts string) (string, error) {
+// Permalink returns the web link of the message at ts; threadTS is its
+// thread's parent when the message is a reply ("" or ts otherwise). The link
+// is built from the workspace URL that auth.test gave once, as Slack builds
+// its own, so storing thousands of messages costs no call per message. Only
+// when auth.test names no workspace URL does it ask chat.getPermalink.
+func (c *Client) Permalink(ctx context.Context, channel, ts, threadTS string) (string, error) {
+	id, err := c.AuthTest(ctx)
+	if err != nil {
+		return "", err
+	}
+	if link, ok := BuildPermalink(id.URL, channel, ts, threadTS); ok {
+		return link, nil
+	}
 	link, err := c.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
 	if err != nil {
 		return "", c.wrap("chat.getPermalink", err)
 	}
 	return link, nil
+}
+
+// BuildPermalink is Slack's message link: the workspace URL (from
+// auth.test, "https://northwind.slack.com/"), then archives/<channel>/p<ts
+// without its dot>, and for a reply ?thread_ts=<parent>&cid=<channel>. It
+// reports false when workspaceURL is not an https URL or ts is malformed.
+func BuildPermalink(workspaceURL, channel, ts, threadTS string) (string, bool) {
+	u, err := url.Parse(workspaceURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" || channel == "" {
+		return "", false
+	}
+	secs, frac, ok := strings.Cut(ts, ".")
+	if !ok || secs == "" || frac == "" || strings.Trim(secs+frac, "0123456789") != "" {
+		return "", false
+	}
+	link := "https://" + u.Host + "/archives/" + url.PathEscape(channel) + "/p" + secs + frac
+	if threadTS != "" && threadTS != ts {
+		link += "?thread_ts=" + url.QueryEscape(threadTS) + "&cid=" + url.QueryEscape(channel)
+	}
+	return link, true
 }
 
 // AddReaction adds our bot's reaction name (without colons) to the message

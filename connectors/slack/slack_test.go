@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/liaisonhq/liaison/configs/secret"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 	"github.com/liaisonhq/liaison/sync/deliver"
@@ -111,7 +113,7 @@ func TestDeliverMethodsRoundTrip(t *testing.T) {
 		t.Errorf("posting to the DM: %v", err)
 	}
 
-	link, err := f.c.Permalink(ctx, slackfake.SharedChanID, reply)
+	link, err := f.c.Permalink(ctx, slackfake.SharedChanID, reply, parent)
 	if err != nil || !strings.Contains(link, "/archives/"+slackfake.SharedChanID+"/p") || !strings.Contains(link, "thread_ts="+parent) {
 		t.Errorf("Permalink = %q, %v", link, err)
 	}
@@ -376,4 +378,60 @@ func fmtAll(err error) string {
 		fmt.Fprintf(&b, "%+v | %v\n", e, e)
 	}
 	return b.String()
+}
+
+// TestPermalinksNeedNoCallPerMessage: links are built from auth.test's
+// workspace URL, one auth.test for any number of messages and no
+// chat.getPermalink, and they are exactly the links Slack itself gives, for
+// top-level messages and thread replies.
+func TestPermalinksNeedNoCallPerMessage(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	ctx := context.Background()
+	parent, err := f.c.PostMessage(ctx, deliver.Message{Channel: slackfake.SharedChanID, Text: "parent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, err := f.c.PostMessage(ctx, deliver.Message{Channel: slackfake.SharedChanID, Text: "reply", ThreadTS: parent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := f.srv.CallCount("auth.test")
+	var built []string
+	for range 50 {
+		for _, m := range [][2]string{{parent, ""}, {reply, parent}} {
+			link, err := f.c.Permalink(ctx, slackfake.SharedChanID, m[0], m[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			built = append(built, link)
+		}
+	}
+	if n := f.srv.CallCount("chat.getPermalink"); n != 0 {
+		t.Errorf("chat.getPermalink called %d times for 100 links, want 0", n)
+	}
+	if n := f.srv.CallCount("auth.test") - before; n > 1 {
+		t.Errorf("auth.test called %d times for 100 links, want at most 1", n)
+	}
+	for i, ts := range []string{parent, reply} {
+		want, err := f.c.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: slackfake.SharedChanID, Ts: ts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if built[i] != want {
+			t.Errorf("built %q, Slack gives %q", built[i], want)
+		}
+	}
+}
+
+func TestBuildPermalinkRefusesWhatItCannotBuild(t *testing.T) {
+	for _, tt := range []struct{ url, ts string }{
+		{"", "1700000000.000100"},
+		{"http://northwind.slack.com/", "1700000000.000100"},
+		{"https://northwind.slack.com/", "1700000000"},
+		{"https://northwind.slack.com/", "17000x0000.000100"},
+	} {
+		if link, ok := BuildPermalink(tt.url, "C1", tt.ts, ""); ok {
+			t.Errorf("BuildPermalink(%q, %q) = %q, want refused", tt.url, tt.ts, link)
+		}
+	}
 }

@@ -28,6 +28,9 @@ type SocketOptions struct {
 	// DedupeSize and DedupeTTL bound the in-memory event_id memory.
 	DedupeSize int
 	DedupeTTL  time.Duration
+	// Events, when set, is the shared log of handled events that makes
+	// redeliveries repeats across restarts and replicas.
+	Events EventLog
 	// MinBackoff and MaxBackoff bound the pause between failed runs of the
 	// connection (slack-go already retries dials; this covers the rest).
 	// Defaults 1 s and 2 min.
@@ -89,7 +92,7 @@ func (s *SocketMode) Run(ctx context.Context, h Handler) error {
 		return err
 	}
 	sm := socketmode.New(s.c.api, socketmode.OptionLog(log.New(slogWriter{l: lg, secrets: s.c.secrets}, "", 0)))
-	r := &receiver{h: h, log: lg, seen: s.seen, self: self, q: make(chan job, s.opts.QueueSize)}
+	r := &receiver{h: h, log: lg, seen: s.seen, done: s.opts.Events, self: self, q: make(chan job, s.opts.QueueSize)}
 
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup

@@ -1,13 +1,18 @@
 package daemon
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/configs/field"
 	"github.com/liaisonhq/liaison/sync/deliver"
 	"github.com/liaisonhq/liaison/sync/store"
 )
@@ -24,10 +29,58 @@ type SilenceRequest struct {
 	Comment    string    `json:"comment,omitempty"`
 }
 
+// SilenceCreated is the answer to POST /api/v1/silences.
+type SilenceCreated struct {
+	ID string `json:"id"`
+	// Matches is how many open findings the silence mutes now.
+	Matches int `json:"matches"`
+}
+
+// CheckSilence refuses a silence whose rule or client the config does not
+// know, naming the nearest one that it does: a typo would otherwise mute
+// nothing, silently. The error matches store.ErrInvalid.
+func CheckSilence(cfg *configs.Config, req SilenceRequest) error {
+	if req.Rule != "" && !slices.Contains(configs.RuleNames(), req.Rule) {
+		return invalidRequest(fmt.Sprintf("-rule %q: no such rule%s (rules are %s)", req.Rule,
+			field.DidYouMean(req.Rule, configs.RuleNames()), strings.Join(configs.RuleNames(), ", ")))
+	}
+	if req.ClientID != "" && cfg.Client(req.ClientID) == nil {
+		ids := make([]string, 0, len(cfg.Clients))
+		for _, c := range cfg.Clients {
+			ids = append(ids, c.ID)
+		}
+		return invalidRequest(fmt.Sprintf("-client %q: no such client in the config%s", req.ClientID, field.DidYouMean(req.ClientID, ids)))
+	}
+	return nil
+}
+
+// invalidRequest is a request the config refutes; it matches
+// store.ErrInvalid, so the API answers 400 and the CLI exits 2.
+type invalidRequest string
+
+func (e invalidRequest) Error() string        { return string(e) }
+func (e invalidRequest) Is(target error) bool { return target == store.ErrInvalid }
+
+// countMatching counts the open findings s mutes.
+func countMatching(ctx context.Context, st store.Store, s store.Silence) (int, error) {
+	fs, err := st.ListOpenFindings(ctx, store.FindingFilter{Rule: s.Rule, ClientID: s.ClientID})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, f := range fs {
+		if s.Matches(f) {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // mountAPI serves the silence API that `liaison silence` talks to while the
 // daemon holds the store. It answers only callers on the loopback interface:
 // the port also serves /metrics to the network, and a silence mutes alerts.
 func (a *App) mountAPI(mux *http.ServeMux) {
+	a.mountReadAPI(mux)
 	mux.Handle("GET /api/v1/silences", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ss, err := deliver.ListSilences(r.Context(), a.st, a.clock.Now())
 		if err != nil {
@@ -44,15 +97,24 @@ func (a *App) mountAPI(mux *http.ServeMux) {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad request body: " + err.Error()})
 			return
 		}
-		id, err := deliver.AddSilence(r.Context(), a.st, a.clock.Now(), store.Silence{
+		if err := CheckSilence(a.cfg(), req); err != nil {
+			apiError(w, err)
+			return
+		}
+		s := store.Silence{
 			Rule: req.Rule, ClientID: req.ClientID, SubjectID: req.SubjectID, FindingKey: req.FindingKey,
 			EndsAt: req.EndsAt, CreatedBy: req.CreatedBy, Comment: req.Comment,
-		})
+		}
+		id, err := deliver.AddSilence(r.Context(), a.st, a.clock.Now(), s)
 		if err != nil {
 			apiError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusCreated, map[string]string{"id": id})
+		n, err := countMatching(r.Context(), a.st, s)
+		if err != nil {
+			a.log.Warn("counting the findings a new silence matches", "silence", id, "err", err)
+		}
+		writeJSON(w, http.StatusCreated, SilenceCreated{ID: id, Matches: n})
 	})))
 	mux.Handle("DELETE /api/v1/silences/{id}", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := r.URL.Query().Get("by")
@@ -67,11 +129,48 @@ func (a *App) mountAPI(mux *http.ServeMux) {
 	})))
 }
 
+// mountReadAPI serves what `liaison alerts list` and `liaison audit` read:
+// the live notifications with what each waits for, and the audit log.
+func (a *App) mountReadAPI(mux *http.ServeMux) {
+	mux.Handle("GET /api/v1/alerts", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		as, err := a.ListAlerts(r.Context(), deliver.AlertFilter{ClientID: q.Get("client"), Recipient: q.Get("person"), State: q.Get("state")})
+		if err != nil {
+			apiError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, as)
+	})))
+	mux.Handle("GET /api/v1/audit", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var f store.AuditFilter
+		if s := r.URL.Query().Get("since"); s != "" {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "since: " + err.Error()})
+				return
+			}
+			f.Since = t
+		}
+		es, err := a.st.ListAudit(r.Context(), f)
+		if err != nil {
+			apiError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, es)
+	})))
+}
+
+// ListAlerts returns the live notifications matching f with what each
+// waits for, read from the store.
+func (a *App) ListAlerts(ctx context.Context, f deliver.AlertFilter) ([]deliver.Alert, error) {
+	return deliver.ListAlerts(ctx, a.st, a.cfg(), a.clock.Now(), f)
+}
+
 func loopbackOnly(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "this endpoint answers only on loopback"})
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": "the admin API answers only on loopback"})
 			return
 		}
 		h.ServeHTTP(w, r)

@@ -26,7 +26,7 @@ type AppOptions struct {
 	Logger     *slog.Logger
 	Clock      clock.Clock
 	Registerer prometheus.Registerer
-	// DryRun logs every write to Slack and Jira instead of sending it.
+	// DryRun logs every write to Slack, Jira and Google Sheets instead of sending it.
 	DryRun bool
 	// HTTPClient, when set, carries every upstream call (tests and the demo
 	// use it); by default each connector builds its retrying client.
@@ -51,10 +51,12 @@ type App struct {
 	st    store.Store
 	log   *slog.Logger
 	clock clock.Clock
+	once  bool // a single `sync --once` cycle
 
 	jira       *jira.Client
 	slack      *slackconn.Client
 	google     *googleClient
+	publisher  engine.Publisher
 	deliver    *deliver.Deliverer
 	engine     *engine.Engine
 	questions  *engine.Questions
@@ -62,6 +64,7 @@ type App struct {
 	faq        *engine.FAQ
 	tally      *tally
 	activity   activity
+	up         *upstreams
 }
 
 // NewApp builds the App. It contacts no upstream.
@@ -72,8 +75,13 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
-	a := &App{cfg: cfg, st: st, log: opts.Logger, clock: opts.Clock, tally: &tally{}}
+	a := &App{cfg: cfg, st: st, log: opts.Logger, clock: opts.Clock, tally: &tally{}, once: opts.Once}
 	c := cfg()
+	up, err := newUpstreams(c, opts.Logger, opts.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	a.up = up
 	if c.Connections.Jira.Configured() && !unconfigured(c, "jira") {
 		jc, err := jira.New(c.Connections.Jira, jira.Options{
 			HTTPClient: opts.HTTPClient, Logger: opts.Logger.With("connector", "jira"),
@@ -84,7 +92,9 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 		}
 		a.jira = jc
 	}
-	a.newGoogle(c, opts.HTTPClient)
+	if err := a.newGoogle(c, opts.HTTPClient, opts.DryRun); err != nil {
+		return nil, err
+	}
 	var sl deliver.Slack = noSlack{}
 	if c.Connections.Slack.Configured() && !unconfigured(c, "slack") {
 		sc, err := slackconn.New(c.Connections.Slack, slackconn.Options{
@@ -94,7 +104,7 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 			return nil, fmt.Errorf("slack connector: %w", err)
 		}
 		a.slack = sc
-		sl = sc
+		sl = observedSlack{Slack: sc, up: a.up, clock: opts.Clock}
 	}
 	owner := opts.Owner
 	if owner == "" {
@@ -106,7 +116,7 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 	}
 	d, err := deliver.New(st, sl, dir, opts.Clock,
 		opts.Logger.With("component", "deliver"), opts.Registerer,
-		deliver.Options{DryRun: opts.DryRun, Owner: owner})
+		deliver.Options{DryRun: opts.DryRun, Owner: owner, Wordings: engine.Wordings()})
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +195,17 @@ func (a *App) PullJira(ctx context.Context) error {
 		return fmt.Errorf("pulling jira worklogs: %w", err)
 	}
 	a.tally.add(func(s *Summary) { s.Tasks += st.Fetched; s.Worklogs += wl.Stored })
-	a.log.Debug("jira pulled", "issues_fetched", st.Fetched, "issues_changed", st.Changed, "worklogs", fmt.Sprintf("%+v", wl))
+	a.log.Info("jira pulled", "issues_fetched", st.Fetched, "issues_changed", st.Changed,
+		"worklogs_changed", wl.Changed, "worklogs_stored", wl.Stored)
+	if a.once {
+		// `sync --once` has no webhook to report deletions, and search cannot
+		// show them: list the clients' issue keys (5,000 per request, 40 at
+		// 200,000 issues), cheaper than looking up every task with an open
+		// finding, so a deleted task stops alerting in this very cycle.
+		if _, err := s.Reconcile(ctx); err != nil {
+			return fmt.Errorf("reconciling jira: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -198,9 +218,11 @@ func (a *App) ReconcileJira(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Reconcile(ctx); err != nil {
+	rs, err := s.Reconcile(ctx)
+	if err != nil {
 		return fmt.Errorf("reconciling jira: %w", err)
 	}
+	a.log.Info("jira reconciled", "keys", rs.Keys, "tasks_marked_deleted", rs.MarkedDeleted, "worklogs_deleted", rs.WorklogsDeleted)
 	return nil
 }
 
@@ -235,6 +257,7 @@ func (a *App) cycle(ctx context.Context, deliver func(context.Context) error) er
 		{"google", a.PullGoogle},
 		{"rules", a.RunRules},
 		{"checklists", a.checklists.RunChecklists},
+		{"reports", a.RunReports},
 		{"deliver", deliver},
 	} {
 		if err := step.run(ctx); err != nil {
@@ -244,19 +267,30 @@ func (a *App) cycle(ctx context.Context, deliver func(context.Context) error) er
 	return errors.Join(errs...)
 }
 
-// Tasks are the App's periodic jobs.
+// Tasks are the App's periodic jobs. The pulls' outcomes are the
+// upstreams' state that /readyz and liaison_upstream_up show.
 func (a *App) Tasks() []jobs.Task {
 	var ts []jobs.Task
 	if a.jira != nil {
 		ts = append(ts,
-			jobs.Task{Name: "jira.pull", Every: 2 * time.Minute, Timeout: 10 * time.Minute, Run: a.PullJira},
-			jobs.Task{Name: "jira.reconcile", Every: 6 * time.Hour, Timeout: 30 * time.Minute, Run: a.ReconcileJira},
+			jobs.Task{Name: "jira.pull", Every: 2 * time.Minute, Timeout: 10 * time.Minute, Run: a.observe("jira", a.PullJira)},
+			// Deletions arrive by webhook at once; without one, this pass
+			// finds them (ceil(issues/5000) requests, off the 2-minute pull).
+			jobs.Task{Name: "jira.reconcile", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.observe("jira", a.ReconcileJira)},
 		)
 	}
 	if a.google != nil {
 		// Ads re-pulls a trailing month and Search Console lags days behind:
 		// four runs a day keep reports fresh without spending quota.
-		ts = append(ts, jobs.Task{Name: "google.pull", Every: 6 * time.Hour, Timeout: time.Hour, Run: a.PullGoogle})
+		ts = append(ts, jobs.Task{Name: "google.pull", Every: 6 * time.Hour, Timeout: time.Hour, Run: a.observe("google", a.PullGoogle)})
+	}
+	if a.publisher != nil {
+		// Hourly: each client's report is refreshed on its first run of
+		// the day in the client's zone, and unchanged spreadsheets cost
+		// no request; the Sheets limiter paces the writes. A first run
+		// longer than the timeout (thousands of new spreadsheets) goes on
+		// at the next run: each spreadsheet's state is stored as it goes.
+		ts = append(ts, jobs.Task{Name: "reports", Every: time.Hour, Timeout: time.Hour, Run: a.RunReports})
 	}
 	if a.jira != nil {
 		ts = append(ts, jobs.Task{Name: "checklists", Every: 15 * time.Minute, Timeout: 5 * time.Minute, Run: a.checklists.RunChecklists})

@@ -25,6 +25,7 @@ import (
 
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/sync/store"
 )
 
 // Options configure a Daemon. ConfigPath is required; the rest have defaults.
@@ -45,7 +46,7 @@ type Options struct {
 	Clock clock.Clock
 	// Version is reported in liaison_build_info.
 	Version string
-	// DryRun logs every write to Slack and Jira instead of sending it.
+	// DryRun logs every write to Slack, Jira and Google Sheets instead of sending it.
 	DryRun bool
 	// Owner names this replica in outbox leases; default "liaison" on
 	// SQLite, and host, pid and a random suffix on PostgreSQL, where
@@ -65,6 +66,9 @@ type Daemon struct {
 
 	cfg   atomic.Pointer[configs.Config]
 	ready atomic.Bool
+	// app is the running App once Run has built it; /healthz and /readyz
+	// ask it about the store and the upstreams.
+	app atomic.Pointer[App]
 
 	reloadMu sync.Mutex
 	addrCh   chan string
@@ -133,10 +137,11 @@ func (d *Daemon) Addr(ctx context.Context) (string, error) {
 }
 
 func (d *Daemon) notReadyReason() string {
-	if !d.ready.Load() {
+	app := d.app.Load()
+	if !d.ready.Load() || app == nil {
 		return "starting: state store not open yet"
 	}
-	return ""
+	return notReady(app.Upstreams())
 }
 
 // Run opens the state store, starts the job engine and the HTTP server, and
@@ -170,6 +175,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	d.app.Store(app)
 	eng, err := d.startJobs(ctx, st, app.Tasks())
 	if err != nil {
 		return err
@@ -193,8 +199,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	slackDone := make(chan struct{})
 	go func() {
 		defer close(slackDone)
-		if err := app.RunSlack(slackCtx); err != nil {
-			d.log.Error("slack events stopped; alerts are still sent", "err", err)
+		if err := app.RunSlack(slackCtx); err != nil && slackCtx.Err() == nil {
+			// Whether alerts still go out depends on the bot token, which
+			// the upstream state knows: say only what is certain.
+			app.up.failed("slack", fmt.Errorf("receiving events: %w", err), d.clock.Now())
+			d.log.Error("slack events stopped: client messages and buttons are not received until a restart", "err", err)
 		}
 	}()
 	deliverDone := make(chan struct{})
@@ -219,6 +228,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 		"clients", len(cfg.Clients),
 	)
 	d.reportConnectors(nil, cfg)
+	for _, f := range cfg.FeaturesOff() {
+		d.log.Info("feature off", "reason", f)
+	}
+	go app.CheckUpstreams(ctx)
 
 	var runErr error
 	select {
@@ -269,6 +282,7 @@ func (d *Daemon) Reload() error {
 		d.m.reloadFailed(now)
 		d.log.Error("config reload rejected; keeping the running config",
 			"file", d.opts.ConfigPath, "err", err)
+		d.audit("config.reload_rejected", fmt.Sprintf("file=%s", d.opts.ConfigPath), now)
 		return fmt.Errorf("reloading config: %w", err)
 	}
 	prev := d.Config()
@@ -283,8 +297,23 @@ func (d *Daemon) Reload() error {
 	d.m.configLoaded(next, now)
 	d.log.Info("config reloaded", "file", d.opts.ConfigPath,
 		"people", len(next.People), "clients", len(next.Clients))
+	d.audit("config.reload", fmt.Sprintf("file=%s people=%d clients=%d", d.opts.ConfigPath, len(next.People), len(next.Clients)), now)
 	d.reportConnectors(prev, next)
 	return nil
+}
+
+// audit records a reload in the audit log, for `liaison audit`; a failure
+// to record it is logged and changes nothing else.
+func (d *Daemon) audit(action, detail string, now time.Time) {
+	app := d.app.Load()
+	if app == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := app.st.AppendAudit(ctx, store.AuditEntry{Time: now, Actor: "sighup", Action: action, Detail: detail}); err != nil {
+		d.log.Warn("recording a reload in the audit log", "err", err)
+	}
 }
 
 // reportConnectors logs each connector that is not configured, once at start

@@ -11,6 +11,8 @@ import (
 	"github.com/liaisonhq/liaison/connectors/googleads"
 	"github.com/liaisonhq/liaison/connectors/httpx"
 	"github.com/liaisonhq/liaison/connectors/searchconsole"
+	"github.com/liaisonhq/liaison/sync/engine"
+	"github.com/liaisonhq/liaison/sync/reports"
 )
 
 // googleClient is the HTTP client and credentials the Google pulls share,
@@ -20,20 +22,49 @@ type googleClient struct {
 	cfg google.Config
 }
 
-func (a *App) newGoogle(c *configs.Config, hc *http.Client) {
+func (a *App) newGoogle(c *configs.Config, hc *http.Client, dryRun bool) error {
 	if !c.Connections.Google.Configured() || unconfigured(c, "google") {
-		return
+		return nil
 	}
 	if hc == nil {
 		hc = httpx.NewClient(httpx.Options{Name: "google", Logger: a.log})
 	}
 	a.google = &googleClient{hc: hc, cfg: c.Connections.Google}
+	// Reports, invoice data and the ops sheet go to Sheets through one
+	// client, whose write limiter then covers every spreadsheet.
+	sc, err := reports.NewSheetsClient(context.Background(), c.Connections.Google, hc, nil, a.log, a.clock)
+	if err != nil {
+		return fmt.Errorf("sheets connector: %w", err)
+	}
+	pub, err := reports.New(reports.Options{Sheets: sc, Store: a.st, Logger: a.log.With("component", "reports"),
+		Clock: a.clock, DryRun: dryRun})
+	if err != nil {
+		return fmt.Errorf("report publisher: %w", err)
+	}
+	a.publisher = reports.ForEngine(pub)
+	return nil
+}
+
+// Publisher writes workbooks to Google Sheets; nil without Google
+// credentials.
+func (a *App) Publisher() engine.Publisher { return a.publisher }
+
+// RunReports refreshes the clients' reports, the invoice data and the ops
+// sheet; the engine decides what is due (once a day per client, final runs).
+// A run with nothing new sends nothing to Google.
+func (a *App) RunReports(ctx context.Context) error {
+	if a.publisher == nil {
+		return nil
+	}
+	return errors.Join(a.engine.RunReports(ctx, a.publisher), a.engine.RunInvoices(ctx, a.publisher),
+		a.engine.RunOps(ctx, a.publisher))
 }
 
 // PullGoogle pulls Google Ads (when a developer token is configured) and
 // Search Console metrics for every client that lists accounts or
-// properties. One client's failure never stops the others; errors are
-// joined and each names its client and account.
+// properties, then runs the anomaly rule over what is stored. One client's
+// failure never stops the others; errors are joined and each names its
+// client and account.
 func (a *App) PullGoogle(ctx context.Context) error {
 	if a.google == nil {
 		return nil
@@ -90,6 +121,11 @@ func (a *App) PullGoogle(ctx context.Context) error {
 				s.MetricRows += r.Rows
 			}
 		})
+	}
+	// Whatever was pulled is judged, even when some accounts failed: their
+	// stored days are still there and the rule reads final days only.
+	if err := a.engine.RunAnomaly(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("rule anomaly: %w", err))
 	}
 	return errors.Join(errs...)
 }

@@ -115,7 +115,7 @@ func TestQuestionQueueEndToEnd(t *testing.T) {
 	}
 	var links []string
 	for _, m := range asked {
-		link, err := app.slack.Permalink(ctx, m.Channel, m.TS)
+		link, err := app.slack.Permalink(ctx, m.Channel, m.TS, m.ThreadTS)
 		if err != nil {
 			t.Fatal(err)
 		}

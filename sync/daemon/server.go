@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/liaisonhq/liaison/sync/store"
 )
 
 // newMux serves the operational endpoints. Connectors that receive pushes
@@ -19,16 +22,27 @@ func (d *Daemon) newMux(gatherer prometheus.Gatherer) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := d.healthy(r.Context()); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, "unhealthy:", err)
+			return
+		}
 		fmt.Fprintln(w, "ok")
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if reason := d.notReadyReason(); reason != "" {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintln(w, "not ready:", reason)
-			return
+		rep := readiness{Status: "ready"}
+		if app := d.app.Load(); app != nil {
+			rep.Upstreams = app.Upstreams()
 		}
-		fmt.Fprintln(w, "ready")
+		code := http.StatusOK
+		if reason := d.notReadyReason(); reason != "" {
+			rep.Status, rep.Reason, code = "not ready", reason, http.StatusServiceUnavailable
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(rep)
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{
 		ErrorLog:          slogPromLogger{d.log},
@@ -45,6 +59,31 @@ func (d *Daemon) newMux(gatherer prometheus.Gatherer) *http.ServeMux {
 		mux.Handle("/debug/pprof/trace", loopbackOnly(http.HandlerFunc(pprof.Trace)))
 	}
 	return mux
+}
+
+// readiness is the body of /readyz.
+type readiness struct {
+	// Status is "ready" or "not ready".
+	Status string `json:"status"`
+	// Reason says why not, when not.
+	Reason    string          `json:"reason,omitempty"`
+	Upstreams []UpstreamState `json:"upstreams,omitempty"`
+}
+
+// healthy reports whether the process can do its work at all: the state
+// store answers within a few seconds. A dead upstream is not unhealthy (a
+// restart would not fix it); /readyz says so.
+func (d *Daemon) healthy(ctx context.Context) error {
+	app := d.app.Load()
+	if app == nil {
+		return nil // starting; the container's start period covers it
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if _, err := app.st.CountNotifications(ctx, store.NotifyPending); err != nil {
+		return fmt.Errorf("state store not answering: %w", err)
+	}
+	return nil
 }
 
 // serveHTTP listens on addr and serves until ctx is done, then shuts down

@@ -100,7 +100,7 @@ func (a *App) enrich(ctx context.Context, m *connectors.Message) {
 		}
 	}
 	if m.Permalink == "" {
-		if link, err := a.slack.Permalink(ctx, m.ChannelID, m.TS); err == nil {
+		if link, err := a.slack.Permalink(ctx, m.ChannelID, m.TS, m.ThreadTS); err == nil {
 			m.Permalink = link
 		}
 	}
@@ -137,6 +137,7 @@ func (a *App) RunSlack(ctx context.Context) error {
 	}
 	sm, err := slackconn.NewSocketMode(a.slack, slackconn.SocketOptions{
 		Logger: a.log.With("connector", "slack"), Clock: a.clock,
+		Events:    newStoreEventLog(a.st, a.clock, a.log),
 		OnConnect: func() { s.up(ctx) }, OnDisconnect: func() { s.down(ctx) },
 	})
 	if err != nil {
@@ -156,6 +157,7 @@ func (a *App) Mount(mux *http.ServeMux, onJiraChange func()) (stop func(context.
 	if a.slack != nil && c.Connections.Slack.Mode == slackconn.ModeEvents {
 		rcv := slackconn.EventsHandler(c.Connections.Slack.SigningSecret, a, slackconn.EventsOptions{
 			Logger: a.log.With("connector", "slack"), Clock: a.clock,
+			Events: newStoreEventLog(a.st, a.clock, a.log),
 		})
 		mux.Handle("POST /slack/events", rcv)
 		mux.Handle("POST /slack/interactive", rcv)

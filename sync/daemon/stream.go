@@ -109,9 +109,9 @@ func (s *stream) catchUp(ctx context.Context) {
 	for {
 		since := s.liveSince(ctx)
 		s.mark(ctx) // from here on, events arrive as they happen
-		if err := s.app.catchUpSince(ctx, since); err != nil && ctx.Err() == nil {
-			s.app.log.Error("catching up on Slack history", "err", err)
-		}
+		// observe reports the outcome on /readyz's Slack state and logs a
+		// failure once per reason.
+		_ = s.app.observe("slack", func(ctx context.Context) error { return s.app.catchUpSince(ctx, since) })(ctx)
 		s.mu.Lock()
 		if !s.again || ctx.Err() != nil {
 			s.running = false

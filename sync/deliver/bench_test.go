@@ -74,3 +74,43 @@ func BenchmarkReconcileFlush(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkListAlerts lists 2,000 pending notifications for 50 account
+// managers with what each waits for: what `liaison alerts list` costs at
+// an agency of that size.
+func BenchmarkListAlerts(b *testing.B) {
+	loc := Kyiv(b)
+	start := time.Date(2026, 10, 5, 10, 0, 0, 0, loc)
+	dir := Agency(b)
+	dir.People, dir.Clients = nil, map[string]*connectors.Client{}
+	var fs []rules.Finding
+	for i := 0; i < 50; i++ {
+		id := fmt.Sprintf("am%02d", i)
+		dir.People = append(dir.People, connectors.Person{ID: id, Role: connectors.RoleAccountManager, SlackUserID: fmt.Sprintf("U0AM%06d", i)})
+		dir.Cals[id] = WorkCalendar(b, loc)
+		client := fmt.Sprintf("client%02d", i)
+		dir.Clients[client] = &connectors.Client{ID: client, Name: client, AccountManager: id}
+		for j := 0; j < 40; j++ {
+			fs = append(fs, MakeFinding("deadline", client, fmt.Sprintf("C%02d-%d", i, j), rules.SeverityWarning))
+		}
+	}
+	clk := clock.NewFake(start)
+	st, err := sqlite.Open(context.Background(), b.TempDir(), sqlite.Options{Clock: clk})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	d, err := New(st, noSlack{}, func() Directory { return dir }, clk, nil, nil, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.Reconcile(context.Background(), "deadline", nil, fs, clk.Now()); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		as, err := ListAlerts(context.Background(), st, dir, clk.Now(), AlertFilter{})
+		if err != nil || len(as) != 2000 {
+			b.Fatalf("%d alerts (%v), want 2,000", len(as), err)
+		}
+	}
+}

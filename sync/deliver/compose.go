@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -19,6 +20,11 @@ func (e *permanentError) Permanent() bool { return true }
 // person's language, else the client's, else the agency's; the person's
 // zone, else the agency's.
 func localeFor(dir Directory, recipient, clientID string) (catalog, *time.Location) {
+	lang, loc := languageFor(dir, recipient, clientID)
+	return catalogFor(lang), loc
+}
+
+func languageFor(dir Directory, recipient, clientID string) (connectors.Language, *time.Location) {
 	lang, loc := dir.AgencyLocale()
 	if loc == nil {
 		loc = time.UTC
@@ -34,7 +40,7 @@ func localeFor(dir Directory, recipient, clientID string) (catalog, *time.Locati
 			loc = cal.Location
 		}
 	}
-	return catalogFor(lang), loc
+	return lang, loc
 }
 
 // compose renders a post from its findings' current state.
@@ -74,8 +80,9 @@ func (d *Deliverer) compose(ctx context.Context, dir Directory, p payload, now t
 	if len(views) == 0 {
 		return "", nil, &permanentError{"post lists no finding that still exists"}
 	}
-	cat, loc := localeFor(dir, p.Recipient, views[0].f.ClientID)
-	r := rendering{cat: cat, loc: loc, now: now, people: dir, digest: p.Digest, max: d.opts.MaxFindingsPerMessage}
+	lang, loc := languageFor(dir, p.Recipient, views[0].f.ClientID)
+	r := rendering{cat: catalogFor(lang), loc: loc, now: now, people: dir, digest: p.Digest, max: d.opts.MaxFindingsPerMessage,
+		lang: lang, wordings: d.opts.Wordings}
 	return renderAlert(r, views)
 }
 
@@ -85,8 +92,8 @@ func (d *Deliverer) composeNote(ctx context.Context, dir Directory, p payload) (
 	if err != nil {
 		return "", err
 	}
-	cat, loc := localeFor(dir, p.Recipient, f.ClientID)
-	return renderNote(rendering{cat: cat, loc: loc, people: dir}, f, p.Note), nil
+	lang, loc := languageFor(dir, p.Recipient, f.ClientID)
+	return renderNote(rendering{cat: catalogFor(lang), loc: loc, people: dir, lang: lang, wordings: d.opts.Wordings}, f, p.Note), nil
 }
 
 // channelFor returns where a recipient's messages go: the channel itself,

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -46,6 +47,10 @@ type Options struct {
 	// HistoryLimit bounds how many recent messages are searched for a post
 	// that may already have been made (200).
 	HistoryLimit int
+	// Wordings are the rules that word their own findings, by rule name:
+	// their findings are rendered with the rule's copy in the recipient's
+	// language rather than delivery's.
+	Wordings map[string]rules.Wording
 }
 
 func (o Options) withDefaults() Options {

@@ -78,6 +78,10 @@ func (r rendering) fields(v view, h headline, manyClients bool) []shown {
 	case workload.RuleName, questions.RuleName:
 		out = append(out, r.agencyFields(v)...)
 	default:
+		if h.shown != nil {
+			out = append(out, h.shown...)
+			break
+		}
 		out = append(out, r.genericFields(v)...)
 	}
 	return out

@@ -28,12 +28,17 @@ type headline struct {
 	// to the finding's title, and the fields shown fall back with it.
 	rule        string
 	namesClient bool
+	// shown are the fields of a rule that words its own findings.
+	shown []shown
 }
 
 // headline picks the copy for the finding's rule and kind, falling back to
 // its title when the rule is unknown or its fields are not what the copy
 // needs.
 func (r rendering) headline(v view) headline {
+	if h, ok := r.wordedHeadline(v.f); ok {
+		return h
+	}
 	var (
 		h  headline
 		ok bool

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/rules/questions"
 	"github.com/liaisonhq/liaison/rules/redirect"
@@ -36,6 +37,10 @@ type rendering struct {
 	people people    // names for person ids and Slack users; may be nil
 	digest bool
 	max    int
+	// lang is the recipient's language, for rules that word their own
+	// findings (wordings, by rule name).
+	lang     connectors.Language
+	wordings map[string]rules.Wording
 }
 
 // renderAlert renders a group message (or digest): a header, up to max

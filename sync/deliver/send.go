@@ -189,6 +189,7 @@ func (d *Deliverer) recordSent(ctx context.Context, dl store.Delivery, ts string
 	}
 	d.metrics.sent.WithLabelValues(string(dl.Kind)).Inc()
 	d.sentTotal.Add(1)
+	d.logSent(ctx, dl, ts)
 	return nil
 }
 

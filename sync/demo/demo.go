@@ -20,6 +20,7 @@ import (
 	"time"
 	_ "time/tzdata" // the sample's zones must not depend on the machine's zoneinfo
 
+	"github.com/liaisonhq/liaison/connectors/sandbox"
 	"github.com/liaisonhq/liaison/sync/demo/page"
 )
 
@@ -42,6 +43,16 @@ type Options struct {
 	Duration time.Duration
 	// Logger receives the components' diagnostics; nil discards them.
 	Logger *slog.Logger
+	// Seed is the scenario the sandbox plays (people, clients, issues,
+	// messages); nil means the sample agency.
+	Seed *sandbox.Scenario
+	// Agency, when set, is an agency config file's contents: its people,
+	// clients, rules and delivery are played instead of those the sandbox
+	// derives from Seed, with its connections, store and server replaced by
+	// the sandbox's. AgencyPath names it in problems and is where faq: and
+	// other relative paths are read from.
+	Agency     []byte
+	AgencyPath string
 }
 
 // Result is what a run produced.
@@ -99,7 +110,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	defer os.RemoveAll(stateDir)
 
-	w, err := newWorld(ctx, opts.Start, stateDir, opts.Logger)
+	w, err := newWorld(ctx, opts, stateDir)
 	if err != nil {
 		return Result{}, err
 	}
@@ -110,8 +121,12 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if runErr == nil {
 		st, runErr = w.collect(ctx, end)
 	}
+	var published []page.Entry
 	if runErr == nil {
 		sheets, runErr = w.buildSheets(ctx, end)
+	}
+	if runErr == nil {
+		published, runErr = w.publishSheets(ctx, end, sheets)
 	}
 	if err := w.close(); err != nil && runErr == nil {
 		runErr = err
@@ -122,6 +137,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 
 	res := Result{Agency: st.dir.agency, Start: opts.Start.In(st.dir.agencyTZ), End: end.In(st.dir.agencyTZ)}
 	res.Transcript, res.Counts = st.transcript()
+	res.Transcript = append(res.Transcript, published...)
 	res.Summary = res.Counts.stats()
 	res.Page = filepath.Join(opts.Out, "index.html")
 	p := st.page(res)

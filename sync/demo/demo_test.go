@@ -28,7 +28,7 @@ func runSample(t *testing.T) Result {
 		t.Fatalf("demo run: %v", err)
 	}
 	t.Logf("the simulated day took %v of wall time", res.Elapsed)
-	if res.Elapsed > 60*time.Second {
+	if res.Elapsed > 60*time.Second && !raceEnabled {
 		t.Errorf("the demo took %v; it must finish in well under 30 s", res.Elapsed)
 	}
 	return res
@@ -64,7 +64,10 @@ func TestSampleDay(t *testing.T) {
 		{"unanswered client", kindAlert, []string{"DM to Marat Seitkali", "Steppe Foods ждёт ответа"}},
 		{"workload alert to the head", kindAlert, []string{"DM to Olena Kovalenko", "Перевантаження: Iryna Shevchuk"}},
 		{"head's weekly digest", kindAlert, []string{"DM to Olena Kovalenko", "Завантаження · тиждень"}},
+		{"anomaly alert: a campaign stopped serving", kindAlert, []string{"DM to Anna Melnyk", ":rotating_light: Кампанія", "перестала показуватися (акаунт Google Ads 1234567890)"}},
 		{"FAQ suggestion for a repeated question", kindSuggestion, []string{"only Anna Melnyk (account manager) sees this", "report-when"}},
+		{"report written and shared", "report", []string{"«Acme Ukraine — звіт» written to Google Sheets", "shared with petro@acme.example (reader, invited by email), anna@northwind.example (writer)", "/spreadsheets/d/"}},
+		{"invoice data written", "report", []string{"дані для рахунків» written to Google Sheets", "finance@northwind.example (writer)"}},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {

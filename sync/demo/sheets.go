@@ -19,14 +19,17 @@ import (
 type sheet struct {
 	File string // page file name inside the output directory
 	WB   table.Workbook
+	// Key and Share are what the daemon publishes it under.
+	Key   string
+	Share engine.Share
 }
 
 // buildSheets builds, from the demo's store at the end of the day, what
 // Liaison would write to Google Sheets: each client's report for its
 // current period, the finance invoice data for the month, and the ops
 // sheet. The day's Google Ads and Search Console pull runs first, against
-// the sandbox's fakes, as the daemon's daily pull would. Nothing is
-// published or recorded.
+// the sandbox's fakes, as the daemon's daily pull would. publishSheets
+// then writes them to the sandbox's Sheets fake.
 func (w *world) buildSheets(ctx context.Context, end time.Time) ([]sheet, error) {
 	if err := w.app.PullGoogle(ctx); err != nil {
 		return nil, fmt.Errorf("pulling Google Ads and Search Console: %w", err)
@@ -40,18 +43,18 @@ func (w *world) buildSheets(ctx context.Context, end time.Time) ([]sheet, error)
 		if err != nil {
 			return nil, fmt.Errorf("building the report of %s: %w", c.ID, err)
 		}
-		out = append(out, sheet{File: "report-" + c.ID + ".html", WB: wb})
+		out = append(out, sheet{File: "report-" + c.ID + ".html", WB: wb, Key: "report/" + c.ID, Share: engine.ReportShare(w.cfg, c)})
 	}
 	_, loc := w.cfg.AgencyLocale()
 	wb, err := e.Invoices(ctx, end.In(loc).Format("2006-01"), end)
 	if err != nil {
 		return nil, fmt.Errorf("building the invoice data: %w", err)
 	}
-	out = append(out, sheet{File: "invoices.html", WB: wb})
+	out = append(out, sheet{File: "invoices.html", WB: wb, Key: "invoices", Share: engine.InvoicesShare(w.cfg)})
 	if wb, err = e.OpsSheet(ctx, end, false); err != nil {
 		return nil, fmt.Errorf("building the ops sheet: %w", err)
 	}
-	return append(out, sheet{File: "ops.html", WB: wb}), nil
+	return append(out, sheet{File: "ops.html", WB: wb, Key: "ops", Share: engine.OpsShare(w.cfg)}), nil
 }
 
 // writeSheets writes each sheet's page into dir and returns the index

@@ -41,7 +41,8 @@ type world struct {
 // newWorld starts the sandbox on a loopback listener, writes its config,
 // opens a store in stateDir and builds the App, all on a fake clock standing
 // at start. Slack events reach the App over Socket Mode, as in production.
-func newWorld(ctx context.Context, start time.Time, stateDir string, log *slog.Logger) (_ *world, err error) {
+func newWorld(ctx context.Context, opts Options, stateDir string) (_ *world, err error) {
+	start, log := opts.Start, opts.Logger
 	w := &world{clk: clock.NewFake(start), log: log, start: start, seen: newSeenEvents()}
 	defer func() {
 		if err != nil {
@@ -49,9 +50,12 @@ func newWorld(ctx context.Context, start time.Time, stateDir string, log *slog.L
 		}
 	}()
 	w.sb, err = sandbox.New(sandbox.Options{Clock: w.clk, SlackRateLimits: slackfake.RateLimitsReal,
-		Logger: log.With("component", "sandbox")})
+		Logger: log.With("component", "sandbox"), Seed: opts.Seed})
 	if err != nil {
 		return nil, fmt.Errorf("starting the sandbox: %w", err)
+	}
+	if err := seedAds(w.sb, start); err != nil {
+		return nil, err
 	}
 	w.srv, err = loopbackServer(w.sb.Handler())
 	if err != nil {
@@ -62,10 +66,21 @@ func newWorld(ctx context.Context, start time.Time, stateDir string, log *slog.L
 	if err != nil {
 		return nil, fmt.Errorf("writing the sandbox config: %w", err)
 	}
-	// The example answer base, from the binary: the demo needs no files.
-	w.cfg, err = configs.Parse("sandbox.yaml", yml, configs.WithFS(fstest.MapFS{"faq.yaml": {Data: configs.ExampleFAQ()}}))
-	if err != nil {
-		return nil, fmt.Errorf("reading the sandbox config: %w", err)
+	if opts.Agency != nil {
+		// The agency's own config, its connections pointed at the sandbox.
+		merged, err := withSandboxConnections(opts.Agency, yml)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", opts.AgencyPath, err)
+		}
+		if w.cfg, err = configs.Parse(opts.AgencyPath, merged); err != nil {
+			return nil, err
+		}
+	} else {
+		// The example answer base, from the binary: the demo needs no files.
+		w.cfg, err = configs.Parse("sandbox.yaml", yml, configs.WithFS(fstest.MapFS{"faq.yaml": {Data: configs.ExampleFAQ()}}))
+		if err != nil {
+			return nil, fmt.Errorf("reading the sandbox config: %w", err)
+		}
 	}
 	w.st, err = sqlite.Open(ctx, stateDir, sqlite.Options{Clock: w.clk, Logger: log.With("component", "store")})
 	if err != nil {

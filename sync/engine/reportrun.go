@@ -94,13 +94,24 @@ func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Pe
 	if err != nil {
 		return "", err
 	}
-	share := Share{Readers: c.Report.Recipients, Writers: emails(cfg, c.AccountManager), Language: c.Language}
-	url, err := pub.Publish(ctx, "report/"+c.ID, wb, share)
+	share := ReportShare(cfg, c)
+	pubd, err := pub.Publish(ctx, "report/"+c.ID, wb, share)
 	if err != nil {
+		if errors.Is(err, ErrNoStorage) {
+			if qerr := e.tellNoStorage(ctx, cfg, c, now); qerr != nil {
+				err = errors.Join(err, qerr)
+			}
+		}
 		return "", fmt.Errorf("publishing %s: %w", p, err)
 	}
+	url := pubd.URL
 	e.log.Debug("report published", "client", c.ID, "period", p.String(), "action", action.String())
-	if action != report.Final {
+	if pubd.Recreated {
+		if err := e.tellRecreated(ctx, cfg, c, url, now); err != nil {
+			return url, err
+		}
+	}
+	if pubd.DryRun || action != report.Final {
 		return url, nil
 	}
 	// Queued before the period is marked final: if marking fails, the
@@ -108,8 +119,8 @@ func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Pe
 	// messages single.
 	var replies []deliver.Reply
 	if am := cfg.Person(c.AccountManager); am != nil {
-		replies = append(replies, deliver.Reply{Key: "report-ready/" + c.ID + "/" + p.String(), Person: am.ID,
-			Text: report.ReadyForAM(am.Language, c.Name, p, url)})
+		replies = append(replies, inWorkingHours(cfg, deliver.Reply{Key: "report-ready/" + c.ID + "/" + p.String(), Person: am.ID,
+			Text: report.ReadyForAM(am.Language, c.Name, p, url)}, now))
 	}
 	if c.Report.PostToClientChannel && len(c.SlackChannels) > 0 {
 		replies = append(replies, deliver.Reply{Key: "report-ready/" + c.ID + "/" + p.String() + "/client",
@@ -121,6 +132,53 @@ func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Pe
 		}
 	}
 	return url, e.MarkReportFinal(ctx, c.ID, p, now)
+}
+
+// inWorkingHours holds a message to a person until their next working
+// moment: AMs and finance hear from Liaison only while they work.
+func inWorkingHours(cfg *configs.Config, r deliver.Reply, now time.Time) deliver.Reply {
+	if cal := cfg.Calendar(r.Person); cal != nil {
+		if next, ok := cal.NextWorking(now); ok && next.After(now) {
+			r.NotBefore = next
+		}
+	}
+	return r
+}
+
+// tellRecreated tells the client's AM that the report spreadsheet, which
+// someone deleted or trashed, was made anew, with its new link: the link
+// the client had no longer works.
+func (e *Engine) tellRecreated(ctx context.Context, cfg *configs.Config, c *configs.Client, url string, now time.Time) error {
+	am := cfg.Person(c.AccountManager)
+	if am == nil || e.rec == nil {
+		return nil
+	}
+	r := inWorkingHours(cfg, deliver.Reply{Key: "report-recreated/" + c.ID + "/" + url, Person: am.ID,
+		Text: report.RecreatedForAM(am.Language, c.Name, url)}, now)
+	if _, err := e.rec.Record(ctx, reportReadyRule, nil, []deliver.Reply{r}, now); err != nil {
+		return fmt.Errorf("queueing the recreated-report message: %w", err)
+	}
+	return nil
+}
+
+// tellNoStorage tells the client's AM, once a day, that reports cannot be
+// created in Google Drive and what the agency must configure; the same
+// message goes to the log with the error.
+func (e *Engine) tellNoStorage(ctx context.Context, cfg *configs.Config, c *configs.Client, now time.Time) error {
+	am := cfg.Person(c.AccountManager)
+	if am == nil || e.rec == nil {
+		return nil
+	}
+	day := now.UTC().Format(time.DateOnly)
+	if loc, err := time.LoadLocation(am.Timezone); err == nil {
+		day = now.In(loc).Format(time.DateOnly)
+	}
+	r := inWorkingHours(cfg, deliver.Reply{Key: "report-no-storage/" + am.ID + "/" + day, Person: am.ID,
+		Text: report.NoStorageForAM(am.Language)}, now)
+	if _, err := e.rec.Record(ctx, reportReadyRule, nil, []deliver.Reply{r}, now); err != nil {
+		return fmt.Errorf("queueing the no-storage message: %w", err)
+	}
+	return nil
 }
 
 // RunInvoices publishes the finance workbook at the engine's now: the
@@ -151,28 +209,27 @@ func (e *Engine) RunInvoices(ctx context.Context, pub Publisher) error {
 		return err
 	}
 	var finance []*connectors.Person
-	var addrs []string
 	for i := range cfg.People {
 		if p := &cfg.People[i]; p.Role == connectors.RoleFinance {
 			finance = append(finance, p)
-			addrs = append(addrs, p.Email)
 		}
 	}
-	url, err := pub.Publish(ctx, "invoices", wb, Share{Writers: addrs, Language: financeLanguage(cfg)})
+	pubd, err := pub.Publish(ctx, "invoices", wb, InvoicesShare(cfg))
 	if err != nil {
 		return fmt.Errorf("publishing invoice data: %w", err)
 	}
-	if !due {
+	if !due || pubd.DryRun {
 		return nil
 	}
+	url := pubd.URL
 	var replies []deliver.Reply
 	for _, p := range finance {
 		l := p.Language
 		if l == "" {
 			l = lang
 		}
-		replies = append(replies, deliver.Reply{Key: "invoices-ready/" + month + "/" + p.ID, Person: p.ID,
-			Text: invoice.ReadyForFinance(l, month, url)})
+		replies = append(replies, inWorkingHours(cfg, deliver.Reply{Key: "invoices-ready/" + month + "/" + p.ID, Person: p.ID,
+			Text: invoice.ReadyForFinance(l, month, url)}, now))
 	}
 	if len(replies) > 0 && e.rec != nil {
 		if _, err := e.rec.Record(ctx, reportReadyRule, nil, replies, now); err != nil {
@@ -194,14 +251,7 @@ func (e *Engine) RunOps(ctx context.Context, pub Publisher) error {
 	if err != nil {
 		return err
 	}
-	var heads []string
-	for _, p := range cfg.People {
-		if p.Role == connectors.RoleHead {
-			heads = append(heads, p.Email)
-		}
-	}
-	lang, _ := cfg.AgencyLocale()
-	if _, err := pub.Publish(ctx, "ops", wb, Share{Writers: heads, Language: headLanguage(cfg, lang)}); err != nil {
+	if _, err := pub.Publish(ctx, "ops", wb, OpsShare(cfg)); err != nil {
 		return fmt.Errorf("publishing the ops sheet: %w", err)
 	}
 	return nil
@@ -212,6 +262,48 @@ func emails(cfg *configs.Config, ids ...string) []string {
 	var out []string
 	for _, id := range ids {
 		if p := cfg.Person(id); p != nil && strings.TrimSpace(p.Email) != "" {
+			out = append(out, p.Email)
+		}
+	}
+	return out
+}
+
+// ReportShare is who gets a client's report: its recipients and every
+// contact with an address read it (invited by Drive's email, in the
+// client's language); the account manager edits it.
+func ReportShare(cfg *configs.Config, c *configs.Client) Share {
+	var readers []string
+	seen := map[string]bool{}
+	add := func(e string) {
+		if k := strings.ToLower(strings.TrimSpace(e)); k != "" && !seen[k] {
+			seen[k] = true
+			readers = append(readers, e)
+		}
+	}
+	for _, e := range c.Report.Recipients {
+		add(e)
+	}
+	for _, ct := range c.Contacts {
+		add(ct.Email)
+	}
+	return Share{Readers: readers, Writers: emails(cfg, c.AccountManager), Language: c.Language}
+}
+
+// InvoicesShare is who gets the invoice data: everyone with role finance.
+func InvoicesShare(cfg *configs.Config) Share {
+	return Share{Writers: roleEmails(cfg, connectors.RoleFinance), Language: financeLanguage(cfg)}
+}
+
+// OpsShare is who gets the ops sheet: the heads of accounts.
+func OpsShare(cfg *configs.Config) Share {
+	lang, _ := cfg.AgencyLocale()
+	return Share{Writers: roleEmails(cfg, connectors.RoleHead), Language: headLanguage(cfg, lang)}
+}
+
+func roleEmails(cfg *configs.Config, role connectors.Role) []string {
+	var out []string
+	for _, p := range cfg.People {
+		if p.Role == role && strings.TrimSpace(p.Email) != "" {
 			out = append(out, p.Email)
 		}
 	}

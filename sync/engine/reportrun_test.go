@@ -21,11 +21,13 @@ type fakePublisher struct {
 	calls []string // "key title-of-first-line"
 	share []Share
 	fail  error
+	// recreated and dryRun are what every Publish reports.
+	recreated, dryRun bool
 }
 
-func (f *fakePublisher) Publish(_ context.Context, key string, wb table.Workbook, share Share) (string, error) {
+func (f *fakePublisher) Publish(_ context.Context, key string, wb table.Workbook, share Share) (Published, error) {
 	if f.fail != nil {
-		return "", f.fail
+		return Published{}, f.fail
 	}
 	first := ""
 	if len(wb.Tabs) > 0 && len(wb.Tabs[0].Rows) > 0 && len(wb.Tabs[0].Rows[0]) > 0 {
@@ -33,7 +35,8 @@ func (f *fakePublisher) Publish(_ context.Context, key string, wb table.Workbook
 	}
 	f.calls = append(f.calls, key+" "+first)
 	f.share = append(f.share, share)
-	return "https://docs.google.com/spreadsheets/d/" + strings.ReplaceAll(key, "/", "-"), nil
+	return Published{URL: "https://docs.google.com/spreadsheets/d/" + strings.ReplaceAll(key, "/", "-"),
+		Recreated: f.recreated, DryRun: f.dryRun}, nil
 }
 
 // replyRecorder is a Reconciler keeping the replies it is given.
@@ -171,4 +174,53 @@ func TestReportReadyInClientChannel(t *testing.T) {
 		rec.replies[1].Text != "Ваш звіт за листопад 2026 готовий: <https://docs.google.com/spreadsheets/d/report-acme|відкрити таблицю>." {
 		t.Errorf("replies %+v", rec.replies)
 	}
+}
+
+// TestReportRunTellsTheAM covers what the AM must hear besides "report
+// ready": a spreadsheet someone deleted is made anew and its new link sent;
+// Drive refusing to store files says what to configure, once a day; a dry
+// run neither marks the period final nor says it is ready.
+func TestReportRunTellsTheAM(t *testing.T) {
+	ctx := context.Background()
+	nov, _ := report.ParsePeriod("2026-11")
+	t.Run("recreated", func(t *testing.T) {
+		env := newReportEnv(t)
+		rec := &replyRecorder{}
+		e := New(func() *configs.Config { return env.cfg }, env.st, rec, clock.NewFake(reportNow), nil)
+		if _, err := e.PublishReport(ctx, "acme", nov, report.Refresh, &fakePublisher{recreated: true}, reportNow); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.replies) != 1 || rec.replies[0].Person != "anna" ||
+			!strings.Contains(rec.replies[0].Text, "<https://docs.google.com/spreadsheets/d/report-acme|") {
+			t.Errorf("replies %+v, want one to anna with the new link", rec.replies)
+		}
+	})
+	t.Run("no storage", func(t *testing.T) {
+		env := newReportEnv(t)
+		rec := &replyRecorder{}
+		e := New(func() *configs.Config { return env.cfg }, env.st, rec, clock.NewFake(reportNow), nil)
+		pub := &fakePublisher{fail: fmt.Errorf("%w: 403 storageQuotaExceeded", ErrNoStorage)}
+		_, err := e.PublishReport(ctx, "acme", nov, report.Refresh, pub, reportNow)
+		if !errors.Is(err, ErrNoStorage) {
+			t.Fatalf("error %v, want ErrNoStorage", err)
+		}
+		if len(rec.replies) != 1 || !strings.Contains(rec.replies[0].Text, "connections.google.drive.shared_drive_id") ||
+			!strings.HasPrefix(rec.replies[0].Key, "report-no-storage/anna/") {
+			t.Errorf("replies %+v, want one to anna naming shared_drive_id, keyed per day", rec.replies)
+		}
+	})
+	t.Run("dry run", func(t *testing.T) {
+		env := newReportEnv(t)
+		rec := &replyRecorder{}
+		e := New(func() *configs.Config { return env.cfg }, env.st, rec, clock.NewFake(reportNow), nil)
+		if _, err := e.PublishReport(ctx, "acme", nov, report.Final, &fakePublisher{dryRun: true}, reportNow); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.replies) != 0 {
+			t.Errorf("a dry run queued %+v", rec.replies)
+		}
+		if _, err := e.ReportPlan(ctx, "acme", nov, reportNow.Add(24*time.Hour), false); errors.Is(err, report.ErrFinalised) {
+			t.Error("a dry run marked the period final")
+		}
+	})
 }

@@ -23,9 +23,27 @@ type Publisher interface {
 	// Publish writes wb to the spreadsheet identified by key ("report/acme",
 	// "invoices", "ops"), creating it on first use, and returns its URL.
 	// Writing an unchanged workbook again sends nothing. share lists who
-	// gets access. An error means nothing is known to be written.
-	Publish(ctx context.Context, key string, wb table.Workbook, share Share) (url string, err error)
+	// gets access. An error means nothing is known to be written; one
+	// matching ErrNoStorage means files cannot be created at all until
+	// the config changes.
+	Publish(ctx context.Context, key string, wb table.Workbook, share Share) (Published, error)
 }
+
+// Published is what a Publish call did.
+type Published struct {
+	URL string
+	// Recreated is set when a person had deleted or trashed the
+	// spreadsheet and a new one was made: its link changed.
+	Recreated bool
+	// DryRun is set when nothing was written: the run must not act as
+	// if it had been (no final run recorded, no "report ready" message).
+	DryRun bool
+}
+
+// ErrNoStorage matches a Publish error saying Google Drive refuses to
+// store new files for the configured credentials (a service account
+// without a shared drive); the error's text names what to configure.
+var ErrNoStorage = errors.New("google drive cannot store the spreadsheets")
 
 // Share is who gets access to a published spreadsheet.
 type Share struct {
@@ -35,8 +53,9 @@ type Share struct {
 }
 
 // ErrNoPublisher is returned when a workbook should be written but no
-// publisher is configured; `-dry-run` shows the workbook instead.
-var ErrNoPublisher = errors.New("no spreadsheet publisher: writing to Google Sheets is not set up in this build; use -dry-run to print the tables")
+// publisher is configured (no Google credentials); `-dry-run` shows the
+// workbook instead.
+var ErrNoPublisher = errors.New("no spreadsheet publisher: connections.google has no credentials; use -dry-run to print the tables")
 
 // ErrUnknownClient is returned (wrapped) for a client id not in the config.
 var ErrUnknownClient = errors.New("unknown client")

@@ -176,7 +176,7 @@ func newEngine[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], opt
 	if err != nil {
 		return nil, fmt.Errorf("creating job engine: %w", err)
 	}
-	riverLog := opts.Logger.With("component", "river")
+	riverLog := slog.New(riverHandler{opts.Logger.Handler()}).With("component", "river")
 	if err := migrate(ctx, driver, riverLog); err != nil {
 		return nil, err
 	}

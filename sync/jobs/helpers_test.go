@@ -113,12 +113,19 @@ func (s *logSink) errorsMentioning(words ...string) []logRecord {
 // testOptions returns Options tuned so that River reacts within tens of
 // milliseconds instead of seconds.
 func testOptions(sink *logSink, reg prometheus.Registerer) Options {
+	// Under the race detector an attempt that waits for SQLite's write lock
+	// can pass 5 s; a timed-out attempt is retried, which tests that count
+	// writes would see twice.
+	slow := time.Duration(1)
+	if raceEnabled {
+		slow = 5
+	}
 	return Options{
 		Logger:            slog.New(sink),
 		Registerer:        reg,
 		Workers:           4,
-		DefaultTimeout:    5 * time.Second,
-		RescueStuckAfter:  10 * time.Second,
+		DefaultTimeout:    slow * 5 * time.Second,
+		RescueStuckAfter:  slow * 10 * time.Second,
 		StopGrace:         2 * time.Second,
 		FetchPollInterval: 50 * time.Millisecond,
 		FetchCooldown:     5 * time.Millisecond,
@@ -184,6 +191,9 @@ func mustStart(t testing.TB, e *Engine) {
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
+	if raceEnabled {
+		within *= 5 // the race detector slows SQLite and River's hand-offs
+	}
 	deadline := time.Now().Add(within)
 	for !cond() {
 		if time.Now().After(deadline) {

@@ -76,14 +76,36 @@ func (e *Engine) execute(ctx context.Context, t Task, attempt, maxAttempts int) 
 		if errors.As(err, &pe) {
 			attrs = append(attrs, "stack", string(pe.Stack))
 		}
-		if attempt < maxAttempts {
+		var told *ReportedError
+		switch {
+		case errors.As(err, &told):
+			// The task said it in its own words; repeating it would only
+			// double the line an operator reads.
+			e.log.Debug("task failed", attrs...)
+		case attempt < maxAttempts:
 			e.log.Warn("task failed, will retry", attrs...)
-		} else {
+		default:
 			e.log.Error("task failed, no attempts left", attrs...)
 		}
 		err = fmt.Errorf("running task %s: %w", t.Name, err)
 	}()
 	return t.Run(ctx)
+}
+
+// ReportedError is a task error the task has already logged (or otherwise
+// reported) itself: the engine records it in its metrics and retries it as
+// any other, and logs it only at debug.
+type ReportedError struct{ Err error }
+
+func (e *ReportedError) Error() string { return e.Err.Error() }
+func (e *ReportedError) Unwrap() error { return e.Err }
+
+// Reported marks err as already reported; nil stays nil.
+func Reported(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &ReportedError{Err: err}
 }
 
 // classify names the outcome of an attempt for the metrics label.

@@ -49,6 +49,7 @@ type Tx interface {
 	Notifications
 	Reports
 	Audit
+	Events
 }
 
 // Store is the whole state store. Calls made directly on a Store are each

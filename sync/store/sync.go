@@ -31,6 +31,7 @@ type Cursors interface {
 // TaskFilter selects tasks. Zero fields do not filter.
 type TaskFilter struct {
 	ProjectKeys       []string // any of these projects
+	IDs               []string // any of these Jira issue ids (an id survives a move; the key does not)
 	OpenOnly          bool     // status category not "done"
 	AssigneeAccountID string
 	DueBefore         string // civil date; only tasks with a due date strictly before it

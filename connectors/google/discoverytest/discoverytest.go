@@ -39,7 +39,10 @@ type method struct {
 	Path       string `json:"path"`
 	FlatPath   string `json:"flatPath"`
 	HTTPMethod string `json:"httpMethod"`
-	Request    *struct {
+	Parameters map[string]struct {
+		Location string `json:"location"`
+	} `json:"parameters"`
+	Request *struct {
 		Ref string `json:"$ref"`
 	} `json:"request"`
 	Response *struct {
@@ -58,6 +61,7 @@ type Doc struct {
 	ServicePath string
 	schemas     map[string]*schema
 	methods     map[string]*method
+	common      []string
 }
 
 // Load reads a discovery document.
@@ -70,14 +74,19 @@ func Load(path string) (*Doc, error) {
 		return nil, fmt.Errorf("reading discovery document: %w", err)
 	}
 	var d struct {
-		ServicePath string             `json:"servicePath"`
-		Schemas     map[string]*schema `json:"schemas"`
+		ServicePath string                     `json:"servicePath"`
+		Schemas     map[string]*schema         `json:"schemas"`
+		Parameters  map[string]json.RawMessage `json:"parameters"`
 		resource
 	}
 	if err := json.Unmarshal(raw, &d); err != nil {
 		return nil, fmt.Errorf("parsing discovery document %s: %w", path, err)
 	}
 	doc := &Doc{ServicePath: d.ServicePath, schemas: d.Schemas, methods: map[string]*method{}}
+	for name := range d.Parameters {
+		doc.common = append(doc.common, name)
+	}
+	sort.Strings(doc.common)
 	var walk func(r *resource)
 	walk = func(r *resource) {
 		for _, m := range r.Methods {
@@ -109,6 +118,14 @@ func LoadSpec(rel string) (*Doc, error) {
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			// The specs sit beside the checkout; a git worktree one level
+			// deeper (wt/<name>) finds them one level further up.
+			for _, up := range []string{"..", filepath.Join("..", "..")} {
+				path := filepath.Join(dir, up, "shared", "specs", rel)
+				if _, err := os.Stat(path); err == nil {
+					return Load(path)
+				}
+			}
 			return Load(filepath.Join(dir, "..", "shared", "specs", rel))
 		}
 		parent := filepath.Dir(dir)
@@ -134,6 +151,33 @@ func (d *Doc) MethodFor(httpMethod, escapedPath string) string {
 		}
 	}
 	return ""
+}
+
+// Method describes one method of the document.
+type Method struct {
+	ID, HTTPMethod string
+	// Query are the method's query parameters plus the document's common
+	// ones (alt, fields, key...); Path its path parameters.
+	Query, Path []string
+}
+
+// Method returns the method with id, ok false when the document has none.
+func (d *Doc) Method(id string) (Method, bool) {
+	m := d.methods[id]
+	if m == nil {
+		return Method{}, false
+	}
+	out := Method{ID: id, HTTPMethod: m.HTTPMethod, Query: slices.Clone(d.common)}
+	for name, p := range m.Parameters {
+		if p.Location == "path" {
+			out.Path = append(out.Path, name)
+		} else {
+			out.Query = append(out.Query, name)
+		}
+	}
+	sort.Strings(out.Query)
+	sort.Strings(out.Path)
+	return out, true
 }
 
 // CheckRequest returns how body departs from methodID's request schema.

@@ -25,6 +25,19 @@ type Account struct {
 	// Users are the principals (OAuth users or service accounts) with
 	// direct access; a manager's users reach it through the manager.
 	Users []string
+	// Steady makes every campaign serve a steady day (about 1,200
+	// impressions, 6% click-through, 1.50 a click, a mild weekly pattern
+	// and a few percent of wobble) instead of the default wide spread, so
+	// that a usual level exists to depart from.
+	Steady bool
+	// DayFactors scale the traffic of a Steady account's days (date →
+	// factor; 0 means the account did not serve that day). Tests inject
+	// anomalies with them; the fake keeps its own copy.
+	DayFactors map[string]float64
+	// Stops maps a campaign's number (1 for "Campaign 1 of ...") to the
+	// first date it serves nothing: from that day on it has no rows, as
+	// when it is paused or its ads are disapproved.
+	Stops map[int]string
 }
 
 // Totals sums an account's metrics over a date range as the fake reports
@@ -46,6 +59,7 @@ const conversionLag = 14
 type campaign struct {
 	id   string
 	name string
+	num  int // 1-based
 }
 
 // dayMetrics is one campaign's day. Values are multiples of 0.25 so that
@@ -84,7 +98,7 @@ func (a *Account) campaigns() []campaign {
 	out := make([]campaign, a.Campaigns)
 	base := hash(a.CustomerID, "campaigns")%9_000_000_000 + 1_000_000_000
 	for i := range out {
-		out[i] = campaign{id: fmt.Sprint(base + uint64(i)*7919), name: fmt.Sprintf("Campaign %d of %s", i+1, a.CustomerID)}
+		out[i] = campaign{id: fmt.Sprint(base + uint64(i)*7919), name: fmt.Sprintf("Campaign %d of %s", i+1, a.CustomerID), num: i + 1}
 	}
 	return out
 }
@@ -95,7 +109,13 @@ func (a *Account) metrics(c campaign, date string, today string) (dayMetrics, bo
 	if date > today {
 		return dayMetrics{}, false
 	}
+	if stop, ok := a.Stops[c.num]; ok && date >= stop {
+		return dayMetrics{}, false
+	}
 	h := hash(a.CustomerID, c.id, date)
+	if a.Steady {
+		return a.steady(c, h, date, today)
+	}
 	if h%17 == 0 {
 		return dayMetrics{}, false // paused that day: no row, as Google omits zero rows
 	}
@@ -106,12 +126,60 @@ func (a *Account) metrics(c campaign, date string, today string) (dayMetrics, bo
 	d, _ := time.Parse(time.DateOnly, date)
 	t, _ := time.Parse(time.DateOnly, today)
 	age := int64(t.Sub(d).Hours() / 24)
-	units := finalUnits
-	if age < conversionLag {
-		units = finalUnits * (age + 1) / (conversionLag + 1)
-	}
+	units := arrived(finalUnits, age)
 	m.conversions = float64(units) * 0.25
 	m.conversionsValue = float64(units*int64(2+(h>>32)%40)) * 0.25
+	return m, true
+}
+
+// steadySize is the relative size, in percent, of a Steady account's
+// campaigns by their number: accounts have a main campaign and smaller ones.
+func steadySize(num int) int64 {
+	sizes := [...]int64{100, 60, 160, 80, 40}
+	return sizes[(num-1)%len(sizes)]
+}
+
+// arrived is how many of a day's final conversion units are reported at
+// the given age in days: most arrive within a day or two of the click and
+// the tail over conversionLag days, as Google Ads accounts report them.
+func arrived(final, age int64) int64 {
+	if age >= conversionLag {
+		return final
+	}
+	share := [...]int64{50, 75, 85, 90, 92, 94, 95, 96, 97, 97, 98, 98, 99, 99}[max(age, 0)]
+	return final * share / 100
+}
+
+// steadyWeek is a Steady account's weekly pattern in percent.
+func steadyWeek(d time.Weekday) int64 {
+	return [...]int64{time.Sunday: 75, time.Monday: 105, time.Tuesday: 110, time.Wednesday: 108,
+		time.Thursday: 100, time.Friday: 95, time.Saturday: 80}[d]
+}
+
+// steady is one campaign's day of a Steady account.
+func (a *Account) steady(c campaign, h uint64, date, today string) (dayMetrics, bool) {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return dayMetrics{}, false
+	}
+	f, ok := a.DayFactors[date]
+	if !ok {
+		f = 1
+	}
+	wobble := int64(h%9) - 4 // ±4%
+	size := steadySize(c.num)
+	impressions := int64(float64(1200*size*steadyWeek(d.Weekday())*(100+wobble)/1_000_000) * f)
+	if impressions <= 0 {
+		return dayMetrics{}, false
+	}
+	m := dayMetrics{impressions: impressions, clicks: impressions * 6 / 100}
+	m.costMicros = m.clicks * 1_500_000
+	finalUnits := m.clicks / 5 // 5% conversion rate, in quarter conversions
+	t, _ := time.Parse(time.DateOnly, today)
+	age := int64(t.Sub(d).Hours() / 24)
+	units := arrived(finalUnits, age)
+	m.conversions = float64(units) * 0.25
+	m.conversionsValue = float64(units*40) * 0.25
 	return m, true
 }
 

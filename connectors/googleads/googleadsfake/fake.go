@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -53,6 +54,11 @@ type Options struct {
 	Versions []string
 	// BatchSize bounds rows per stream batch; default DefaultBatchSize.
 	BatchSize int
+	// DailyOperations is the developer token's daily operation limit
+	// (BasicAccessOperations, ExplorerAccessOperations); past it every call
+	// answers 429 RESOURCE_EXHAUSTED until midnight Pacific time. Zero is
+	// unlimited, as with Standard access.
+	DailyOperations int
 }
 
 // Request is one searchStream call as the fake saw it.
@@ -77,11 +83,13 @@ type injected struct {
 
 // Fake is the Google Ads API fake. It is safe for concurrent use.
 type Fake struct {
-	clk   clock.Clock
-	log   *slog.Logger
-	auth  Authorizer
-	devTK string
-	batch int
+	clk      clock.Clock
+	log      *slog.Logger
+	auth     Authorizer
+	devTK    string
+	batch    int
+	opsLimit int
+	pt       *time.Location
 
 	mu       sync.Mutex
 	versions []string
@@ -90,6 +98,7 @@ type Fake struct {
 	failures map[string]*injected
 	requests []Request
 	seq      int
+	ops      dailyOps
 }
 
 // New returns a Fake with no accounts.
@@ -109,7 +118,12 @@ func New(opts Options) *Fake {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
+	pt, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		pt = time.FixedZone("PST", -8*3600)
+	}
 	return &Fake{clk: opts.Clock, log: opts.Logger, auth: opts.Auth, devTK: opts.DeveloperToken, batch: opts.BatchSize,
+		opsLimit: opts.DailyOperations, pt: pt,
 		versions: slices.Clone(opts.Versions), accounts: map[string]*Account{}, managers: map[string][]string{},
 		failures: map[string]*injected{}}
 }
@@ -122,6 +136,8 @@ func (f *Fake) AddAccount(a Account) error {
 		return fmt.Errorf("googleadsfake: customer id %q is not ten digits", a.CustomerID)
 	}
 	a.withDefaults()
+	a.DayFactors = maps.Clone(a.DayFactors)
+	a.Stops = maps.Clone(a.Stops)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.accounts[a.CustomerID] = &a

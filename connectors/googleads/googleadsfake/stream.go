@@ -63,6 +63,11 @@ func (f *Fake) serveSearchStream(w http.ResponseWriter, r *http.Request) {
 			adsError{ErrorCode: map[string]string{"authorizationError": "USER_PERMISSION_DENIED"}, Message: denied})
 		return
 	}
+	if retry, ok := f.takeOperation(f.opsLimit); !ok {
+		fail(http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).",
+			quotaExhausted(f.opsLimit, retry))
+		return
+	}
 	if in := f.takeFailure(cid); in != nil {
 		e := adsError{ErrorCode: map[string]string{in.code: in.value}, Message: "Injected failure: " + in.value}
 		if in.retryDelay > 0 {

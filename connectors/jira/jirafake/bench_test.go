@@ -1,9 +1,11 @@
 package jirafake_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,5 +61,39 @@ func BenchmarkFullScanPage(b *testing.B) {
 			b.Fatal(err)
 		}
 		searchOnce(b, h, q)
+	}
+}
+
+// BenchmarkSearchPage is one page of the queries Liaison's pull sends, at
+// 20,000 and 200,000 issues, with a write before every page (as during a
+// busy backfill, so no cached result helps): a page must cost the same at
+// both sizes.
+func BenchmarkSearchPage(b *testing.B) {
+	for _, n := range []int{20_000, 200_000} {
+		c := clock.NewFake(t0)
+		f := jirafake.New(jirafake.Options{Clock: c})
+		if _, err := f.Generate(jirafake.GenerateOptions{Seed: 1, Projects: 99, Issues: n, Users: 300}); err != nil {
+			b.Fatal(err)
+		}
+		h := f.Handler()
+		var projects []string
+		for i := 1; i <= 99; i++ {
+			projects = append(projects, fmt.Sprintf("C%02d", i))
+		}
+		for _, q := range []struct{ name, jql string }{
+			{"changed", `updated >= "2026-08-01 00:00" ORDER BY updated ASC, key ASC`},
+			{"backfill", `project in (` + strings.Join(projects, ", ") + `) ORDER BY updated ASC, key ASC`},
+		} {
+			b.Run(fmt.Sprintf("%s/%dk", q.name, n/1000), func(b *testing.B) {
+				v := url.Values{"jql": {q.jql}, "fields": {"summary,status,updated,assignee,duedate"}, "maxResults": {"100"}}
+				for b.Loop() {
+					c.Advance(time.Second)
+					if _, err := f.UpdateIssue("C01-1", func(is *jirafake.Issue) { is.Summary += "." }); err != nil {
+						b.Fatal(err)
+					}
+					searchOnce(b, h, v.Encode())
+				}
+			})
+		}
 	}
 }

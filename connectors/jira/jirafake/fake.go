@@ -13,8 +13,10 @@
 // cannot parse or that names unknown projects (400 with errorMessages),
 // unknown query parameters on search, nextPageTokens from another query,
 // plain strings where v3 wants ADF, fields that are not on the screen. A
-// per-credential token bucket answers 429 with Retry-After, and a failure
-// plan injects 429/5xx answers for retry tests.
+// per-credential token bucket and, when Options.Limits asks, Jira Cloud's
+// documented burst limits per endpoint and per-issue write limits answer
+// 429 with Retry-After, and a failure plan injects 429/5xx answers for
+// retry tests.
 //
 // Choices where Jira leaves room, documented so tests can rely on them:
 //   - maxResults on search defaults to 50 and is capped at 5000 when only
@@ -44,6 +46,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -75,6 +78,9 @@ type Options struct {
 	SearchLag time.Duration
 	// RateLimit enables a token bucket per credential; zero disables it.
 	RateLimit RateLimit
+	// Limits enforces Jira Cloud's documented burst and per-issue write
+	// limits for the whole site (see CloudLimits); zero disables them.
+	Limits Limits
 	// WorklogChangeDelay hides worklog changes younger than this from the
 	// updated/deleted feeds. Zero means Jira's one minute; negative disables.
 	WorklogChangeDelay time.Duration
@@ -105,8 +111,10 @@ type Fake struct {
 	version      uint64 // bumped on every write; keys the search cache
 
 	cache   searchCache
+	scanned atomic.Int64 // issues examined by searches, for tests that check the work a page costs
 	traffic traffic
 	limiter limiter
+	site    siteLimiter
 }
 
 // New returns an empty Fake holding only the default user.
@@ -218,6 +226,13 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !f.limiter.allow(w, f.opts.RateLimit, email, f.clock.Now()) {
+		return
+	}
+	var target int64
+	if len(f.opts.Limits.PerIssueWrites) > 0 && r.Method != http.MethodGet {
+		target = f.writeTarget(r.URL.Path)
+	}
+	if !f.site.allow(w, f.opts.Limits, pattern, r.Method, target, f.clock.Now()) {
 		return
 	}
 	f.mux.ServeHTTP(w, r)

@@ -57,6 +57,9 @@ func (e *jqlEnv) fieldSpec(c *jqlClause) (*fieldSpec, error) {
 	case "project":
 		return &fieldSpec{name: "project", ops: setOps, values: func(i *issue) []string { return []string{i.project.id} },
 			resolve: func(_ *jqlEnv, v jqlValue) (string, error) {
+				if p, ok := f.projects[strings.ToUpper(v.text)]; ok {
+					return p.id, nil // by key, without a scan: queries list 2,000 projects
+				}
 				for _, p := range f.projects {
 					if strings.EqualFold(p.key, v.text) || strings.EqualFold(p.name, v.text) || p.id == v.text {
 						return p.id, nil

@@ -58,7 +58,11 @@ func runJQL(t *testing.T, f *Fake, jql string) ([]string, error) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	env := &jqlEnv{f: f, now: f.clock.Now(), tz: f.tz, me: f.users[0]}
-	res, err := f.resultLocked(env, q, jql)
+	cq, err := env.compile(q)
+	if err != nil {
+		return nil, err
+	}
+	res, err := f.resultLocked(env, cq, jql)
 	if err != nil {
 		return nil, err
 	}

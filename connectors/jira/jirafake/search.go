@@ -163,7 +163,32 @@ func (f *Fake) search(w http.ResponseWriter, r *http.Request, req searchRequest)
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	env := &jqlEnv{f: f, now: now, tz: f.tz, me: f.currentUserLocked(r)}
-	res, err := f.resultLocked(env, q, req.JQL)
+	cq, err := env.compile(q)
+	if err == nil && f.streamableLocked(cq) {
+		lagged := func(is *issue) bool {
+			return f.opts.SearchLag > 0 && now.Sub(is.updated) < f.opts.SearchLag && !slices.Contains(req.ReconcileIssues, is.id)
+		}
+		if after != nil && len(after.keys) != len(cq.order) {
+			badRequest(w, "The provided next page token is invalid or expired.")
+			return
+		}
+		page, last, more := f.streamPageLocked(cq, after, limit, lagged)
+		base, ver := f.baseURL(r), apiVersion(r)
+		issues := make([]any, 0, len(page))
+		for _, is := range page {
+			issues = append(issues, f.renderIssueLocked(is, sel, base, ver, req.Properties))
+		}
+		out := map[string]any{"issues": issues, "isLast": !more}
+		if more {
+			out["nextPageToken"] = encodeToken(pageToken{Hash: hash, After: last.keys, AfterID: last.id, Issued: now.Unix()})
+		}
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	var res *searchResult
+	if err == nil {
+		res, err = f.resultLocked(env, cq, req.JQL)
+	}
 	if err != nil {
 		var je *jqlError
 		if errors.As(err, &je) {
@@ -205,11 +230,7 @@ func (f *Fake) search(w http.ResponseWriter, r *http.Request, req searchRequest)
 
 // resultLocked returns the sorted matches of q, from cache when the data and,
 // for time-relative queries, the clock have not moved. Callers hold f.mu.
-func (f *Fake) resultLocked(env *jqlEnv, q *jqlQuery, jql string) (*searchResult, error) {
-	cq, err := env.compile(q)
-	if err != nil {
-		return nil, err
-	}
+func (f *Fake) resultLocked(env *jqlEnv, cq *compiledQuery, jql string) (*searchResult, error) {
 	key := jql + "\x00" + env.me.AccountID + "\x00" + strconv.FormatUint(f.version, 10)
 	if cq.timeBound {
 		key += "\x00" + strconv.FormatInt(env.now.UnixNano(), 10)
@@ -221,7 +242,9 @@ func (f *Fake) resultLocked(env *jqlEnv, q *jqlQuery, jql string) (*searchResult
 		return res, nil
 	}
 	res = &searchResult{version: f.version, order: cq.order}
-	for _, is := range f.candidatesLocked(cq) {
+	candidates := f.candidatesLocked(cq)
+	f.scanned.Add(int64(len(candidates)))
+	for _, is := range candidates {
 		if cq.match(is) {
 			res.rows = append(res.rows, sortRowOf(cq.order, is))
 		}

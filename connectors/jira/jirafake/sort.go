@@ -8,8 +8,9 @@ import (
 // sortField is one ORDER BY term with the function that encodes an issue's
 // value so that byte order is the field's order.
 type sortField struct {
-	desc bool
-	key  func(*issue) string
+	desc    bool
+	key     func(*issue) string
+	updated bool // the term is `updated`: the updated index is already in its order
 }
 
 // nullKey sorts after every real value, so EMPTY comes last in ASC order.
@@ -59,7 +60,7 @@ func compileOrder(order []jqlOrder) ([]sortField, error) {
 		default:
 			return nil, semanticErr("Field '%s' does not exist or you do not have permission to view it.", o.field)
 		}
-		out = append(out, sortField{desc: o.desc, key: k})
+		out = append(out, sortField{desc: o.desc, key: k, updated: o.field == "updated" || o.field == "updateddate"})
 	}
 	return out, nil
 }

@@ -1,7 +1,8 @@
 // Package recordcheck validates a sandbox recording (`liaison sandbox
 // -record FILE`) against the vendors' own specifications in
 // ../shared/specs: every Jira v3 exchange against Atlassian's OpenAPI
-// document and every Slack Web API call against Slack's. It is what proves
+// document, every Slack Web API call against Slack's, and every Sheets and
+// Drive exchange against Google's discovery documents. It is what proves
 // that the traffic Liaison really makes — not just what a test wrote by
 // hand — is traffic the real services would accept.
 package recordcheck
@@ -14,8 +15,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
+	"github.com/liaisonhq/liaison/connectors/google/discoverytest"
 	"github.com/liaisonhq/liaison/connectors/jira/jirafake/spectest"
 	"github.com/liaisonhq/liaison/connectors/sandbox"
 	slackspec "github.com/liaisonhq/liaison/connectors/slack/slackfake/spectest"
@@ -28,6 +32,7 @@ var ErrNoSpec = errors.New("vendor specifications not found")
 // Result counts what was checked and lists what broke the specs.
 type Result struct {
 	Jira, Slack int // exchanges checked
+	Google      int // Sheets and Drive exchanges checked
 	// Skipped are records the specs do not cover: go-jira's /rest/api/2
 	// twins, Socket Mode upgrades, the sandbox's own routes.
 	Skipped  int
@@ -68,8 +73,19 @@ func Check(baseURL string, records []sandbox.Record) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	// The Google documents are optional: without them the Google
+	// exchanges count as skipped.
+	sheetsDoc, _ := discoverytest.LoadSpec("google/sheets/v4/sheets-api.json")
+	driveDoc, _ := discoverytest.LoadSpec("google/drive/v3/drive-api.json")
 	for _, r := range records {
 		switch {
+		case (r.Upstream == "sheets" && sheetsDoc != nil || r.Upstream == "drive" && driveDoc != nil) && !strings.HasPrefix(r.Path, "/_fake/"):
+			doc := sheetsDoc
+			if r.Upstream == "drive" {
+				doc = driveDoc
+			}
+			res.Google++
+			res.Problems = append(res.Problems, checkGoogle(doc, r)...)
 		case r.Upstream == "jira" && strings.HasPrefix(r.Path, "/rest/api/3/"):
 			res.Jira++
 			u := baseURL + r.Path
@@ -105,4 +121,64 @@ func Check(baseURL string, records []sandbox.Record) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// CheckGoogle validates only the Sheets and Drive exchanges of records,
+// against the discovery documents; ErrNoSpec when they are missing.
+func CheckGoogle(records []sandbox.Record) (Result, error) {
+	var res Result
+	sheetsDoc, err := discoverytest.LoadSpec("google/sheets/v4/sheets-api.json")
+	if err != nil {
+		return res, fmt.Errorf("%w: %v", ErrNoSpec, err)
+	}
+	driveDoc, err := discoverytest.LoadSpec("google/drive/v3/drive-api.json")
+	if err != nil {
+		return res, fmt.Errorf("%w: %v", ErrNoSpec, err)
+	}
+	for _, r := range records {
+		switch {
+		case strings.HasPrefix(r.Path, "/_fake/"):
+			res.Skipped++
+		case r.Upstream == "sheets":
+			res.Google++
+			res.Problems = append(res.Problems, checkGoogle(sheetsDoc, r)...)
+		case r.Upstream == "drive":
+			res.Google++
+			res.Problems = append(res.Problems, checkGoogle(driveDoc, r)...)
+		default:
+			res.Skipped++
+		}
+	}
+	return res, nil
+}
+
+// checkGoogle checks one exchange against a discovery document: the
+// method at that path, its query parameters, and the bodies' schemas.
+func checkGoogle(doc *discoverytest.Doc, r sandbox.Record) []string {
+	id := doc.MethodFor(r.Method, r.Path)
+	if id == "" {
+		return []string{fmt.Sprintf("%s %s %s: no such method", r.Upstream, r.Method, r.Path)}
+	}
+	var out []string
+	m, _ := doc.Method(id)
+	q, err := url.ParseQuery(r.Query)
+	if err != nil {
+		out = append(out, fmt.Sprintf("%s: query %q: %v", id, r.Query, err))
+	}
+	for k := range q {
+		if !slices.Contains(m.Query, k) {
+			out = append(out, fmt.Sprintf("%s: parameter %q is not in the document", id, k))
+		}
+	}
+	if r.RequestBody != "" {
+		for _, p := range doc.CheckRequest(id, []byte(r.RequestBody)) {
+			out = append(out, fmt.Sprintf("%s request: %s", id, p))
+		}
+	}
+	if r.Status == http.StatusOK && !r.Truncated {
+		for _, p := range doc.CheckResponse(id, []byte(r.ResponseBody)) {
+			out = append(out, fmt.Sprintf("%s response: %s", id, p))
+		}
+	}
+	return out
 }

@@ -4,7 +4,8 @@
 // request's fields and enums, dimensions date/query/page/country/device
 // aggregated as asked, rowLimit at most 25,000 with startRow paging,
 // dataState final or all (fresh days are partial, final data lags Lag
-// days, dates are Pacific time), 429 with Retry-After, and 403 for a
+// days, dates are Pacific time), 429 with Retry-After (injected, or the
+// documented per-minute quotas when Options.Quota asks), and 403 for a
 // property the caller is not verified for. Data are deterministic per
 // property; Totals gives tests the sums to compare with.
 package searchconsolefake
@@ -13,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"slices"
 	"sort"
@@ -44,6 +46,9 @@ type Options struct {
 	// Lag is how many days final data trails today; default 3. Days after
 	// today-Lag exist only with dataState "all", and are partial.
 	Lag int
+	// Quota enforces per-minute usage limits (see DocumentedQuota) with
+	// 429 RESOURCE_EXHAUSTED and Retry-After; the zero value enforces none.
+	Quota Quota
 }
 
 // Request is one query as the fake saw it.
@@ -65,15 +70,17 @@ type rateLimit struct {
 
 // Fake is the Search Console fake. It is safe for concurrent use.
 type Fake struct {
-	clk  clock.Clock
-	log  *slog.Logger
-	auth Authorizer
-	lag  int
-	pt   *time.Location
+	clk   clock.Clock
+	log   *slog.Logger
+	auth  Authorizer
+	lag   int
+	pt    *time.Location
+	quota Quota
 
 	mu       sync.Mutex
 	sites    map[string]*Site
 	limits   map[string]*rateLimit
+	used     minuteLog // recent queries per quota key
 	requests []Request
 }
 
@@ -92,8 +99,8 @@ func New(opts Options) *Fake {
 	if err != nil {
 		pt = time.FixedZone("PST", -8*3600)
 	}
-	return &Fake{clk: opts.Clock, log: opts.Logger, auth: opts.Auth, lag: opts.Lag, pt: pt,
-		sites: map[string]*Site{}, limits: map[string]*rateLimit{}}
+	return &Fake{clk: opts.Clock, log: opts.Logger, auth: opts.Auth, lag: opts.Lag, pt: pt, quota: opts.Quota,
+		sites: map[string]*Site{}, limits: map[string]*rateLimit{}, used: minuteLog{}}
 }
 
 // AddSite adds (or replaces) a property.
@@ -306,7 +313,17 @@ func (f *Fake) serveQuery(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	var exhausted string
+	var wait time.Duration
+	if owned && lim == nil {
+		exhausted, wait = f.used.admit(f.clk.Now(), f.quota.checks(site, principal))
+	}
 	f.mu.Unlock()
+	if exhausted != "" {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		fail(http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", quotaMessage(exhausted), "rateLimitExceeded")
+		return
+	}
 	if !owned {
 		fail(http.StatusForbidden, "PERMISSION_DENIED", fmt.Sprintf("User does not have sufficient permission for site '%s'. See also: https://support.google.com/webmasters/answer/2451999.", site), "forbidden")
 		return

@@ -861,3 +861,7 @@ func TestUnstorableTextIsCleanedNotRejected(t *testing.T) {
 		t.Errorf("stored %q %q; caller's labels %q", got.Summary, got.Labels, task.Labels)
 	}
 }
+
+func BenchmarkReplaceMetrics(b *testing.B) {
+	storetest.BenchReplaceMetrics(b, openTemp(b))
+}

@@ -95,6 +95,7 @@ func (q queries) GetTask(ctx context.Context, key string) (connectors.Task, erro
 func (q queries) ListTasks(ctx context.Context, f store.TaskFilter) ([]connectors.Task, error) {
 	var w where
 	w.in("project_key", f.ProjectKeys)
+	w.in("id", f.IDs)
 	if f.OpenOnly {
 		w.add("status_category <> " + w.arg(string(connectors.StatusCategoryDone)))
 	}

@@ -60,7 +60,7 @@ func (q queries) UpsertFinding(ctx context.Context, f rules.Finding) (store.Find
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			change = store.FindingNew
-			_, err = q.db.ExecContext(ctx, `INSERT INTO findings (`+findingColumns+`, content_hash)
+			_, err = q.exec(ctx, `INSERT INTO findings (`+findingColumns+`, content_hash)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
 				f.Key, f.Rule, f.ClientID, f.Subject.Kind, f.Subject.ID, f.Subject.URL, f.Severity.String(),
 				f.Title, string(fields), first.UnixMilli(), f.LastSeen.UnixMilli(), hash)
@@ -68,7 +68,7 @@ func (q queries) UpsertFinding(ctx context.Context, f rules.Finding) (store.Find
 			return fmt.Errorf("reading finding %s: %w", f.Key, err)
 		case resolved.Valid:
 			change = store.FindingReopened
-			_, err = q.db.ExecContext(ctx, `UPDATE findings SET rule = ?, client_id = ?, subject_kind = ?, subject_id = ?,
+			_, err = q.exec(ctx, `UPDATE findings SET rule = ?, client_id = ?, subject_kind = ?, subject_id = ?,
 				subject_url = ?, severity = ?, title = ?, fields = ?, content_hash = ?, first_seen = ?, last_seen = ?,
 				resolved_at = NULL WHERE key = ?`,
 				f.Rule, f.ClientID, f.Subject.Kind, f.Subject.ID, f.Subject.URL, f.Severity.String(), f.Title,
@@ -78,7 +78,7 @@ func (q queries) UpsertFinding(ctx context.Context, f rules.Finding) (store.Find
 			if oldHash != hash {
 				change = store.FindingChanged
 			}
-			_, err = q.db.ExecContext(ctx, `UPDATE findings SET rule = ?, client_id = ?, subject_kind = ?, subject_id = ?,
+			_, err = q.exec(ctx, `UPDATE findings SET rule = ?, client_id = ?, subject_kind = ?, subject_id = ?,
 				subject_url = ?, severity = ?, title = ?, fields = ?, content_hash = ?, last_seen = ? WHERE key = ?`,
 				f.Rule, f.ClientID, f.Subject.Kind, f.Subject.ID, f.Subject.URL, f.Severity.String(), f.Title,
 				string(fields), hash, f.LastSeen.UnixMilli(), f.Key)
@@ -98,7 +98,7 @@ func (q queries) ResolveFinding(ctx context.Context, key string, at time.Time) (
 	}
 	var changed bool
 	err := q.inTx(ctx, func(q queries) error {
-		res, err := q.db.ExecContext(ctx, `UPDATE findings SET resolved_at = ? WHERE key = ? AND resolved_at IS NULL`,
+		res, err := q.exec(ctx, `UPDATE findings SET resolved_at = ? WHERE key = ? AND resolved_at IS NULL`,
 			at.UnixMilli(), key)
 		if err != nil {
 			return fmt.Errorf("resolving finding %s: %w", key, err)

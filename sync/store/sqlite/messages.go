@@ -104,7 +104,7 @@ func (q queries) listMessages(ctx context.Context, tail string, args ...any) ([]
 
 // MarkMessageDeleted implements store.Messages.
 func (q queries) MarkMessageDeleted(ctx context.Context, channelID, ts string) error {
-	res, err := q.db.ExecContext(ctx, `UPDATE messages SET deleted = 1 WHERE channel_id = ? AND ts = ?`, channelID, ts)
+	res, err := q.exec(ctx, `UPDATE messages SET deleted = 1 WHERE channel_id = ? AND ts = ?`, channelID, ts)
 	if err != nil {
 		return fmt.Errorf("marking message %s/%s deleted: %w", channelID, ts, err)
 	}

@@ -33,7 +33,7 @@ func (q queries) PutNotification(ctx context.Context, n store.Notification) erro
 	if created.IsZero() {
 		created = q.clk.Now()
 	}
-	_, err := q.db.ExecContext(ctx, `INSERT INTO notifications (`+notificationColumns+`)
+	_, err := q.exec(ctx, `INSERT INTO notifications (`+notificationColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (finding_key, recipient) DO UPDATE SET state = excluded.state, reason = excluded.reason,
 			digest = excluded.digest, bypass = excluded.bypass, due_at = excluded.due_at,
@@ -171,7 +171,7 @@ func (q queries) SetGroupSentAt(ctx context.Context, recipient string, digest bo
 	if recipient == "" || at.IsZero() {
 		return fmt.Errorf("recording group send: recipient and time are required: %w", store.ErrInvalid)
 	}
-	if _, err := q.db.ExecContext(ctx, `INSERT INTO notification_groups (recipient, digest, last_sent_at) VALUES (?, ?, ?)
+	if _, err := q.exec(ctx, `INSERT INTO notification_groups (recipient, digest, last_sent_at) VALUES (?, ?, ?)
 		ON CONFLICT (recipient, digest) DO UPDATE SET last_sent_at = excluded.last_sent_at`,
 		recipient, boolInt(digest), at.UnixMilli()); err != nil {
 		return fmt.Errorf("recording group send for %s: %w", recipient, err)
@@ -184,7 +184,7 @@ func (q queries) SetAck(ctx context.Context, a store.Ack) (bool, error) {
 	if a.FindingKey == "" || a.By == "" || a.At.IsZero() {
 		return false, fmt.Errorf("acknowledging: finding key, who and when are required: %w", store.ErrInvalid)
 	}
-	res, err := q.db.ExecContext(ctx, `INSERT INTO finding_acks (finding_key, acked_by, acked_at) VALUES (?, ?, ?)
+	res, err := q.exec(ctx, `INSERT INTO finding_acks (finding_key, acked_by, acked_at) VALUES (?, ?, ?)
 		ON CONFLICT (finding_key) DO NOTHING`, a.FindingKey, a.By, a.At.UnixMilli())
 	if err != nil {
 		return false, fmt.Errorf("acknowledging finding %s: %w", a.FindingKey, err)
@@ -211,7 +211,7 @@ func (q queries) GetAck(ctx context.Context, findingKey string) (store.Ack, erro
 
 // ClearAck implements store.Notifications.
 func (q queries) ClearAck(ctx context.Context, findingKey string) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM finding_acks WHERE finding_key = ?`, findingKey); err != nil {
+	if _, err := q.exec(ctx, `DELETE FROM finding_acks WHERE finding_key = ?`, findingKey); err != nil {
 		return fmt.Errorf("clearing acknowledgement of %s: %w", findingKey, err)
 	}
 	return nil
@@ -219,7 +219,7 @@ func (q queries) ClearAck(ctx context.Context, findingKey string) error {
 
 // MarkPostAttempt implements store.Notifications.
 func (q queries) MarkPostAttempt(ctx context.Context, deliveryKey string, at time.Time) error {
-	if _, err := q.db.ExecContext(ctx, `INSERT INTO delivery_attempts (delivery_key, started_at) VALUES (?, ?)
+	if _, err := q.exec(ctx, `INSERT INTO delivery_attempts (delivery_key, started_at) VALUES (?, ?)
 		ON CONFLICT (delivery_key) DO UPDATE SET started_at = excluded.started_at`, deliveryKey, at.UnixMilli()); err != nil {
 		return fmt.Errorf("recording post attempt of %s: %w", deliveryKey, err)
 	}
@@ -237,7 +237,7 @@ func (q queries) PostAttempted(ctx context.Context, deliveryKey string) (bool, e
 
 // ClearPostAttempt implements store.Notifications.
 func (q queries) ClearPostAttempt(ctx context.Context, deliveryKey string) error {
-	if _, err := q.db.ExecContext(ctx, `DELETE FROM delivery_attempts WHERE delivery_key = ?`, deliveryKey); err != nil {
+	if _, err := q.exec(ctx, `DELETE FROM delivery_attempts WHERE delivery_key = ?`, deliveryKey); err != nil {
 		return fmt.Errorf("clearing post attempt of %s: %w", deliveryKey, err)
 	}
 	return nil

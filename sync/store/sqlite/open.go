@@ -80,7 +80,7 @@ func Open(ctx context.Context, dataDir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("opening database in %s: %w", dataDir, err)
 	}
 	s := &Store{
-		queries: queries{db: db, clk: opts.Clock, begin: db.BeginTx},
+		queries: queries{db: db, clk: opts.Clock, begin: db.BeginTx, gate: newWriteGate()},
 		db:      db,
 		lock:    lock,
 	}

@@ -35,7 +35,7 @@ func (q queries) EnqueueDelivery(ctx context.Context, d store.Delivery) (bool, e
 		return false, fmt.Errorf("enqueueing delivery %s: no due time: %w", d.Key, store.ErrInvalid)
 	}
 	now := q.clk.Now().UnixMilli()
-	res, err := q.db.ExecContext(ctx, `INSERT INTO deliveries (key, finding_key, recipient, channel_id, kind, payload,
+	res, err := q.exec(ctx, `INSERT INTO deliveries (key, finding_key, recipient, channel_id, kind, payload,
 		due_at, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO NOTHING`,
 		d.Key, d.FindingKey, d.Recipient, d.ChannelID, string(d.Kind), string(d.Payload),
@@ -59,7 +59,9 @@ func (q queries) ClaimDeliveries(ctx context.Context, owner string, now time.Tim
 		return nil, fmt.Errorf("claiming deliveries: need owner, positive lease and limit: %w", store.ErrInvalid)
 	}
 	nowMS := now.UnixMilli()
-	rows, err := q.db.QueryContext(ctx, `UPDATE deliveries
+	var out []store.Delivery
+	err := q.inTx(ctx, func(q queries) error {
+		rows, err := q.db.QueryContext(ctx, `UPDATE deliveries
 		SET state = ?, lease_owner = ?, lease_until = ?, updated_at = ?
 		WHERE key IN (
 			SELECT key FROM deliveries
@@ -67,12 +69,14 @@ func (q queries) ClaimDeliveries(ctx context.Context, owner string, now time.Tim
 			ORDER BY due_at, key
 			LIMIT ?)
 		RETURNING `+deliveryColumns,
-		string(store.DeliverySending), owner, now.Add(lease).UnixMilli(), q.clk.Now().UnixMilli(),
-		string(store.DeliveryPending), nowMS, string(store.DeliverySending), nowMS, limit)
-	if err != nil {
-		return nil, fmt.Errorf("claiming deliveries: %w", err)
-	}
-	out, err := collectDeliveries(rows)
+			string(store.DeliverySending), owner, now.Add(lease).UnixMilli(), q.clk.Now().UnixMilli(),
+			string(store.DeliveryPending), nowMS, string(store.DeliverySending), nowMS, limit)
+		if err != nil {
+			return err
+		}
+		out, err = collectDeliveries(rows)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("claiming deliveries: %w", err)
 	}
@@ -90,7 +94,7 @@ func (q queries) ClaimDeliveries(ctx context.Context, owner string, now time.Tim
 func (q queries) finish(ctx context.Context, key, owner, set string, args ...any) error {
 	return q.inTx(ctx, func(q queries) error {
 		args = append(args, key, string(store.DeliverySending), owner)
-		res, err := q.db.ExecContext(ctx, `UPDATE deliveries SET `+set+` WHERE key = ? AND state = ? AND lease_owner = ?`, args...)
+		res, err := q.exec(ctx, `UPDATE deliveries SET `+set+` WHERE key = ? AND state = ? AND lease_owner = ?`, args...)
 		if err != nil {
 			return fmt.Errorf("updating delivery %s: %w", key, err)
 		}

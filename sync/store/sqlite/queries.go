@@ -27,6 +27,7 @@ type queries struct {
 	db    querier
 	clk   clock.Clock
 	begin func(context.Context, *sql.TxOptions) (*sql.Tx, error)
+	gate  writeGate // serializes the store's writers; nil inside a transaction
 }
 
 // inTx runs fn atomically: in a new transaction, or in the current one.
@@ -34,7 +35,12 @@ func (q queries) inTx(ctx context.Context, fn func(q queries) error) (err error)
 	if q.begin == nil {
 		return fn(q)
 	}
-	tx, err := q.begin(ctx, nil)
+	release, err := q.gate.acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("waiting for the database write lock: %w", err)
+	}
+	defer release()
+	tx, err := beginWrite(ctx, q.begin)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
@@ -52,6 +58,22 @@ func (q queries) inTx(ctx context.Context, fn func(q queries) error) (err error)
 	}
 	committed = true
 	return nil
+}
+
+// exec runs one writing statement: as it is inside a transaction, or in a
+// transaction of its own through the write gate, so that a lone write waits
+// its turn instead of failing with SQLITE_BUSY.
+func (q queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if q.begin == nil {
+		return q.db.ExecContext(ctx, query, args...)
+	}
+	var res sql.Result
+	err := q.inTx(ctx, func(q queries) error {
+		var err error
+		res, err = q.db.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
 }
 
 // batch runs exec once per item with one prepared statement, inside a

@@ -34,7 +34,7 @@ func (q queries) PutCursor(ctx context.Context, c store.Cursor) error {
 	if data == nil {
 		data = []byte{}
 	}
-	if _, err := q.db.ExecContext(ctx, `INSERT INTO cursors (source, version, data, updated_at) VALUES (?, ?, ?, ?)
+	if _, err := q.exec(ctx, `INSERT INTO cursors (source, version, data, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (source) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at`,
 		c.Source, c.Version, data, q.clk.Now().UnixMilli()); err != nil {
 		return fmt.Errorf("saving cursor %s: %w", c.Source, err)
@@ -62,7 +62,7 @@ func (q queries) AddSilence(ctx context.Context, s store.Silence) (string, error
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = q.clk.Now()
 	}
-	if _, err := q.db.ExecContext(ctx, `INSERT INTO silences (`+silenceColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := q.exec(ctx, `INSERT INTO silences (`+silenceColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.Rule, s.ClientID, s.SubjectID, s.FindingKey, s.StartsAt.UnixMilli(), s.EndsAt.UnixMilli(),
 		s.CreatedBy, s.Comment, s.CreatedAt.UnixMilli()); err != nil {
 		return "", fmt.Errorf("adding silence %s: %w", s.ID, err)
@@ -104,7 +104,7 @@ func (q queries) ExpireSilence(ctx context.Context, id string, at time.Time) err
 		if err := q.exists(ctx, "silences", "id", id, "silence "+id); err != nil {
 			return err
 		}
-		if _, err := q.db.ExecContext(ctx, `UPDATE silences SET ends_at = ? WHERE id = ? AND ends_at > ?`,
+		if _, err := q.exec(ctx, `UPDATE silences SET ends_at = ? WHERE id = ? AND ends_at > ?`,
 			at.UnixMilli(), id, at.UnixMilli()); err != nil {
 			return fmt.Errorf("expiring silence %s: %w", id, err)
 		}
@@ -139,7 +139,7 @@ func (q queries) PutReportState(ctx context.Context, s store.ReportState) (bool,
 	if len(s.Data) > 0 && !json.Valid(s.Data) {
 		return false, fmt.Errorf("saving report state %s: data is not JSON: %w", s.Key, store.ErrInvalid)
 	}
-	res, err := q.db.ExecContext(ctx, `INSERT INTO report_state (key, hash, data, updated_at) VALUES (?, ?, ?, ?)
+	res, err := q.exec(ctx, `INSERT INTO report_state (key, hash, data, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET hash = excluded.hash, data = excluded.data, updated_at = excluded.updated_at
 		WHERE report_state.hash <> excluded.hash`,
 		s.Key, s.Hash, string(s.Data), q.clk.Now().UnixMilli())
@@ -162,8 +162,11 @@ func (q queries) AppendAudit(ctx context.Context, e store.AuditEntry) (int64, er
 		e.Time = q.clk.Now()
 	}
 	var id int64
-	if err := q.db.QueryRowContext(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?) RETURNING id`,
-		e.Time.UnixMilli(), e.Actor, e.Action, e.Detail).Scan(&id); err != nil {
+	err := q.inTx(ctx, func(q queries) error {
+		return q.db.QueryRowContext(ctx, `INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?) RETURNING id`,
+			e.Time.UnixMilli(), e.Actor, e.Action, e.Detail).Scan(&id)
+	})
+	if err != nil {
 		return 0, fmt.Errorf("appending audit entry %s: %w", e.Action, err)
 	}
 	return id, nil

@@ -79,3 +79,9 @@ func BenchmarkClaimDeliveries(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkReplaceMetrics(b *testing.B) {
+	s := openTemp(b)
+	defer s.Close()
+	storetest.BenchReplaceMetrics(b, s)
+}

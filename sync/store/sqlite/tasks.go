@@ -107,6 +107,7 @@ func (q queries) GetTask(ctx context.Context, key string) (connectors.Task, erro
 func (q queries) ListTasks(ctx context.Context, f store.TaskFilter) ([]connectors.Task, error) {
 	var w where
 	w.in("project_key", f.ProjectKeys)
+	w.in("id", f.IDs)
 	if f.OpenOnly {
 		w.add("status_category <> ?", string(connectors.StatusCategoryDone))
 	}
@@ -142,7 +143,7 @@ func (q queries) ListTasks(ctx context.Context, f store.TaskFilter) ([]connector
 func (q queries) MarkTasksDeleted(ctx context.Context, keys []string) error {
 	return q.inTx(ctx, func(q queries) error {
 		return eachChunk(keys, func(part []any) error {
-			if _, err := q.db.ExecContext(ctx, `UPDATE tasks SET deleted = 1 WHERE key IN (`+placeholders(len(part))+`)`, part...); err != nil {
+			if _, err := q.exec(ctx, `UPDATE tasks SET deleted = 1 WHERE key IN (`+placeholders(len(part))+`)`, part...); err != nil {
 				return fmt.Errorf("marking tasks deleted: %w", err)
 			}
 			return nil
@@ -200,7 +201,7 @@ func (q queries) UpsertWorklogs(ctx context.Context, logs []connectors.Worklog) 
 func (q queries) DeleteWorklogs(ctx context.Context, ids []string) error {
 	return q.inTx(ctx, func(q queries) error {
 		return eachChunk(ids, func(part []any) error {
-			if _, err := q.db.ExecContext(ctx, `DELETE FROM worklogs WHERE id IN (`+placeholders(len(part))+`)`, part...); err != nil {
+			if _, err := q.exec(ctx, `DELETE FROM worklogs WHERE id IN (`+placeholders(len(part))+`)`, part...); err != nil {
 				return fmt.Errorf("deleting worklogs: %w", err)
 			}
 			return nil

@@ -40,6 +40,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Silences", testSilences},
 		{"ReportState", testReportState},
 		{"Audit", testAudit},
+		{"EventsSeen", testEventsSeen},
+		{"EventsConcurrent", testEventsConcurrent},
+		{"EventsInTx", testEventsInTx},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -100,7 +100,7 @@ func testTasksUpsert(t *testing.T, s store.Store) {
 
 func testTasksFilter(t *testing.T, s store.Store) {
 	mk := func(key, project, cat, assignee, due string) connectors.Task {
-		return connectors.Task{Key: key, ProjectKey: project, StatusCategory: connectors.StatusCategory(cat),
+		return connectors.Task{Key: key, ID: "id-" + key, ProjectKey: project, StatusCategory: connectors.StatusCategory(cat),
 			AssigneeAccountID: assignee, DueDate: due, Updated: at(0)}
 	}
 	must(t, s.UpsertTasks(ctx(t), []connectors.Task{
@@ -126,6 +126,8 @@ func testTasksFilter(t *testing.T, s store.Store) {
 		{"due before is strict and skips undated", store.TaskFilter{DueBefore: "2026-10-06"}, []string{"ACME-3", "GAMMA-1"}},
 		{"combined", store.TaskFilter{ProjectKeys: []string{"ACME"}, OpenOnly: true, DueBefore: "2026-10-07"}, []string{"ACME-1"}},
 		{"no match", store.TaskFilter{ProjectKeys: []string{"ZETA"}}, nil},
+		{"ids", store.TaskFilter{IDs: []string{"id-BETA-1", "id-ACME-2", "id-GAMMA-2", "id-NOPE"}}, []string{"ACME-2", "BETA-1"}},
+		{"ids with deleted", store.TaskFilter{IDs: []string{"id-GAMMA-2"}, IncludeDeleted: true}, []string{"GAMMA-2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -394,3 +394,27 @@ func (sp *Spec) CheckEvent(payload []byte) []string {
 	}
 	return probs
 }
+
+// Scopes returns the OAuth scopes the Web API spec lists for method (such
+// as "chat.postMessage"), any one of which allows the call; nil when the
+// spec does not know the method. "none" means no scope is needed.
+func (s *Spec) Scopes(method string) []string {
+	paths, _ := s.doc["paths"].(map[string]any)
+	ops, _ := paths["/"+method].(map[string]any)
+	var out []string
+	for _, op := range ops {
+		sec, _ := op.(map[string]any)["security"].([]any)
+		for _, req := range sec {
+			m, _ := req.(map[string]any)
+			for _, scopes := range m {
+				list, _ := scopes.([]any)
+				for _, sc := range list {
+					if str, ok := sc.(string); ok {
+						out = append(out, str)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
