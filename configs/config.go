@@ -79,6 +79,9 @@ type Agency struct {
 type Server struct {
 	// Listen is the address to listen on; default ":9090".
 	Listen string `yaml:"listen"`
+	// Pprof serves Go's profiler at /debug/pprof/ on the same port, to
+	// callers on the loopback interface only; off by default.
+	Pprof bool `yaml:"pprof,omitempty"`
 }
 
 // Log configures logging.

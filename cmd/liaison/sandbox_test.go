@@ -35,6 +35,7 @@ func TestSandboxThenSyncOnce(t *testing.T) {
 	first := botMessages(t, base)
 	// The summary counts what the cycle pulled, found and delivered.
 	for _, want := range []string{"pulled:    2 tasks", "findings:  2 opened, 0 updated, 0 resolved",
+		"read in", "of it waiting for Slack's rate limits",
 		fmt.Sprintf("delivered: %d message", len(first))} {
 		if !strings.Contains(out1, want) {
 			t.Errorf("sync --once output lacks %q:\n%s", want, out1)

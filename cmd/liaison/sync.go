@@ -76,6 +76,10 @@ func printSummary(w io.Writer, s daemon.Summary, loc *time.Location) {
 	fmt.Fprintln(w, "sync: one cycle done")
 	fmt.Fprintf(w, "  pulled:    %s, %s, %s, %s\n", count(s.Tasks, "task"), count(s.Worklogs, "worklog"),
 		count(s.Messages, "Slack message"), count(s.MetricRows, "metric row"))
+	if s.SlackChannels > 0 {
+		fmt.Fprintf(w, "  slack:     %s read in %s, %s of it waiting for Slack's rate limits\n",
+			count(s.SlackChannels, "channel"), s.SlackTime.Round(time.Second), s.SlackWait.Round(time.Second))
+	}
 	fmt.Fprintf(w, "  findings:  %d opened, %d updated, %d resolved\n", s.Opened, s.Updated, s.Resolved)
 	fmt.Fprintf(w, "  delivered: %s\n", count(s.Delivered, "message"))
 	if len(s.Deferred) == 0 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -239,6 +240,7 @@ func (c *Client) tier3(ctx context.Context, method string, call func() error) er
 			return err
 		}
 		c.log.Debug("slack rate limit, waiting", "method", method, "wait", rl.Wait, "attempt", attempt+1)
+		c.pace.waited.Add(int64(rl.Wait))
 		select {
 		case <-c.clk.After(rl.Wait):
 		case <-ctx.Done():
@@ -254,7 +256,13 @@ type pacer struct {
 	interval time.Duration
 	mu       sync.Mutex
 	next     time.Time
+	waited   atomic.Int64 // nanoseconds spent waiting for slots and rate limits
 }
+
+// LimitWait is how long history reads (conversations.history and
+// conversations.replies) have waited for Slack's limits since c was made:
+// Tier 3 pacing and the waits 429 answers asked for.
+func (c *Client) LimitWait() time.Duration { return time.Duration(c.pace.waited.Load()) }
 
 func (p *pacer) wait(ctx context.Context) error {
 	if p.interval <= 0 {
@@ -272,6 +280,7 @@ func (p *pacer) wait(ctx context.Context) error {
 	if d <= 0 {
 		return nil
 	}
+	p.waited.Add(int64(d))
 	select {
 	case <-p.clk.After(d):
 		return nil

@@ -35,6 +35,11 @@ type SocketOptions struct {
 	// connection (slack-go already retries dials; this covers the rest).
 	// Defaults 1 s and 2 min.
 	MinBackoff, MaxBackoff time.Duration
+	// OnConnect is called each time a connection is established, the first
+	// and every reconnection; OnDisconnect each time one is lost or being
+	// replaced. Events sent in between were missed: a caller reads history
+	// for that gap. Both run on the reading goroutine and must not block.
+	OnConnect, OnDisconnect func()
 }
 
 // SocketMode receives events and interactions over a Socket Mode
@@ -177,7 +182,17 @@ func (s *SocketMode) read(ctx context.Context, sm *socketmode.Client, r *receive
 			lg.Debug("slack slash command ignored")
 		case socketmode.EventTypeConnected:
 			lg.Info("slack socket mode connected")
+			if s.opts.OnConnect != nil {
+				s.opts.OnConnect()
+			}
+		case socketmode.EventTypeConnecting:
+			if s.opts.OnDisconnect != nil {
+				s.opts.OnDisconnect()
+			}
 		case socketmode.EventTypeConnectionError:
+			if s.opts.OnDisconnect != nil {
+				s.opts.OnDisconnect()
+			}
 			if ce, isCE := ev.Data.(*slack.ConnectionErrorEvent); isCE {
 				lg.Warn("slack socket mode connection error", "err", s.c.wrap("apps.connections.open", ce.ErrorObj),
 					"attempt", ce.Attempt, "backoff", ce.Backoff)
@@ -186,6 +201,9 @@ func (s *SocketMode) read(ctx context.Context, sm *socketmode.Client, r *receive
 			lg.Error("slack socket mode: invalid app token")
 		case socketmode.EventTypeDisconnect:
 			lg.Info("slack asked socket mode to reconnect")
+			if s.opts.OnDisconnect != nil {
+				s.opts.OnDisconnect()
+			}
 		case socketmode.EventTypeErrorBadMessage:
 			if bm, isBM := ev.Data.(*socketmode.ErrorBadMessage); isBM {
 				s.badMessage(ctx, sm, bm)

@@ -63,6 +63,7 @@ type App struct {
 	checklists *engine.Checklists
 	faq        *engine.FAQ
 	tally      *tally
+	activity   activity
 	up         *upstreams
 }
 
@@ -121,6 +122,12 @@ func NewApp(cfg func() *configs.Config, st store.Store, opts AppOptions) (*App, 
 	}
 	a.deliver = d
 	a.engine = engine.New(cfg, st, countingReconciler{d, a.tally}, opts.Clock, opts.Logger.With("component", "rules"))
+	if c.Store.Driver != configs.DriverPostgres {
+		// One process owns a SQLite store, so it hears of every task
+		// change. Replicas on PostgreSQL do not hear of each other's pulls:
+		// their deadline runs stay full.
+		a.engine.TrackTasks()
+	}
 	var writer engine.IssueWriter
 	if a.jira != nil {
 		writer = a.jira
@@ -164,7 +171,7 @@ func (a *App) syncer() (*jira.Syncer, error) {
 		clients = append(clients, cl.Client)
 	}
 	people = append(people, c.People...)
-	return jira.NewSyncer(a.jira, a.st, jira.SyncerOptions{
+	return jira.NewSyncer(a.jira, taskTracker{a.st, a.engine.TasksChanged}, jira.SyncerOptions{
 		Scopes: jira.ScopesOf(clients), People: jira.PeopleOf(people),
 		Logger: a.log.With("connector", "jira"),
 	})
@@ -285,18 +292,28 @@ func (a *App) Tasks() []jobs.Task {
 		// at the next run: each spreadsheet's state is stored as it goes.
 		ts = append(ts, jobs.Task{Name: "reports", Every: time.Hour, Timeout: time.Hour, Run: a.RunReports})
 	}
-	if a.slack != nil {
-		ts = append(ts, jobs.Task{Name: "slack.catchup", Every: time.Hour, Timeout: 30 * time.Minute, Run: a.observe("slack", a.CatchUp)})
-	}
 	if a.jira != nil {
 		ts = append(ts, jobs.Task{Name: "checklists", Every: 15 * time.Minute, Timeout: 5 * time.Minute, Run: a.checklists.RunChecklists})
 		ts = append(ts, jobs.Task{Name: "questions.flush", Every: 5 * time.Minute, Timeout: 5 * time.Minute, Run: a.questions.Flush})
 	}
-	ts = append(ts,
-		jobs.Task{Name: "rules", Every: time.Minute, Timeout: 5 * time.Minute, Run: a.RunRules},
-		jobs.Task{Name: "deliver", Every: 10 * time.Second, Timeout: 5 * time.Minute, MaxAttempts: 1, Run: a.Deliver},
-	)
+	ts = append(ts, jobs.Task{Name: "rules", Every: time.Minute, Timeout: 5 * time.Minute, Run: a.RunRules})
+	if a.slack == nil {
+		// Without Slack nothing is sent: messages are only grouped, and
+		// the delivery loop (RunDelivery) has nothing to wake for.
+		ts = append(ts, jobs.Task{Name: "deliver", Every: 10 * time.Second, Timeout: 5 * time.Minute, MaxAttempts: 1, Run: a.Deliver})
+	}
 	return ts
+}
+
+// RunDelivery sends what is due as soon as it is due, until ctx is done:
+// a reply or alert recorded now wakes it, and it sleeps exactly until the
+// next grouped alert or pacing slot (deliver.Deliverer.Run). Without Slack
+// it returns at once; the "deliver" job groups messages instead.
+func (a *App) RunDelivery(ctx context.Context) error {
+	if a.slack == nil {
+		return nil
+	}
+	return a.deliver.Run(ctx, deliver.DefaultIdle)
 }
 
 // onceDirectory is the config for a single cycle: no group_wait, since no

@@ -23,26 +23,66 @@ const catchUpWindow = 3 * 24 * time.Hour
 // as a live event. Rules see the messages;
 // replies to clients are not sent for stale ones (the engine's freshness
 // check), so nobody gets an automatic answer hours late. A cursor per
-// channel is saved after the channel is stored, so a failure resumes there.
-func (a *App) CatchUp(ctx context.Context) error {
+// channel is saved after the channel is stored, so a failure resumes there;
+// each channel is read from its cursor (at most catchUpWindow back).
+// `liaison sync --once`, which has no event stream, polls this way.
+func (a *App) CatchUp(ctx context.Context) error { return a.catchUpSince(ctx, time.Time{}) }
+
+// catchUpSince is CatchUp for a gap in the event stream that began at
+// since: no channel is read further back than that. Channels go most
+// active first, so that the conversations most likely to hold something
+// are read before the others wait out Slack's pacing.
+func (a *App) catchUpSince(ctx context.Context, since time.Time) error {
 	if a.slack == nil {
 		return nil
 	}
-	now := a.clock.Now()
-	var errs []error
+	start, waited := a.clock.Now(), a.slack.LimitWait()
+	type channel struct{ client, id, latest string }
+	var chans []channel
 	for _, c := range a.cfg().Clients {
 		for _, ch := range c.SlackChannels {
-			if err := a.catchUpChannel(ctx, c.ID, ch, now); err != nil {
-				errs = append(errs, fmt.Errorf("catching up %s (client %s): %w", ch, c.ID, err))
-			}
+			chans = append(chans, channel{client: c.ID, id: ch, latest: a.activity.latest(ch)})
 		}
 	}
+	var errs []error
+	for i := range chans {
+		if chans[i].latest != "" {
+			continue
+		}
+		cur, err := a.st.GetCursor(ctx, historySource(chans[i].id))
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			errs = append(errs, fmt.Errorf("reading the history cursor of %s: %w", chans[i].id, err))
+		}
+		if err == nil && cur.Version == 1 {
+			chans[i].latest = string(cur.Data)
+		}
+	}
+	sort.SliceStable(chans, func(i, j int) bool { return chans[i].latest > chans[j].latest })
+	for _, ch := range chans {
+		if err := a.catchUpChannel(ctx, ch.client, ch.id, start, since); err != nil {
+			errs = append(errs, fmt.Errorf("catching up %s (client %s): %w", ch.id, ch.client, err))
+		}
+	}
+	took, wait := a.clock.Now().Sub(start), a.slack.LimitWait()-waited
+	a.tally.add(func(s *Summary) { s.SlackChannels += len(chans); s.SlackTime += took; s.SlackWait += wait })
+	a.log.Debug("slack caught up", "channels", len(chans), "took", took, "waiting_for_limits", wait)
 	return errors.Join(errs...)
 }
 
-func (a *App) catchUpChannel(ctx context.Context, clientID, channel string, now time.Time) error {
-	source := "slack.history:" + channel
+// catchUpOverlap is read again before a gap's start: the moment a
+// connection dropped is only known to within this.
+const catchUpOverlap = time.Minute
+
+func historySource(channel string) string { return "slack.history:" + channel }
+
+func (a *App) catchUpChannel(ctx context.Context, clientID, channel string, now, since time.Time) error {
+	source := historySource(channel)
 	oldest := fmt.Sprintf("%d.000000", now.Add(-catchUpWindow).Unix())
+	if !since.IsZero() {
+		if s := fmt.Sprintf("%d.000000", since.Add(-catchUpOverlap).Unix()); s > oldest {
+			oldest = s
+		}
+	}
 	if cur, err := a.st.GetCursor(ctx, source); err == nil && cur.Version == 1 && string(cur.Data) > oldest {
 		oldest = string(cur.Data)
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {

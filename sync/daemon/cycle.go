@@ -15,10 +15,15 @@ const drainBound = 2 * time.Minute
 
 // Summary is what one cycle did, as `liaison sync --once` reports it.
 type Summary struct {
-	Tasks      int // Jira issues fetched
-	Worklogs   int // Jira worklogs stored
-	Messages   int // Slack messages read from history and stored
-	MetricRows int // Google Ads and Search Console rows stored
+	Tasks    int // Jira issues fetched
+	Worklogs int // Jira worklogs stored
+	Messages int // Slack messages read from history and stored
+	// SlackChannels counts the channels whose history was read, SlackTime
+	// how long that took and SlackWait how much of it went to waiting for
+	// Slack's rate limits (Tier 3 pacing, 429 answers).
+	SlackChannels        int
+	SlackTime, SlackWait time.Duration
+	MetricRows           int // Google Ads and Search Console rows stored
 
 	Opened, Updated, Resolved int // findings
 
@@ -51,6 +56,8 @@ func (t *tally) since(before Summary) Summary {
 		Tasks: now.Tasks - before.Tasks, Worklogs: now.Worklogs - before.Worklogs,
 		Messages: now.Messages - before.Messages, MetricRows: now.MetricRows - before.MetricRows,
 		Opened: now.Opened - before.Opened, Updated: now.Updated - before.Updated, Resolved: now.Resolved - before.Resolved,
+		SlackChannels: now.SlackChannels - before.SlackChannels,
+		SlackTime:     now.SlackTime - before.SlackTime, SlackWait: now.SlackWait - before.SlackWait,
 	}
 }
 
@@ -69,6 +76,12 @@ func (c countingReconciler) Reconcile(ctx context.Context, rule string, scope []
 
 func (c countingReconciler) Record(ctx context.Context, rule string, fs []rules.Finding, replies []deliver.Reply, now time.Time) (deliver.ReconcileResult, error) {
 	res, err := c.d.Record(ctx, rule, fs, replies, now)
+	c.count(res)
+	return res, err
+}
+
+func (c countingReconciler) ReconcileKeys(ctx context.Context, rule string, fs []rules.Finding, resolve []string, now time.Time) (deliver.ReconcileResult, error) {
+	res, err := c.d.ReconcileKeys(ctx, rule, fs, resolve, now)
 	c.count(res)
 	return res, err
 }

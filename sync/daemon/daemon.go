@@ -206,6 +206,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 			d.log.Error("slack events stopped: client messages and buttons are not received until a restart", "err", err)
 		}
 	}()
+	deliverDone := make(chan struct{})
+	go func() {
+		defer close(deliverDone)
+		if err := app.RunDelivery(slackCtx); err != nil {
+			d.log.Error("delivery loop stopped", "err", err)
+		}
+	}()
 	d.addrCh <- srv.addr()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.serve() }()
@@ -243,9 +250,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	stopSlack()
 	stopReceivers(stopCtx)
-	select {
-	case <-slackDone:
-	case <-stopCtx.Done():
+	for _, done := range []chan struct{}{slackDone, deliverDone} {
+		select {
+		case <-done:
+		case <-stopCtx.Done():
+		}
 	}
 	if err := eng.Stop(stopCtx); err != nil {
 		errs = append(errs, fmt.Errorf("stopping job engine: %w", err))

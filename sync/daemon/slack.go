@@ -30,6 +30,7 @@ func (a *App) HandleEvent(ctx context.Context, e slackconn.Event) error {
 		if e.Own || e.BotID != "" {
 			return nil // bots never ask or answer for a side
 		}
+		a.activity.saw(e.Channel, e.TS)
 		m := e.Record()
 		m.ClientID = clientID
 		a.enrich(ctx, &m)
@@ -117,23 +118,31 @@ func (a *App) clientOfChannel(channel string) string {
 }
 
 // RunSlack receives Slack events over Socket Mode until ctx is done, when
-// Slack is configured in socket mode; otherwise it returns at once.
+// Slack is configured in socket mode. Each time the connection comes up
+// (at start and after a drop), what was said since the stream was last
+// live is read from history once, in the background; while it stays up no
+// history is read at all. In events mode, where Slack pushes to the HTTP
+// endpoint, the gap of the restart is caught up once, and RunSlack waits
+// for ctx. Without Slack it returns at once.
 func (a *App) RunSlack(ctx context.Context) error {
-	if a.slack == nil || a.cfg().Connections.Slack.Mode != slackconn.ModeSocket {
+	if a.slack == nil {
 		return nil
 	}
-	sm, err := slackconn.NewSocketMode(a.slack, slackconn.SocketOptions{Logger: a.log.With("connector", "slack"), Clock: a.clock,
-		Events: newStoreEventLog(a.st, a.clock, a.log)})
+	s := &stream{app: a}
+	go s.keepMarking(ctx)
+	if a.cfg().Connections.Slack.Mode != slackconn.ModeSocket {
+		s.up(ctx)
+		<-ctx.Done()
+		return nil
+	}
+	sm, err := slackconn.NewSocketMode(a.slack, slackconn.SocketOptions{
+		Logger: a.log.With("connector", "slack"), Clock: a.clock,
+		Events:    newStoreEventLog(a.st, a.clock, a.log),
+		OnConnect: func() { s.up(ctx) }, OnDisconnect: func() { s.down(ctx) },
+	})
 	if err != nil {
 		return fmt.Errorf("slack socket mode: %w", err)
 	}
-	// Catch up in the background: events arriving meanwhile are stored as
-	// they come, and the catch-up skips what is already stored.
-	go func() {
-		if err := a.CatchUp(ctx); err != nil && ctx.Err() == nil {
-			a.log.Error("catching up on Slack history", "err", err)
-		}
-	}()
 	return sm.Run(ctx, a)
 }
 

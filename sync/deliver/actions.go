@@ -76,5 +76,6 @@ func (d *Deliverer) HandleAction(ctx context.Context, a Action) error {
 	if err != nil {
 		return fmt.Errorf("handling %s of %q: %w", a.ActionID, a.Value, err)
 	}
+	d.wake.poke(now)
 	return nil
 }

@@ -105,6 +105,7 @@ type Deliverer struct {
 	opts    Options
 	metrics *metrics
 	pace    *pacer
+	wake    *waker
 
 	dryRunSeq atomic.Int64
 	// sentTotal counts deliveries recorded as sent, so Drain can tell what
@@ -114,6 +115,9 @@ type Deliverer struct {
 	// hook, when set by tests, is called at named stages of a send; an
 	// error from it aborts Send on the spot, as a crash would.
 	hook func(stage, key string) error
+	// parked, when set by tests, is called each time Run is about to
+	// wait, with how long it will wait at most.
+	parked func(wait time.Duration)
 }
 
 // Stages at which the test hook is called.
@@ -140,6 +144,7 @@ func New(st store.Store, sl Slack, dir func() Directory, clk clock.Clock, log *s
 	return &Deliverer{
 		st: st, slack: sl, dir: dir, clk: clk, log: log, opts: opts, metrics: m,
 		pace: newPacer(opts.ChannelInterval, opts.WorkspacePerSecond, opts.WorkspaceBurst),
+		wake: newWaker(),
 	}, nil
 }
 

@@ -109,3 +109,6 @@ const (
 	StageAfterPost   = stageAfterPost
 	StageAfterRecord = stageAfterRecord
 )
+
+// SetParked installs fn to be called each time Run is about to wait.
+func SetParked(d *Deliverer, fn func(wait time.Duration)) { d.parked = fn }

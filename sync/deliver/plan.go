@@ -20,6 +20,16 @@ type planner struct {
 	cfg    Config
 	now    time.Time
 	groups map[string]time.Time // recipient → DueAt of its pending alert group
+	// earliest is when the soonest work planned by this planner comes due
+	// (zero when none): the delivery loop is woken for it after commit.
+	earliest time.Time
+}
+
+// planned notes work due at at, for the delivery loop's wake-up.
+func (p *planner) planned(at time.Time) {
+	if p.earliest.IsZero() || at.Before(p.earliest) {
+		p.earliest = at
+	}
 }
 
 func newPlanner(ctx context.Context, tx store.Tx, dir Directory, now time.Time) *planner {
@@ -41,9 +51,20 @@ func (p *planner) due(recipient string, digest, bypass bool) (time.Time, error) 
 	}
 	group, ok := p.groups[recipient]
 	if !ok {
-		pending, err := p.tx.ListNotifications(p.ctx, store.NotificationFilter{State: store.NotifyPending, Recipient: recipient})
+		// The earliest pending notification is nearly always the alert
+		// group (due within group_wait), not a digest entry (due at the
+		// digest hour): one row settles it, and only a recipient whose
+		// digest comes first has the rest read. A recipient's digest may
+		// hold thousands of entries.
+		first, err := p.tx.ListNotifications(p.ctx, store.NotificationFilter{State: store.NotifyPending, Recipient: recipient, Limit: 1})
 		if err != nil {
 			return time.Time{}, err
+		}
+		pending := first
+		if len(first) == 1 && first[0].Digest {
+			if pending, err = p.tx.ListNotifications(p.ctx, store.NotificationFilter{State: store.NotifyPending, Recipient: recipient}); err != nil {
+				return time.Time{}, err
+			}
 		}
 		for _, n := range pending {
 			if !n.Digest {
@@ -69,6 +90,7 @@ func (p *planner) due(recipient string, digest, bypass bool) (time.Time, error) 
 	if cur, ok := p.groups[recipient]; !ok || at.Before(cur) {
 		p.groups[recipient] = at
 	}
+	p.planned(at)
 	return at, nil
 }
 
@@ -129,6 +151,7 @@ func (p *planner) schedule(f rules.Finding, t target, reason string, reset bool)
 			State: store.NotifyWaiting, Reason: reasonEscalation, Digest: digest, Bypass: t.bypass, DueAt: at, CreatedAt: p.now}); err != nil {
 			return planned, err
 		}
+		p.planned(at)
 		planned++
 	}
 	return planned, nil
@@ -227,6 +250,7 @@ func (p *planner) enqueueUpdates(findingKey string) error {
 			Recipient: d.Recipient, ChannelID: d.ChannelID, Kind: store.DeliveryUpdate, Payload: raw, DueAt: p.now}); err != nil {
 			return err
 		}
+		p.planned(p.now)
 	}
 	return nil
 }
@@ -241,6 +265,7 @@ func (p *planner) enqueueThreadNote(post, findingKey, recipient, note string, at
 	if err != nil {
 		return fmt.Errorf("queueing %s note for %s: %w", note, findingKey, err)
 	}
+	p.planned(at)
 	return nil
 }
 

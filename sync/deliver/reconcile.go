@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/liaisonhq/liaison/rules"
@@ -28,7 +29,15 @@ type ReconcileResult struct {
 // for. A crash therefore never leaves a finding recorded without its
 // notifications, or the reverse.
 func (d *Deliverer) Reconcile(ctx context.Context, rule string, clients []string, findings []rules.Finding, now time.Time) (ReconcileResult, error) {
-	return d.reconcile(ctx, rule, clients, findings, nil, true, now)
+	return d.reconcile(ctx, rule, clients, findings, nil, true, nil, now)
+}
+
+// ReconcileKeys is Reconcile for a rule run over a few changed subjects:
+// it records findings and resolves, of the finding keys in resolve, those
+// still open that findings does not emit. The rule's other findings are
+// left alone, so a run over one changed task costs that task alone.
+func (d *Deliverer) ReconcileKeys(ctx context.Context, rule string, findings []rules.Finding, resolve []string, now time.Time) (ReconcileResult, error) {
+	return d.reconcile(ctx, rule, nil, findings, nil, false, resolve, now)
 }
 
 // Record is Reconcile for event-driven rules (a client's message, a
@@ -36,10 +45,10 @@ func (d *Deliverer) Reconcile(ctx context.Context, rule string, clients []string
 // calls for, all in one transaction, and resolves nothing else, since one
 // event says nothing about the rule's other findings.
 func (d *Deliverer) Record(ctx context.Context, rule string, findings []rules.Finding, replies []Reply, now time.Time) (ReconcileResult, error) {
-	return d.reconcile(ctx, rule, nil, findings, replies, false, now)
+	return d.reconcile(ctx, rule, nil, findings, replies, false, nil, now)
 }
 
-func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string, findings []rules.Finding, replies []Reply, resolveMissing bool, now time.Time) (ReconcileResult, error) {
+func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string, findings []rules.Finding, replies []Reply, resolveMissing bool, resolveKeys []string, now time.Time) (ReconcileResult, error) {
 	var res ReconcileResult
 	if rule == "" {
 		return res, fmt.Errorf("reconciling: empty rule name: %w", store.ErrInvalid)
@@ -49,11 +58,20 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 			return res, fmt.Errorf("reconciling %s: finding %q of rule %q: %w", rule, f.Key, f.Rule, store.ErrInvalid)
 		}
 	}
-	inScope := func(client string) bool { return len(clients) == 0 || contains(clients, client) }
+	scope := make(map[string]bool, len(clients))
+	for _, c := range clients {
+		scope[c] = true
+	}
+	inScope := func(client string) bool { return len(clients) == 0 || scope[client] }
+	if len(resolveKeys) > 0 && resolveMissing {
+		return res, fmt.Errorf("reconciling %s: resolving both named keys and missing findings: %w", rule, store.ErrInvalid)
+	}
 	dir := d.dir()
+	var wakeAt time.Time
 	err := d.st.WithTx(ctx, func(tx store.Tx) error {
 		res = ReconcileResult{}
 		p := newPlanner(ctx, tx, dir, now)
+		defer func() { wakeAt = p.earliest }()
 		var open []rules.Finding
 		if resolveMissing {
 			var err error
@@ -75,6 +93,13 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 				return err
 			}
 			emitted[f.Key] = true
+			if before.Key != "" && sameContent(before, f) {
+				// Seen again as it was: nothing to write. Most findings
+				// of a periodic run are these; LastSeen keeps the time the
+				// finding was last opened or changed.
+				res.Unchanged++
+				continue
+			}
 			change, err := tx.UpsertFinding(ctx, f)
 			if err != nil {
 				return err
@@ -119,9 +144,25 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 			if err := enqueueReply(ctx, tx, r, now); err != nil {
 				return err
 			}
+			at := now
+			if r.NotBefore.After(now) {
+				at = r.NotBefore
+			}
+			p.planned(at)
 		}
-		if !resolveMissing {
-			return nil
+		named := make(map[string]bool, len(resolveKeys))
+		for _, k := range resolveKeys {
+			if emitted[k] || named[k] {
+				continue
+			}
+			named[k] = true
+			f, err := known.get(k)
+			if err != nil {
+				return err
+			}
+			if f.Key != "" && f.Rule == rule {
+				open = append(open, f)
+			}
 		}
 		for _, f := range open {
 			if emitted[f.Key] || !inScope(f.ClientID) {
@@ -139,6 +180,9 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 	})
 	if err != nil {
 		return ReconcileResult{}, fmt.Errorf("reconciling %s findings: %w", rule, err)
+	}
+	if !wakeAt.IsZero() {
+		d.wake.poke(wakeAt)
 	}
 	return res, nil
 }
@@ -184,4 +228,11 @@ func (o openFindings) get(key string) (rules.Finding, error) {
 		return rules.Finding{}, nil
 	}
 	return f, err
+}
+
+// sameContent reports whether two versions of a finding read the same to a
+// person: what the store's content hash covers, timestamps aside.
+func sameContent(a, b rules.Finding) bool {
+	return a.Key == b.Key && a.Rule == b.Rule && a.ClientID == b.ClientID && a.Subject == b.Subject &&
+		a.Severity == b.Severity && a.Title == b.Title && maps.Equal(a.Fields, b.Fields)
 }

@@ -11,10 +11,27 @@ import (
 )
 
 // RunDeadline evaluates the deadline rule over the stored tasks of every
-// client's projects.
-func (e *Engine) RunDeadline(ctx context.Context) error {
+// client's projects. When task changes are tracked (TrackTasks) and neither
+// the config nor any client's date changed since the last full run, only
+// the changed tasks are evaluated; a full run comes at least every
+// DeadlineFullEvery.
+func (e *Engine) RunDeadline(ctx context.Context) (err error) {
 	cfg := e.cfg()
 	now := e.clock.Now()
+	days := clientDays(cfg, now)
+	keyed, _ := e.rec.(KeyedReconciler)
+	changed, incremental := e.deadline.plan(cfg, days, now, keyed != nil)
+	defer func() {
+		if err != nil {
+			e.deadline.retry(changed)
+		}
+	}()
+	if incremental {
+		if len(changed) == 0 {
+			return nil
+		}
+		return e.runDeadlineTasks(ctx, keyed, cfg, changed, now)
+	}
 	var projects []string
 	for _, c := range cfg.Clients {
 		projects = append(projects, c.JiraProjects...)
@@ -31,6 +48,7 @@ func (e *Engine) RunDeadline(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("recording %d findings: %w", len(findings), err)
 	}
+	e.deadline.full(cfg, days, now, findings)
 	e.log.Debug("rule evaluated", "rule", deadline.RuleName, "tasks", len(tasks), "findings", len(findings),
 		"new", res.New, "resolved", res.Resolved, "planned", res.Planned, "unrouted", res.Unrouted)
 	return nil

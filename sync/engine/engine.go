@@ -44,6 +44,7 @@ type Engine struct {
 	log   *slog.Logger
 
 	directReplies *prometheus.CounterVec
+	deadline      *deadlineState
 }
 
 // New returns an Engine reading the config in force through cfg (so reloads
@@ -55,7 +56,7 @@ func New(cfg func() *configs.Config, st store.Store, rec Reconciler, clk clock.C
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log,
+	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log, deadline: newDeadlineState(),
 		directReplies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "liaison_redirect_direct_replies_total",
 			Help: "Specialists who answered a client directly: message=redirected when the redirect rule had handed " +
