@@ -74,6 +74,11 @@ type Options struct {
 	// CompletedRetention is how long finished runs stay in the job table.
 	// Default 24 hours.
 	CompletedRetention time.Duration
+	// SoleOwner says the caller holds proof that no other process uses
+	// this database (the SQLite data dir's lock). Start then takes over at
+	// once what a killed predecessor left: its leader lease and its runs
+	// marked running. Never set it on a database replicas share.
+	SoleOwner bool
 
 	// testOnly turns off River's jittered start of maintenance services so
 	// that tests see the rescuer and scheduler run at once.
@@ -131,6 +136,8 @@ type Engine struct {
 	log     *slog.Logger
 	metrics *metrics
 	client  riverClient
+	// exec reaches River's tables through River's driver, for takeOver.
+	exec riverdriver.Executor
 
 	// onPeriodic, if set by a test, sees every periodic insert this engine
 	// attempts; only the elected leader should make any.
@@ -185,6 +192,7 @@ func newEngine[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], opt
 		log:     opts.Logger,
 		metrics: m,
 		tasks:   make(map[string]Task),
+		exec:    driver.GetExecutor(),
 	}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &taskWorker{engine: e}); err != nil {
@@ -316,6 +324,11 @@ func (e *Engine) Start(ctx context.Context) error {
 	}
 	e.started = true
 	e.mu.Unlock()
+	if e.opts.SoleOwner {
+		if err := e.takeOver(ctx); err != nil {
+			return err
+		}
+	}
 	if err := e.client.Start(ctx); err != nil {
 		return fmt.Errorf("starting job engine: %w", err)
 	}
