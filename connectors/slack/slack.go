@@ -203,13 +203,15 @@ func msgOptions(m deliver.Message, clearBlocks bool) ([]slack.MsgOption, error) 
 	return opts, nil
 }
 
-// PostMessage posts m with chat.postMessage and returns its ts.
+// PostMessage posts m with chat.postMessage and returns its ts. Like the
+// other writes, it does not wait out a rate limit in-line: the caller's
+// outbox reschedules it and paces the channel (see RetryAfterOf).
 func (c *Client) PostMessage(ctx context.Context, m deliver.Message) (string, error) {
 	opts, err := msgOptions(m, false)
 	if err != nil {
 		return "", c.wrap("chat.postMessage", err)
 	}
-	_, ts, err := c.api.PostMessageContext(ctx, m.Channel, opts...)
+	_, ts, err := c.api.PostMessageContext(httpx.WithQueuedRetries(ctx), m.Channel, opts...)
 	if err != nil {
 		return "", c.wrap("chat.postMessage", err)
 	}
@@ -225,7 +227,7 @@ func (c *Client) UpdateMessage(ctx context.Context, ts string, m deliver.Message
 	if err != nil {
 		return c.wrap("chat.update", err)
 	}
-	if _, _, _, err := c.api.UpdateMessageContext(ctx, m.Channel, ts, opts...); err != nil {
+	if _, _, _, err := c.api.UpdateMessageContext(httpx.WithQueuedRetries(ctx), m.Channel, ts, opts...); err != nil {
 		return c.wrap("chat.update", err)
 	}
 	return nil
@@ -239,7 +241,7 @@ func (c *Client) PostEphemeral(ctx context.Context, user string, m deliver.Messa
 	if err != nil {
 		return c.wrap("chat.postEphemeral", err)
 	}
-	if _, err := c.api.PostEphemeralContext(ctx, m.Channel, user, opts...); err != nil {
+	if _, err := c.api.PostEphemeralContext(httpx.WithQueuedRetries(ctx), m.Channel, user, opts...); err != nil {
 		return c.wrap("chat.postEphemeral", err)
 	}
 	return nil
@@ -268,8 +270,11 @@ func (c *Client) OpenDM(ctx context.Context, user string) (string, error) {
 }
 
 // Permalink returns the web link of the message at ts (chat.getPermalink).
+// A rate limit comes back as an error at once rather than being waited out:
+// the link is a nicety fetched while handling events in order, and waiting
+// on one rate-limited channel would hold up every other client's events.
 func (c *Client) Permalink(ctx context.Context, channel, ts string) (string, error) {
-	link, err := c.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+	link, err := c.api.GetPermalinkContext(httpx.WithQueuedRetries(ctx), &slack.PermalinkParameters{Channel: channel, Ts: ts})
 	if err != nil {
 		return "", c.wrap("chat.getPermalink", err)
 	}
