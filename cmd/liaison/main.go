@@ -61,6 +61,7 @@ commands:
   faq eval      precision and recall of an answer base on labelled questions ([-faq FILE | -config FILE] [-threshold T] [-sweep] [-json] FILE.tsv)
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config)
   healthcheck   probe a running daemon's /healthz (for container HEALTHCHECK)
+  migrate-store copy the state into an empty store of the other kind (-from sqlite:DIR -to postgres://… or back)
   version       print the version
 
 Run 'liaison <command> -h' for a command's flags.
@@ -94,6 +95,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdReport(rest, stdout, stderr)
 	case "invoices":
 		return cmdInvoices(rest, stdout, stderr)
+	case "migrate-store":
+		return cmdMigrateStore(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "liaison", buildVersion())
 		return exitOK
