@@ -126,3 +126,36 @@ func TestPostgresReplicaTakesOver(t *testing.T) {
 	})
 	t.Logf("survivor took over %s after the kill (bound %s)", time.Since(killed).Round(time.Millisecond), postgresTakeOverBound)
 }
+
+// TestPostgresReplicasMigrateTogether starts three engines at once on a new
+// schema, as replicas deployed together do: all must come up.
+func TestPostgresReplicasMigrateTogether(t *testing.T) {
+	url := os.Getenv(postgresEnv)
+	if url == "" {
+		t.Skipf("set %s to run against PostgreSQL", postgresEnv)
+	}
+	ctx := context.Background()
+	schema := fmt.Sprintf("liaison_migrate_test_%d", time.Now().UnixNano())
+	admin, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatalf("connecting: %v", err)
+	}
+	t.Cleanup(admin.Close)
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("creating schema: %v", err)
+	}
+	t.Cleanup(func() { _, _ = admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
+	errs := make(chan error, 3)
+	for range 3 {
+		pool := pgPoolIn(t, url, schema)
+		go func() {
+			_, err := NewPostgres(ctx, pool, testOptions(&logSink{}, prometheus.NewRegistry()))
+			errs <- err
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Errorf("NewPostgres beside two others: %v", err)
+		}
+	}
+}
