@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 	"github.com/liaisonhq/liaison/configs"
 )
 
@@ -42,6 +43,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 	dataDir := fs.String("data-dir", "./liaison-sandbox-data", "store.data_dir of the written config")
 	listen := fs.String("listen", ":9090", "server.listen of the written config")
 	eventsURL := fs.String("events-url", "", "deliver Slack events over HTTP (Events API) to this URL instead of Socket Mode")
+	slackLimits := fs.String("slack-rate-limits", "real", "real: Slack's per-method tiers apply; off: none (faults still do), e.g. for several replicas opening Socket Mode connections at once")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -66,6 +68,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 		}
 	}
 	opts := Options{Clock: clock.Real{}, Logger: logger, Seed: sc, SlackEventsURL: *eventsURL}
+	switch *slackLimits {
+	case "real":
+	case "off":
+		opts.SlackRateLimits = slackfake.RateLimitsOff
+	default:
+		return &UsageError{Err: fmt.Errorf("sandbox: -slack-rate-limits must be real or off, not %q", *slackLimits)}
+	}
 	mode := "socket"
 	if *eventsURL != "" {
 		mode = "events"
