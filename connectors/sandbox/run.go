@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 
 	"github.com/liaisonhq/liaison/clock"
-	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 )
 
 // UsageError is a mistake in the command line or the seed file: the
