@@ -65,6 +65,7 @@ commands:
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config, -background)
   healthcheck   probe the running daemon's /healthz at the config's server.listen (container HEALTHCHECK)
   bench         measure the reference load in the sandbox, each figure beside its goal ([-scale 0.1|1] [-only ping,rules,history] [-json])
+  migrate-store copy the state into an empty store of the other kind (-from sqlite:DIR -to postgres://… or back)
   version       print the version
 
 Run 'liaison <command> -h' for a command's flags.
@@ -104,6 +105,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdInvoices(rest, stdout, stderr)
 	case "bench":
 		return cmdBench(rest, stdout, stderr)
+	case "migrate-store":
+		return cmdMigrateStore(rest, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "liaison", buildVersion())
 		return exitOK

@@ -95,9 +95,17 @@ func checkRecording(t *testing.T, base, dir string) {
 // recording into dir/rec.jsonl, and returns its URL and written config.
 func startSandbox(t *testing.T, dir string) (string, string) {
 	t.Helper()
+	return startSandboxWith(t, dir, "testdata/always-on.yaml")
+}
+
+// startSandboxWith is startSandbox seeded from the scenario file seed, with
+// more sandbox flags.
+func startSandboxWith(t *testing.T, dir, seed string, flags ...string) (string, string) {
+	t.Helper()
 	cfg := filepath.Join(dir, "c.yaml")
-	sb := exec.Command(liaisonBin, "sandbox", "-addr", "127.0.0.1:0", "-seed", "testdata/always-on.yaml",
-		"-write-config", cfg, "-data-dir", filepath.Join(dir, "state"), "-record", filepath.Join(dir, "rec.jsonl"))
+	args := append([]string{"sandbox", "-addr", "127.0.0.1:0", "-seed", seed,
+		"-write-config", cfg, "-data-dir", filepath.Join(dir, "state"), "-record", filepath.Join(dir, "rec.jsonl")}, flags...)
+	sb := exec.Command(liaisonBin, args...)
 	out, err := sb.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

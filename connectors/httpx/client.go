@@ -104,12 +104,30 @@ func checkRetry(opts Options) retryablehttp.CheckRetry {
 			return false, nil
 		}
 		if resp != nil {
-			if d, ok := RetryAfter(resp.Header, opts.Now()); ok && d > opts.MaxRetryAfter {
+			if d, ok := RetryAfter(resp.Header, opts.Now()); ok && (d > opts.MaxRetryAfter || queued(ctx)) {
 				return false, nil
 			}
 		}
 		return true, nil
 	}
+}
+
+// queuedKey marks a request context with WithQueuedRetries.
+type queuedKey struct{}
+
+// WithQueuedRetries marks requests made with ctx as belonging to a caller
+// with a queue of its own (Liaison's outbox): when the server names a pause
+// (Retry-After on 429 or 503) the answer comes back at once instead of being
+// waited out in-line, so that one rate-limited channel does not hold up the
+// calls queued behind it for other channels. Other transient failures are
+// still retried in-line.
+func WithQueuedRetries(ctx context.Context) context.Context {
+	return context.WithValue(ctx, queuedKey{}, true)
+}
+
+func queued(ctx context.Context) bool {
+	v, _ := ctx.Value(queuedKey{}).(bool)
+	return v
 }
 
 // backoff honours Retry-After when the server gave one and otherwise waits

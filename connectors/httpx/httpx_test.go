@@ -212,3 +212,31 @@ func TestRedact(t *testing.T) {
 		t.Errorf("StatusError: %s %v", e, e.Class())
 	}
 }
+
+// TestQueuedRetriesHandBackShortRetryAfter: a caller with its own queue gets
+// even a short Retry-After back at once, while a 502 is still retried.
+func TestQueuedRetriesHandBackShortRetryAfter(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch calls.Add(1) {
+		case 1:
+			w.WriteHeader(http.StatusBadGateway)
+		default:
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+		}
+	}))
+	defer srv.Close()
+	req, err := http.NewRequestWithContext(WithQueuedRetries(context.Background()), "GET", srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := fastClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || calls.Load() != 2 {
+		t.Fatalf("status %d after %d calls, want the 429 handed back on the second call", resp.StatusCode, calls.Load())
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 )
 
 // UsageError is a mistake in the command line or the seed file: the
@@ -45,6 +46,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 	// process); it is declared here so that -h lists it.
 	fs.Bool("background", false, "start in the background and return once -write-config's FILE is written; output goes to FILE's name with .log")
 	eventsURL := fs.String("events-url", "", "deliver Slack events over HTTP (Events API) to this URL instead of Socket Mode")
+	slackLimits := fs.String("slack-rate-limits", "real", "real: Slack's per-method tiers apply; off: none (faults still do), e.g. for several replicas opening Socket Mode connections at once")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -69,6 +71,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 		}
 	}
 	opts := Options{Clock: clock.Real{}, Logger: logger, Seed: sc, SlackEventsURL: *eventsURL}
+	switch *slackLimits {
+	case "real":
+	case "off":
+		opts.SlackRateLimits = slackfake.RateLimitsOff
+	default:
+		return &UsageError{Err: fmt.Errorf("sandbox: -slack-rate-limits must be real or off, not %q", *slackLimits)}
+	}
 	mode := "socket"
 	if *eventsURL != "" {
 		mode = "events"

@@ -119,12 +119,13 @@ type Mux struct {
 	rec    *recorder
 	name   string
 	routes *[]string
+	faults *faultTable
 }
 
 // API serves pattern (a net/http ServeMux pattern such as "/rest/") with h,
 // recording each exchange.
 func (m *Mux) API(pattern string, h http.Handler) {
-	m.mux.Handle(pattern, m.rec.wrap(m.name, h))
+	m.mux.Handle(pattern, m.faults.wrap(m.name, m.rec.wrap(m.name, h)))
 	*m.routes = append(*m.routes, pattern)
 }
 
@@ -159,6 +160,7 @@ type Sandbox struct {
 	rec       *recorder
 	adsOps    int
 	gscQuota  searchconsolefake.Quota
+	faults    *faultTable
 
 	handlerOnce sync.Once
 	handler     http.Handler
@@ -217,6 +219,7 @@ func New(opts Options) (*Sandbox, error) {
 		s.slack.Close()
 		return nil, err
 	}
+	s.faults = newFaultTable(s)
 	g := newGoogleUpstream(s)
 	s.ads = g.ads
 	s.sheets = newSheetsFake(s, g)
@@ -251,8 +254,10 @@ func (s *Sandbox) Handler() http.Handler {
 	s.handlerOnce.Do(func() {
 		mux := http.NewServeMux()
 		for _, u := range s.upstreams {
-			u.Mount(&Mux{mux: mux, rec: s.rec, name: u.Name(), routes: &s.routes})
+			u.Mount(&Mux{mux: mux, rec: s.rec, name: u.Name(), routes: &s.routes, faults: s.faults})
 		}
+		s.faults.mount(mux)
+		s.routes = append(s.routes, "GET /_sandbox/faults", "POST /_sandbox/faults", "DELETE /_sandbox/faults")
 		mux.HandleFunc("GET /_sandbox/{$}", s.serveIndex)
 		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusNotFound, map[string]any{

@@ -204,13 +204,15 @@ func msgOptions(m deliver.Message, clearBlocks bool) ([]slack.MsgOption, error) 
 	return opts, nil
 }
 
-// PostMessage posts m with chat.postMessage and returns its ts.
+// PostMessage posts m with chat.postMessage and returns its ts. Like the
+// other writes, it does not wait out a rate limit in-line: the caller's
+// outbox reschedules it and paces the channel (see RetryAfterOf).
 func (c *Client) PostMessage(ctx context.Context, m deliver.Message) (string, error) {
 	opts, err := msgOptions(m, false)
 	if err != nil {
 		return "", c.wrap("chat.postMessage", err)
 	}
-	_, ts, err := c.api.PostMessageContext(ctx, m.Channel, opts...)
+	_, ts, err := c.api.PostMessageContext(httpx.WithQueuedRetries(ctx), m.Channel, opts...)
 	if err != nil {
 		return "", c.wrap("chat.postMessage", err)
 	}
@@ -226,7 +228,7 @@ func (c *Client) UpdateMessage(ctx context.Context, ts string, m deliver.Message
 	if err != nil {
 		return c.wrap("chat.update", err)
 	}
-	if _, _, _, err := c.api.UpdateMessageContext(ctx, m.Channel, ts, opts...); err != nil {
+	if _, _, _, err := c.api.UpdateMessageContext(httpx.WithQueuedRetries(ctx), m.Channel, ts, opts...); err != nil {
 		return c.wrap("chat.update", err)
 	}
 	return nil
@@ -240,7 +242,7 @@ func (c *Client) PostEphemeral(ctx context.Context, user string, m deliver.Messa
 	if err != nil {
 		return c.wrap("chat.postEphemeral", err)
 	}
-	if _, err := c.api.PostEphemeralContext(ctx, m.Channel, user, opts...); err != nil {
+	if _, err := c.api.PostEphemeralContext(httpx.WithQueuedRetries(ctx), m.Channel, user, opts...); err != nil {
 		return c.wrap("chat.postEphemeral", err)
 	}
 	return nil
@@ -281,7 +283,7 @@ func (c *Client) Permalink(ctx context.Context, channel, ts, threadTS string) (s
 	if link, ok := BuildPermalink(id.URL, channel, ts, threadTS); ok {
 		return link, nil
 	}
-	link, err := c.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channel, Ts: ts})
+	link, err := c.api.GetPermalinkContext(httpx.WithQueuedRetries(ctx), &slack.PermalinkParameters{Channel: channel, Ts: ts})
 	if err != nil {
 		return "", c.wrap("chat.getPermalink", err)
 	}

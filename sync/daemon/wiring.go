@@ -67,6 +67,9 @@ func openStore(ctx context.Context, cfg *configs.Config, opts StoreOptions) (*st
 			return nil, fmt.Errorf("opening state store: %w", err)
 		}
 		return &stateStore{Store: st, where: slog.String("data_dir", dataDir), newJobs: func(ctx context.Context, o jobs.Options) (*jobs.Engine, error) {
+			// The data dir's lock proves a previous process is gone:
+			// take over its lease and runs now rather than wait them out.
+			o.SoleOwner = true
 			return jobs.New(ctx, st.DB(), o)
 		}}, nil
 	case configs.DriverPostgres:

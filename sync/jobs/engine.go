@@ -74,6 +74,11 @@ type Options struct {
 	// CompletedRetention is how long finished runs stay in the job table.
 	// Default 24 hours.
 	CompletedRetention time.Duration
+	// SoleOwner says the caller holds proof that no other process uses
+	// this database (the SQLite data dir's lock). Start then takes over at
+	// once what a killed predecessor left: its leader lease and its runs
+	// marked running. Never set it on a database replicas share.
+	SoleOwner bool
 
 	// testOnly turns off River's jittered start of maintenance services so
 	// that tests see the rescuer and scheduler run at once.
@@ -131,6 +136,8 @@ type Engine struct {
 	log     *slog.Logger
 	metrics *metrics
 	client  riverClient
+	// exec reaches River's tables through River's driver, for takeOver.
+	exec riverdriver.Executor
 
 	// onPeriodic, if set by a test, sees every periodic insert this engine
 	// attempts; only the elected leader should make any.
@@ -155,7 +162,10 @@ func New(ctx context.Context, db *sql.DB, opts Options) (*Engine, error) {
 	if db == nil {
 		return nil, errors.New("creating job engine: nil database")
 	}
-	return newEngine(ctx, riversqlite.New(db), opts)
+	driver := riversqlite.New(db)
+	return newEngine(ctx, driver, opts, func(ctx context.Context, log *slog.Logger) error {
+		return migrate(ctx, driver, log)
+	})
 }
 
 // NewPostgres returns an Engine on PostgreSQL through pool, after bringing
@@ -164,10 +174,13 @@ func NewPostgres(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Engine
 	if pool == nil {
 		return nil, errors.New("creating job engine: nil pool")
 	}
-	return newEngine[pgx.Tx](ctx, riverpgxv5.New(pool), opts)
+	driver := riverpgxv5.New(pool)
+	return newEngine[pgx.Tx](ctx, driver, opts, func(ctx context.Context, log *slog.Logger) error {
+		return migratePostgres(ctx, pool, driver, log)
+	})
 }
 
-func newEngine[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], opts Options) (*Engine, error) {
+func newEngine[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], opts Options, migrateTables func(context.Context, *slog.Logger) error) (*Engine, error) {
 	opts = opts.withDefaults()
 	if opts.DefaultTimeout > opts.RescueStuckAfter {
 		return nil, fmt.Errorf("creating job engine: default timeout %s exceeds rescue_stuck_after %s", opts.DefaultTimeout, opts.RescueStuckAfter)
@@ -177,7 +190,7 @@ func newEngine[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], opt
 		return nil, fmt.Errorf("creating job engine: %w", err)
 	}
 	riverLog := slog.New(riverHandler{opts.Logger.Handler()}).With("component", "river")
-	if err := migrate(ctx, driver, riverLog); err != nil {
+	if err := migrateTables(ctx, riverLog); err != nil {
 		return nil, err
 	}
 	e := &Engine{
@@ -185,6 +198,7 @@ func newEngine[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], opt
 		log:     opts.Logger,
 		metrics: m,
 		tasks:   make(map[string]Task),
+		exec:    driver.GetExecutor(),
 	}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &taskWorker{engine: e}); err != nil {
@@ -228,6 +242,30 @@ func migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], log *
 		log.Info("job tables migrated", "versions", len(res.Versions))
 	}
 	return nil
+}
+
+// migrateLockKey names the advisory lock replicas take to migrate River's
+// tables one at a time.
+const migrateLockKey = "liaison: river migrations"
+
+// migratePostgres brings River's tables up to date while holding an
+// advisory lock: replicas starting together on a new database otherwise race
+// to create the same tables and all but one fail. The lock is a session lock
+// on a connection of its own, because River's migrations cannot all run in
+// one transaction (a new enum value is used by a later version).
+func migratePostgres(ctx context.Context, pool *pgxpool.Pool, driver *riverpgxv5.Driver, log *slog.Logger) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("migrating job tables: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(hashtext($1))`, migrateLockKey); err != nil {
+		return fmt.Errorf("migrating job tables: taking the migration lock: %w", err)
+	}
+	defer func() {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext($1))`, migrateLockKey)
+	}()
+	return migrate(ctx, driver, log)
 }
 
 // retryPolicy replaces River's backoff. It reads the wall clock because
@@ -316,6 +354,11 @@ func (e *Engine) Start(ctx context.Context) error {
 	}
 	e.started = true
 	e.mu.Unlock()
+	if e.opts.SoleOwner {
+		if err := e.takeOver(ctx); err != nil {
+			return err
+		}
+	}
 	if err := e.client.Start(ctx); err != nil {
 		return fmt.Errorf("starting job engine: %w", err)
 	}

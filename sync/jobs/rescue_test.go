@@ -48,7 +48,11 @@ func TestHelperProcessHoldsJob(t *testing.T) {
 	time.Sleep(time.Minute) // the parent kills us long before
 }
 
-func TestRescueJobLeftRunningByKilledProcess(t *testing.T) {
+// killedHolder runs TestHelperProcessHoldsJob on a new database, waits until
+// its job is running and it is River's leader, and SIGKILLs it. It returns
+// the database's path and when the kill happened.
+func killedHolder(t *testing.T) (string, time.Time) {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "liaison.db")
 	marker := filepath.Join(dir, "marker")
@@ -65,6 +69,12 @@ func TestRescueJobLeftRunningByKilledProcess(t *testing.T) {
 		_, err := os.Stat(marker)
 		return err == nil
 	})
+	probe := openDB(t, path)
+	waitFor(t, 15*time.Second, "helper process to be elected leader", func() bool {
+		var n int
+		return probe.QueryRow(`SELECT count(*) FROM river_leader WHERE leader_id = 'doomed'`).Scan(&n) == nil && n == 1
+	})
+	_ = probe.Close()
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatalf("killing helper process: %v", err)
 	}
@@ -72,7 +82,11 @@ func TestRescueJobLeftRunningByKilledProcess(t *testing.T) {
 	if err := cmd.Wait(); !errors.As(err, &exitErr) {
 		t.Fatalf("helper process ended with %v, want killed; output:\n%s", err, childOut.String())
 	}
-	killedAt := time.Now()
+	return path, time.Now()
+}
+
+func TestRescueJobLeftRunningByKilledProcess(t *testing.T) {
+	path, killedAt := killedHolder(t)
 
 	db := openDB(t, path)
 	if got := jobStates(t, db, "jira.backfill"); got["running"] != 1 {
@@ -156,5 +170,58 @@ func TestRestartOnSameDatabaseResumes(t *testing.T) {
 	waitFor(t, 3*time.Second, "both runs completed", func() bool { return jobStates(t, b.db, "outbox.drain")["completed"] == 2 })
 	if first.get() != 1 || second.get() != 1 {
 		t.Fatalf("runs before/after restart = %d/%d, want 1/1", first.get(), second.get())
+	}
+}
+
+// TestSoleOwnerTakesOverAtOnce is the SQLite restart after a SIGKILL: the
+// successor, holding the data dir's lock, must not wait for the dead
+// process's leader lease (15 s) nor for RescueStuckAfter (1 h here) to do
+// its first work: both the run the dead process left "running" and the
+// first scheduled run happen within 2 s of Start.
+func TestSoleOwnerTakesOverAtOnce(t *testing.T) {
+	path, _ := killedHolder(t)
+	db := openDB(t, path)
+	if got := jobStates(t, db, "jira.backfill"); got["running"] != 1 {
+		t.Fatalf("after the kill, job states = %v, want one running", got)
+	}
+	var backfills, pulls counter
+	e := newTestEngineOn(t, db, func(o *Options) {
+		o.ID = "successor"
+		o.SoleOwner = true
+		o.RescueStuckAfter = time.Hour
+	})
+	mustRegister(t, e.Engine, Task{Name: "jira.backfill", Run: func(context.Context) error { backfills.inc(); return nil }})
+	mustRegister(t, e.Engine, Task{Name: "slack.pull", Every: time.Hour, Run: func(context.Context) error { pulls.inc(); return nil }})
+	started := time.Now()
+	mustStart(t, e.Engine)
+	waitFor(t, 2*time.Second, "the abandoned run and the first scheduled run", func() bool {
+		return backfills.get() == 1 && pulls.get() == 1
+	})
+	t.Logf("first work %s after Start", time.Since(started).Round(time.Millisecond))
+	var leader string
+	if err := db.QueryRow(`SELECT leader_id FROM river_leader`).Scan(&leader); err != nil || leader != "successor" {
+		t.Fatalf("leader = %q (%v), want successor", leader, err)
+	}
+	var errs string
+	if err := db.QueryRow(`SELECT json(errors) FROM river_job WHERE json_extract(args, '$.task') = 'jira.backfill'`).Scan(&errs); err != nil {
+		t.Fatalf("reading rescued job: %v", err)
+	}
+	if !strings.Contains(errs, "rescued at start-up") {
+		t.Fatalf("rescued job's errors = %s, want the start-up rescue noted", errs)
+	}
+	if got := e.logs.find(func(r logRecord) bool { return strings.HasPrefix(r.Msg, "took over") }); len(got) != 1 {
+		t.Fatalf("take-over log lines = %v, want one", got)
+	}
+}
+
+// TestSoleOwnerOnFreshDatabase checks that taking over nothing is harmless.
+func TestSoleOwnerOnFreshDatabase(t *testing.T) {
+	var pulls counter
+	e := newTestEngine(t, tempDBPath(t), func(o *Options) { o.SoleOwner = true })
+	mustRegister(t, e.Engine, Task{Name: "slack.pull", Every: time.Hour, Run: func(context.Context) error { pulls.inc(); return nil }})
+	mustStart(t, e.Engine)
+	waitFor(t, 2*time.Second, "first scheduled run", func() bool { return pulls.get() == 1 })
+	if got := e.logs.find(func(r logRecord) bool { return strings.HasPrefix(r.Msg, "took over") }); len(got) != 0 {
+		t.Fatalf("take-over log lines on a fresh database = %v, want none", got)
 	}
 }

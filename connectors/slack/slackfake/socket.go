@@ -31,6 +31,9 @@ type socketHub struct {
 	inflight map[string]*envelope
 	opened   int
 	seq      int
+	// turn picks the next connection: Slack spreads an app's events over
+	// its open connections (up to 10).
+	turn int
 }
 
 type sockConn struct {
@@ -215,21 +218,23 @@ func (h *socketHub) enqueue(d *Delivery) {
 	h.flush()
 }
 
-// flush sends every pending envelope to the newest live connection.
+// flush sends every pending envelope to a live connection, taking them in
+// turn, newest first, as Slack spreads events over an app's connections.
 func (h *socketHub) flush() {
 	for {
 		h.mu.Lock()
-		var target *sockConn
+		var live []*sockConn
 		for i := len(h.conns) - 1; i >= 0; i-- {
 			if !h.conns[i].draining {
-				target = h.conns[i]
-				break
+				live = append(live, h.conns[i])
 			}
 		}
-		if target == nil || len(h.pending) == 0 {
+		if len(live) == 0 || len(h.pending) == 0 {
 			h.mu.Unlock()
 			return
 		}
+		target := live[h.turn%len(live)]
+		h.turn++
 		env := h.pending[0]
 		h.pending = h.pending[1:]
 		env.acked = make(chan struct{})

@@ -3,6 +3,7 @@ package slackfake
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -313,3 +314,27 @@ func (r *rawConn) read(t *testing.T) map[string]any {
 }
 
 func (r *rawConn) close() { _ = r.c.CloseNow() }
+
+// TestSocketModeSpreadsEventsOverConnections: with several connections open
+// (Slack allows up to 10 per app, one per replica), events go to each in
+// turn rather than all to one.
+func TestSocketModeSpreadsEventsOverConnections(t *testing.T) {
+	f := newFake(t, nil)
+	a, b := dialRaw(t, f), dialRaw(t, f)
+	defer a.close()
+	defer b.close()
+	a.read(t)
+	b.read(t)
+	for i := range 4 {
+		if _, err := f.srv.PostUserMessage(UserMessage{Channel: GeneralChanID, User: AMUserID, Text: fmt.Sprintf("m%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, c := range map[string]*rawConn{"first": a, "second": b} {
+		for range 2 {
+			if env := c.read(t); env["type"] != "events_api" {
+				t.Fatalf("%s connection got %v, want an event", name, env)
+			}
+		}
+	}
+}
