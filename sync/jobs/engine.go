@@ -302,7 +302,9 @@ func (e *Engine) Register(t Task) error {
 				}
 				return taskArgs{Task: t.Name}, e.periodicInsertOpts(t)
 			},
-			&river.PeriodicJobOpts{ID: t.Name, RunOnStart: true})
+			// A sole owner runs every task at once on Start instead:
+			// River's periodic enqueuer starts seconds after the client.
+			&river.PeriodicJobOpts{ID: t.Name, RunOnStart: !e.opts.SoleOwner})
 		if _, err := e.client.PeriodicJobs().AddSafely(pj); err != nil {
 			return fmt.Errorf("registering task %s: scheduling: %w", t.Name, err)
 		}
@@ -361,6 +363,19 @@ func (e *Engine) Start(ctx context.Context) error {
 	}
 	if err := e.client.Start(ctx); err != nil {
 		return fmt.Errorf("starting job engine: %w", err)
+	}
+	if e.opts.SoleOwner {
+		// River's maintenance services, the periodic enqueuer among them,
+		// start with a stagger of up to a few seconds; a process that
+		// knows it is alone does the periodic tasks' first runs at once.
+		for _, name := range e.Tasks() {
+			if t, _ := e.task(name); t.Every <= 0 {
+				continue
+			}
+			if err := e.RunNow(ctx, name); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
