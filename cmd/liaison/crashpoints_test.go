@@ -20,6 +20,8 @@ import (
 // answer and the record: Slack keeps no copy of an ephemeral message that
 // could be looked up, so there is nothing to find on restart.
 func TestCrashPoints(t *testing.T) {
+	// Side by side with the other long test: both mostly wait.
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts the daemon dozens of times")
 	}

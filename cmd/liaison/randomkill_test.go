@@ -32,6 +32,8 @@ var randomKillClients = []string{"acme", "beta", "gamma", "delta"}
 // alert, thread reply and Jira task exactly once, the store's integrity
 // check clean.
 func TestRandomKills(t *testing.T) {
+	// Side by side with the other long test: both mostly wait.
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("kills the daemon again and again for minutes")
 	}
