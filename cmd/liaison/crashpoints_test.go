@@ -49,9 +49,8 @@ func TestCrashPoints(t *testing.T) {
 // crashPointBudget bounds one crash point's scenario. Most settle in about
 // three minutes, two of them waiting for the dead process's claim on its
 // delivery to lapse; a question forwarded just before a kill waits for the
-// next periodic flush of question tasks, up to its five-minute period
-// after the restart.
-const crashPointBudget = 12 * time.Minute
+// next periodic flush of question tasks, five minutes after the restart.
+const crashPointBudget = 8 * time.Minute
 
 // crashParallel is how many crash points run at once.
 const crashParallel = 18
