@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,7 +19,9 @@ import (
 // check clean. The private note to the specialist (chat.postEphemeral)
 // is the one message that may show twice, after a kill between Slack's
 // answer and the record: Slack keeps no copy of an ephemeral message that
-// could be looked up, so there is nothing to find on restart.
+// could be looked up, so there is nothing to find on restart. The two
+// before_create points run only with LIAISON_CRASHPOINTS_ALL=1 (see
+// slowRecovery).
 func TestCrashPoints(t *testing.T) {
 	// Side by side with the other long test: both mostly wait.
 	t.Parallel()
@@ -40,11 +43,31 @@ func TestCrashPoints(t *testing.T) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			t.Run(p.Name(), func(t *testing.T) { crashAt(t, bin, p) })
+			t.Run(p.Name(), func(t *testing.T) {
+				if slowRecovery(p) && os.Getenv(crashAllEnv) == "" {
+					t.Skipf("recovery waits for a periodic job's next period (up to %s); %s=1 runs it", slowRecoveryBound, crashAllEnv)
+				}
+				crashAt(t, bin, p)
+			})
 		}()
 	}
 	wg.Wait()
 }
+
+// crashAllEnv, set, runs the crash points whose recovery is slow too.
+const crashAllEnv = "LIAISON_CRASHPOINTS_ALL"
+
+// slowRecovery tells the points where the kill falls before Jira is
+// called for a task: the task is written by the next run of a periodic job
+// (question tasks every 5 min, checklists every 15), and the run at a
+// restart is skipped when one already ran in the same period, so recovery
+// can take up to a period — longer than CI's time for one package.
+func slowRecovery(p crashpoint.Point) bool {
+	return p.Step == crashpoint.BeforeCreate
+}
+
+// slowRecoveryBound is the longest such wait: the checklists' period.
+const slowRecoveryBound = 15 * time.Minute
 
 // crashPointBudget bounds one crash point's scenario. Most settle in about
 // three minutes, two of them waiting for the dead process's claim on its
@@ -69,7 +92,11 @@ func crashAt(t *testing.T, bin string, p crashpoint.Point) {
 	}
 	w.start(armed())
 	began := time.Now()
-	deadline := began.Add(crashPointBudget)
+	budget := crashPointBudget
+	if slowRecovery(p) {
+		budget += slowRecoveryBound
+	}
+	deadline := began.Add(budget)
 	for {
 		if w.reap() {
 			if len(w.visited) == 0 {
