@@ -26,3 +26,7 @@ func At(kind, step, key string) {
 	_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
 	select {} // the signal is on its way; never return into the side effect
 }
+
+// AtSlack is At for a Slack side effect of the delivery kind kind
+// ("post", "thread", "ephemeral", "update"): the point slack.kind.step.
+func AtSlack(kind, step, key string) { At("slack."+kind, step, key) }

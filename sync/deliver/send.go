@@ -19,7 +19,7 @@ func (e *crashError) Error() string { return "delivery aborted: " + e.err.Error(
 func (e *crashError) Unwrap() error { return e.err }
 
 func (d *Deliverer) at(dl store.Delivery, stage string) error {
-	crashpoint.At("slack."+string(dl.Kind), stage, dl.Key)
+	crashpoint.AtSlack(string(dl.Kind), stage, dl.Key)
 	if d.hook == nil {
 		return nil
 	}
