@@ -73,10 +73,19 @@ func enqueueReply(ctx context.Context, tx store.Tx, r Reply, now time.Time) erro
 func (d *Deliverer) sendReply(ctx context.Context, sl Slack, dl store.Delivery, r *Reply, channel string, now time.Time) error {
 	m := Message{Channel: channel, Text: r.Text, Blocks: r.Blocks, ThreadTS: r.ThreadTS}
 	if dl.Kind == store.DeliveryEphemeral {
+		if err := d.at(dl, stageBeforePost); err != nil {
+			return err
+		}
 		if err := sl.PostEphemeral(ctx, r.User, m); err != nil {
 			return d.outcome(ctx, dl, channel, now, err, true)
 		}
-		return d.recordSent(ctx, dl, "", now)
+		if err := d.at(dl, stageAfterPost); err != nil {
+			return err
+		}
+		if err := d.recordSent(ctx, dl, "", now); err != nil {
+			return err
+		}
+		return d.at(dl, stageAfterRecord)
 	}
 	return d.post(ctx, sl, dl, m, now)
 }

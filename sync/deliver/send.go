@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/liaisonhq/liaison/sync/crashpoint"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -17,11 +18,12 @@ type crashError struct{ err error }
 func (e *crashError) Error() string { return "delivery aborted: " + e.err.Error() }
 func (e *crashError) Unwrap() error { return e.err }
 
-func (d *Deliverer) at(stage, key string) error {
+func (d *Deliverer) at(dl store.Delivery, stage string) error {
+	crashpoint.AtSlack(string(dl.Kind), stage, dl.Key)
 	if d.hook == nil {
 		return nil
 	}
-	if err := d.hook(stage, key); err != nil {
+	if err := d.hook(stage, dl.Key); err != nil {
 		return &crashError{err}
 	}
 	return nil
@@ -121,10 +123,19 @@ func (d *Deliverer) sendOne(ctx context.Context, sl Slack, dir Directory, dl sto
 		}
 		// chat.update is idempotent: re-rendering the same state twice
 		// after a crash shows the same message.
+		if err := d.at(dl, stageBeforePost); err != nil {
+			return err
+		}
 		if err := sl.UpdateMessage(ctx, parent.SlackTS, Message{Channel: channel, Text: text, Blocks: blocks}); err != nil {
 			return d.outcome(ctx, dl, channel, now, err, true)
 		}
-		return d.recordSent(ctx, dl, parent.SlackTS, now)
+		if err := d.at(dl, stageAfterPost); err != nil {
+			return err
+		}
+		if err := d.recordSent(ctx, dl, parent.SlackTS, now); err != nil {
+			return err
+		}
+		return d.at(dl, stageAfterRecord)
 	}
 	return d.outcome(ctx, dl, channel, now, &permanentError{fmt.Sprintf("unsupported delivery kind %q", dl.Kind)}, true)
 }
@@ -152,7 +163,7 @@ func (d *Deliverer) post(ctx context.Context, sl Slack, dl store.Delivery, m Mes
 	if err := d.st.MarkPostAttempt(ctx, dl.Key, now); err != nil {
 		return err
 	}
-	if err := d.at(stageBeforePost, dl.Key); err != nil {
+	if err := d.at(dl, stageBeforePost); err != nil {
 		return err
 	}
 	m.Metadata = &Metadata{EventType: MetadataEventType, Payload: map[string]any{"key": dl.Key}}
@@ -162,13 +173,13 @@ func (d *Deliverer) post(ctx context.Context, sl Slack, dl store.Delivery, m Mes
 		// so only this attempt's outcome decides whether a post may exist.
 		return d.outcome(ctx, dl, m.Channel, now, err, true)
 	}
-	if err := d.at(stageAfterPost, dl.Key); err != nil {
+	if err := d.at(dl, stageAfterPost); err != nil {
 		return err
 	}
 	if err := d.recordSent(ctx, dl, ts, now); err != nil {
 		return err
 	}
-	return d.at(stageAfterRecord, dl.Key)
+	return d.at(dl, stageAfterRecord)
 }
 
 func (d *Deliverer) recordSent(ctx context.Context, dl store.Delivery, ts string, now time.Time) error {

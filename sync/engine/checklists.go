@@ -12,6 +12,7 @@ import (
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/connectors/jira"
 	"github.com/liaisonhq/liaison/rules/checklists"
+	"github.com/liaisonhq/liaison/sync/crashpoint"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -81,6 +82,7 @@ func (c *Checklists) RunChecklists(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("checklist %s: loading state: %w", r.IdempotencyKey, err))
 			continue
 		}
+		crashpoint.At(crashpoint.JiraChecklist, crashpoint.BeforeCreate, r.IdempotencyKey)
 		key, isNew, err := c.w.EnsureIssue(ctx, jira.IssueSpec{Project: r.Project, IssueType: checklistIssueType,
 			Summary: r.Summary, Description: r.Description, Labels: r.Labels, DueDate: r.DueDate,
 			AssigneeAccountID: r.AssigneeAccount, IdempotencyKey: r.IdempotencyKey})
@@ -94,10 +96,12 @@ func (c *Checklists) RunChecklists(ctx context.Context) error {
 		if isNew {
 			created++
 		}
+		crashpoint.At(crashpoint.JiraChecklist, crashpoint.AfterCreate, r.IdempotencyKey)
 		data, _ := json.Marshal(checklistRunState{Issue: key})
 		if _, err := c.e.st.PutReportState(ctx, store.ReportState{Key: r.IdempotencyKey, Hash: key, Data: data}); err != nil {
 			errs = append(errs, fmt.Errorf("checklist %s: remembering %s: %w", r.IdempotencyKey, key, err))
 		}
+		crashpoint.At(crashpoint.JiraChecklist, crashpoint.AfterStore, r.IdempotencyKey)
 		c.e.log.Debug("checklist task ensured", "run", r.IdempotencyKey, "issue", key, "created", isNew, "assignee", r.Assignee)
 	}
 	if created > 0 {

@@ -20,6 +20,7 @@ import (
 	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/rules/questions"
 	"github.com/liaisonhq/liaison/rules/redirect"
+	"github.com/liaisonhq/liaison/sync/crashpoint"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -337,6 +338,7 @@ func (q *Questions) push(ctx context.Context, key string) error {
 	task := questions.Plan(b, cfg.ClientRules(s.ClientID).Questions.DueInDays)
 	issueKey, edit := s.IssueKey, s.IssueKey != ""
 	if issueKey == "" {
+		crashpoint.At(crashpoint.JiraQuestion, crashpoint.BeforeCreate, key)
 		k, created, err := q.w.EnsureIssue(ctx, jira.IssueSpec{Project: s.Project, IssueType: questionIssueTyp,
 			Summary: task.Summary, Description: task.Description, Labels: task.Labels, DueDate: task.DueDate,
 			AssigneeAccountID: b.Specialist.JiraAccountID, IdempotencyKey: key})
@@ -348,6 +350,7 @@ func (q *Questions) push(ctx context.Context, key string) error {
 			return nil
 		}
 		issueKey, edit = k, !created
+		crashpoint.At(crashpoint.JiraQuestion, crashpoint.AfterCreate, key)
 	}
 	if edit {
 		if err := q.w.EditIssue(ctx, issueKey, jira.IssueEdit{Description: &task.Description}); err != nil {
@@ -366,6 +369,7 @@ func (q *Questions) push(ctx context.Context, key string) error {
 	if err != nil {
 		return fmt.Errorf("recording task %s of batch %s: %w", issueKey, key, err)
 	}
+	crashpoint.At(crashpoint.JiraQuestion, crashpoint.AfterStore, key)
 	q.e.log.Info("question task updated", "batch", key, "task", issueKey, "questions", n)
 	return nil
 }

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Kills the real binary at every named step of every side effect, then at
+# random times (10 kills here; LIAISON_RANDOM_KILLS=120 for the long run),
+# and checks that nothing was lost and nothing repeated. A step of its own:
+# these tests wait out claims and Slack's connection limits for minutes,
+# which would crowd the package's ordinary tests and the race detector.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LIAISON_CRASHPOINTS=1 LIAISON_RANDOM_KILLS="${LIAISON_RANDOM_KILLS:-10}" \
+  go test -count=1 -timeout 30m -run '^(TestCrashPoints|TestRandomKills)$' ./cmd/liaison
