@@ -154,6 +154,9 @@ func TestRunServesReloadsAndStops(t *testing.T) {
 	if code, body := get(t, base+"/readyz"); code != 503 || !strings.Contains(body, "no upstream is configured") {
 		t.Errorf("/readyz = %d %q, want 503 saying no upstream is configured", code, body)
 	}
+	// The connector gauges are set as the daemon reports its connectors,
+	// which may come after the listener answers.
+	waitFor(t, logs, `connector not configured`)
 	code, metrics := get(t, base+"/metrics")
 	if code != 200 {
 		t.Fatalf("/metrics = %d", code)
@@ -163,7 +166,6 @@ func TestRunServesReloadsAndStops(t *testing.T) {
 			t.Errorf("/metrics lacks %s", series)
 		}
 	}
-	waitFor(t, logs, `connector not configured`)
 
 	// A broken config on SIGHUP is rejected and the daemon keeps serving.
 	good, _ := os.ReadFile(cfgPath)
