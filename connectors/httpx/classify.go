@@ -11,6 +11,7 @@ package httpx
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -94,16 +95,27 @@ func RetryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
 		return 0, false
 	}
 	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs < 0 {
+		if secs < 0 || math.IsNaN(secs) {
 			return 0, false
+		}
+		// A pause past MaxRetryAfter (or past what a Duration holds) is
+		// nonsense from a broken or hostile server: cap it rather than
+		// overflow into a negative wait.
+		if secs >= MaxRetryAfter.Seconds() {
+			return MaxRetryAfter, true
 		}
 		return time.Duration(secs * float64(time.Second)), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return d, true
+			return min(d, MaxRetryAfter), true
 		}
 		return 0, true
 	}
 	return 0, false
 }
+
+// MaxRetryAfter caps the pause a Retry-After header can ask for. The
+// longest a real upstream asks is Google Ads' daily quota, which resets
+// at midnight Pacific time: under a day.
+const MaxRetryAfter = 24 * time.Hour
