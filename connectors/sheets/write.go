@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 
+	"google.golang.org/api/googleapi"
 	gsheets "google.golang.org/api/sheets/v4"
 
 	"github.com/liaisonhq/liaison/connectors/table"
@@ -87,7 +89,8 @@ func (c *Client) Write(ctx context.Context, st *State, wb *table.Workbook) (Writ
 	if len(wb.Tabs) == 0 {
 		return res, errors.New("writing workbook: it has no tabs")
 	}
-	if !st.Known {
+	adopted := !st.Known
+	if adopted {
 		if err := c.adopt(ctx, st, wb); err != nil {
 			return res, err
 		}
@@ -97,15 +100,33 @@ func (c *Client) Write(ctx context.Context, st *State, wb *table.Workbook) (Writ
 	res.Plan = plan(st, wb, tps)
 	res.Plan.Unknown = false
 	if reqs, apply := c.layoutRequests(st, wb, tps); len(reqs) > 0 {
-		err := c.write(ctx, func() error {
-			_, err := c.sheets.Spreadsheets.BatchUpdate(st.SpreadsheetID, &gsheets.BatchUpdateSpreadsheetRequest{Requests: reqs}).Context(ctx).Do()
-			return err
-		})
+		err := c.sendLayout(ctx, st, reqs)
 		res.Writes++
+		var gerr *googleapi.Error
+		if err != nil && !adopted && errors.As(err, &gerr) && gerr.Code == http.StatusBadRequest {
+			// The spreadsheet is ahead of st (a sheet id or title that st
+			// does not know already exists): a process wrote it and died
+			// before storing what it wrote. Read its tabs and write again.
+			if err := c.adopt(ctx, st, wb); err != nil {
+				return res, err
+			}
+			res.Reads++
+			tps = planTabs(st, wb)
+			res.Plan = plan(st, wb, tps)
+			res.Plan.Unknown = false
+			reqs, apply = c.layoutRequests(st, wb, tps)
+			err = nil
+			if len(reqs) > 0 {
+				err = c.sendLayout(ctx, st, reqs)
+				res.Writes++
+			}
+		}
 		if err != nil {
 			return res, fmt.Errorf("writing the layout of spreadsheet %s: %w", st.SpreadsheetID, c.classify(err))
 		}
-		apply()
+		if apply != nil {
+			apply()
+		}
 	}
 	var data []*gsheets.ValueRange
 	var written []*tabPlan
@@ -162,6 +183,14 @@ func (c *Client) Write(ctx context.Context, st *State, wb *table.Workbook) (Writ
 		}
 	}
 	return res, nil
+}
+
+// sendLayout sends one layout batch, within the write quota.
+func (c *Client) sendLayout(ctx context.Context, st *State, reqs []*gsheets.Request) error {
+	return c.write(ctx, func() error {
+		_, err := c.sheets.Spreadsheets.BatchUpdate(st.SpreadsheetID, &gsheets.BatchUpdateSpreadsheetRequest{Requests: reqs}).Context(ctx).Do()
+		return err
+	})
 }
 
 // adopt reads the tabs of a spreadsheet found again without state: tabs
