@@ -22,7 +22,17 @@ import (
 func sandboxApp(t *testing.T, now time.Time) (*App, *sandbox.Sandbox, *clock.Fake) {
 	t.Helper()
 	clk := clock.NewFake(now)
-	sb, err := sandbox.New(sandbox.Options{Clock: clk, SlackRateLimits: slackfake.RateLimitsOff})
+	app, sb := newSandboxApp(t, clk, sandbox.Options{}, true)
+	return app, sb, clk
+}
+
+// newSandboxApp starts a sandbox with opts (its clock and Slack rate
+// limits set here) and builds an App over it and a fresh store: for one
+// `sync --once` cycle when once is set, for the daemon otherwise.
+func newSandboxApp(t *testing.T, clk *clock.Fake, opts sandbox.Options, once bool) (*App, *sandbox.Sandbox) {
+	t.Helper()
+	opts.Clock, opts.SlackRateLimits = clk, slackfake.RateLimitsOff
+	sb, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,11 +53,11 @@ func sandboxApp(t *testing.T, now time.Time) (*App, *sandbox.Sandbox, *clock.Fak
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	app, err := NewApp(func() *configs.Config { return cfg }, st, AppOptions{Clock: clk, Once: true})
+	app, err := NewApp(func() *configs.Config { return cfg }, st, AppOptions{Clock: clk, Once: once})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app, sb, clk
+	return app, sb
 }
 
 func botPosts(sb *sandbox.Sandbox) []slackfake.Message {

@@ -2,17 +2,13 @@ package daemon
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/liaisonhq/liaison/clock"
-	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
 	"github.com/liaisonhq/liaison/connectors/sandbox"
-	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
-	"github.com/liaisonhq/liaison/sync/store/sqlite"
 )
 
 // TestTaskMovedToUnownedProjectResolvesWithinOneCycle moves an overdue
@@ -172,30 +168,6 @@ func TestTaskMovedResolvesInTheDaemonsNextCycle(t *testing.T) {
 func sandboxDaemonApp(t *testing.T, now time.Time) (*App, *sandbox.Sandbox, *clock.Fake) {
 	t.Helper()
 	clk := clock.NewFake(now)
-	sb, err := sandbox.New(sandbox.Options{Clock: clk, SlackRateLimits: slackfake.RateLimitsOff})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb.Handler())
-	t.Cleanup(srv.Close)
-	sb.Slack().SetBaseURL(srv.URL)
-	dir := t.TempDir()
-	yml, err := sb.Config(srv.URL, sandbox.ConfigOptions{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := configs.Parse("sandbox.yaml", yml)
-	if err != nil {
-		t.Fatalf("sandbox config: %v", err)
-	}
-	st, err := sqlite.Open(context.Background(), dir, sqlite.Options{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	app, err := NewApp(func() *configs.Config { return cfg }, st, AppOptions{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
+	app, sb := newSandboxApp(t, clk, sandbox.Options{}, false)
 	return app, sb, clk
 }

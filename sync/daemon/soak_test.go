@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/http/httptest"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -15,11 +14,8 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/clock"
-	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
 	"github.com/liaisonhq/liaison/connectors/sandbox"
-	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
-	"github.com/liaisonhq/liaison/sync/store/sqlite"
 )
 
 // soakEnv turns on the long soak: LIAISON_SOAK=week runs a simulated week
@@ -55,31 +51,7 @@ func TestSoak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sb, err := sandbox.New(sandbox.Options{Clock: clk, Seed: sc, SlackRateLimits: slackfake.RateLimitsOff})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb.Handler())
-	t.Cleanup(srv.Close)
-	sb.Slack().SetBaseURL(srv.URL)
-	dir := t.TempDir()
-	yml, err := sb.Config(srv.URL, sandbox.ConfigOptions{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := configs.Parse("soak.yaml", yml)
-	if err != nil {
-		t.Fatalf("soak config: %v", err)
-	}
-	st, err := sqlite.Open(context.Background(), dir, sqlite.Options{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	app, err := NewApp(func() *configs.Config { return cfg }, st, AppOptions{Clock: clk, Once: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	app, sb := newSandboxApp(t, clk, sandbox.Options{Seed: sc}, true)
 	ctx := context.Background()
 
 	type sample struct {
