@@ -3,7 +3,6 @@ package jobs
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -65,21 +64,9 @@ func TestHelperProcessLeadsOnPostgres(t *testing.T) {
 // SQLite nothing proves the dead replica is gone but its lease lapsing, so
 // this bound is River's, not zero.
 func TestPostgresReplicaTakesOver(t *testing.T) {
-	url := os.Getenv(postgresEnv)
-	if url == "" {
-		t.Skipf("set %s to run against PostgreSQL", postgresEnv)
-	}
+	url, schema := testSchema(t, "liaison_failover_test")
 	ctx := context.Background()
-	schema := fmt.Sprintf("liaison_failover_test_%d", time.Now().UnixNano())
-	admin, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatalf("connecting: %v", err)
-	}
-	t.Cleanup(admin.Close)
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() { _, _ = admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
+	admin := pgPoolIn(t, url, schema)
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessLeadsOnPostgres$", "-test.count=1")
 	cmd.Env = append(os.Environ(), childEnvPGSchema+"="+schema)
@@ -130,21 +117,8 @@ func TestPostgresReplicaTakesOver(t *testing.T) {
 // TestPostgresReplicasMigrateTogether starts three engines at once on a new
 // schema, as replicas deployed together do: all must come up.
 func TestPostgresReplicasMigrateTogether(t *testing.T) {
-	url := os.Getenv(postgresEnv)
-	if url == "" {
-		t.Skipf("set %s to run against PostgreSQL", postgresEnv)
-	}
+	url, schema := testSchema(t, "liaison_migrate_test")
 	ctx := context.Background()
-	schema := fmt.Sprintf("liaison_migrate_test_%d", time.Now().UnixNano())
-	admin, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatalf("connecting: %v", err)
-	}
-	t.Cleanup(admin.Close)
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("creating schema: %v", err)
-	}
-	t.Cleanup(func() { _, _ = admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
 	errs := make(chan error, 3)
 	for range 3 {
 		pool := pgPoolIn(t, url, schema)

@@ -17,13 +17,16 @@ import (
 // The test creates and drops its own schema in it.
 const postgresEnv = "LIAISON_TEST_POSTGRES_URL"
 
-func TestPostgresEngine(t *testing.T) {
-	url := os.Getenv(postgresEnv)
+// testSchema skips without PostgreSQL; otherwise it creates a schema named
+// from prefix, dropped when the test ends, and returns the URL and schema.
+func testSchema(t *testing.T, prefix string) (url, schema string) {
+	t.Helper()
+	url = os.Getenv(postgresEnv)
 	if url == "" {
 		t.Skipf("set %s to run against PostgreSQL", postgresEnv)
 	}
 	ctx := context.Background()
-	schema := fmt.Sprintf("liaison_jobs_test_%d", time.Now().UnixNano())
+	schema = fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
 	admin, err := pgxpool.New(ctx, url)
 	if err != nil {
 		t.Fatalf("connecting: %v", err)
@@ -33,6 +36,12 @@ func TestPostgresEngine(t *testing.T) {
 		t.Fatalf("creating schema: %v", err)
 	}
 	t.Cleanup(func() { _, _ = admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
+	return url, schema
+}
+
+func TestPostgresEngine(t *testing.T) {
+	url, schema := testSchema(t, "liaison_jobs_test")
+	ctx := context.Background()
 
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
