@@ -39,8 +39,9 @@ func (v *int64s) UnmarshalJSON(b []byte) error {
 // zero: proto3 JSON leaves default values out.
 type adsRow struct {
 	Customer struct {
-		CurrencyCode string `json:"currencyCode"`
-		TimeZone     string `json:"timeZone"`
+		CurrencyCode    string `json:"currencyCode"`
+		TimeZone        string `json:"timeZone"`
+		DescriptiveName string `json:"descriptiveName"`
 	} `json:"customer"`
 	Campaign struct {
 		ID   int64s `json:"id"`

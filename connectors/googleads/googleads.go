@@ -153,6 +153,9 @@ type Cursor struct {
 	// TimeZone is customer.time_zone, the zone the account's days are in;
 	// reports say it next to the Ads figures.
 	TimeZone string `json:"time_zone,omitempty"`
+	// Name is customer.descriptive_name, the account's name in Google
+	// Ads; alerts name the account by it.
+	Name string `json:"name,omitempty"`
 	// Campaigns maps campaign id to its latest name, for reports: metric
 	// rows carry only the id, which stays when a campaign is renamed.
 	Campaigns map[string]string `json:"campaigns,omitempty"`
@@ -225,7 +228,7 @@ type versionKey struct{}
 // metricsQuery is the GAQL Liaison sends. ctr and average_cpc are read
 // only to check the row: both derive from the stored additive metrics.
 func metricsQuery(from, to string) string {
-	return "SELECT customer.currency_code, customer.time_zone, campaign.id, campaign.name, segments.date, metrics.impressions, metrics.clicks, " +
+	return "SELECT customer.currency_code, customer.time_zone, customer.descriptive_name, campaign.id, campaign.name, segments.date, metrics.impressions, metrics.clicks, " +
 		"metrics.cost_micros, metrics.conversions, metrics.conversions_value, metrics.ctr, metrics.average_cpc " +
 		"FROM campaign WHERE segments.date BETWEEN '" + from + "' AND '" + to + "' ORDER BY segments.date"
 }
@@ -256,6 +259,7 @@ func (s *Syncer) syncAccount(ctx context.Context, ts oauth2.TokenSource, a Accou
 	}
 	res.From, res.To = s.window(cur, ok)
 	res.Currency, res.TimeZone = cur.Currency, cur.TimeZone
+	name := cur.Name
 	res.Campaigns = map[string]string{}
 	for id, name := range cur.Campaigns {
 		res.Campaigns[id] = name
@@ -277,6 +281,9 @@ func (s *Syncer) syncAccount(ctx context.Context, ts oauth2.TokenSource, a Accou
 		}
 		if r.Customer.TimeZone != "" {
 			res.TimeZone = r.Customer.TimeZone
+		}
+		if r.Customer.DescriptiveName != "" {
+			name = r.Customer.DescriptiveName
 		}
 		if r.Campaign.Name != "" {
 			res.Campaigns[camp] = r.Campaign.Name
@@ -309,7 +316,7 @@ func (s *Syncer) syncAccount(ctx context.Context, ts oauth2.TokenSource, a Accou
 	// transaction at a time and concurrent ones would only wait on its lock.
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	data, _ := json.Marshal(Cursor{LastDay: res.To, Currency: res.Currency, TimeZone: res.TimeZone, Campaigns: res.Campaigns})
+	data, _ := json.Marshal(Cursor{LastDay: res.To, Currency: res.Currency, TimeZone: res.TimeZone, Name: name, Campaigns: res.Campaigns})
 	err = s.st.WithTx(ctx, func(tx store.Tx) error {
 		if err := tx.ReplaceMetrics(ctx, connectors.SourceAds, a.CustomerID, res.From, res.To, rows); err != nil {
 			return err

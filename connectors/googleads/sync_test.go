@@ -42,6 +42,12 @@ func TestSyncFiftyAccountsThenNextDay(t *testing.T) {
 		t.Errorf("first run made %d requests, want %d", got, n)
 	}
 	e.checkTotals(t, ids, first, last)
+	// The cursor keeps the account's and its campaigns' names for alerts
+	// and reports.
+	cur, ok, err := googleads.LoadCursor(ctx, e.st, ids[0])
+	if err != nil || !ok || cur.Name != "Account "+ids[0] || len(cur.Campaigns) == 0 {
+		t.Errorf("cursor %+v (%v, %v), want the account's descriptive name and its campaigns' names", cur, ok, err)
+	}
 
 	// A day later: only the trailing 30 days, which now end a day later.
 	e.ads.ResetRequests()

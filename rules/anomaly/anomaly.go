@@ -38,6 +38,12 @@ type Account struct {
 	Source string
 	// ID is the Ads customer id or the Search Console property.
 	ID string
+	// Name is the Ads account's descriptive name, "" when none is stored;
+	// alerts then name the account by its id.
+	Name string
+	// CampaignNames maps an Ads campaign id to its latest name, as the
+	// connector stores it; alerts name a campaign without one by its id.
+	CampaignNames map[string]string
 	// LastDay is the newest day the connector has pulled ("2006-01-02");
 	// days after it are not judged. Empty: the newest row's day.
 	LastDay string

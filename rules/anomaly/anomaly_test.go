@@ -136,7 +136,9 @@ func TestFindingFields(t *testing.T) {
 		}
 		return 1
 	})
-	in := Input{Clients: []Client{client(cfg)}, Accounts: []Account{ads(rows, "")}}
+	acct := ads(rows, "")
+	acct.Name, acct.CampaignNames = "Acme UA", map[string]string{"1": "Brand — Search"}
+	in := Input{Clients: []Client{client(cfg)}, Accounts: []Account{acct}}
 	day1 := Evaluate(in, time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC))
 	day2 := Evaluate(in, time.Date(2026, 12, 3, 6, 0, 0, 0, time.UTC))
 	find := func(fs []rules.Finding) *rules.Finding {
@@ -155,7 +157,7 @@ func TestFindingFields(t *testing.T) {
 		t.Errorf("key changed from one day to the next: %s, %s", f1.Key, f2.Key)
 	}
 	want := map[string]string{FieldKind: KindDrop, FieldAccount: "1234567890", FieldDay: "2026-12-02", FieldSince: "2026-12-01",
-		FieldContributor: "campaign:1", FieldCurrency: "EUR", FieldSource: connectors.SourceAds, FieldAM: "anna"}
+		FieldContributor: "campaign:1", FieldContributorName: "Brand — Search", FieldAccountName: "Acme UA", FieldCurrency: "EUR", FieldSource: connectors.SourceAds, FieldAM: "anna"}
 	for k, v := range want {
 		if f2.Fields[k] != v {
 			t.Errorf("Fields[%s] = %q, want %q", k, f2.Fields[k], v)

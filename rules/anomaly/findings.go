@@ -32,9 +32,11 @@ const (
 // Keys of Finding.Fields. Numbers are plain decimals ("1234.50"), dates
 // "2006-01-02"; the wording formats them in the reader's language.
 const (
-	FieldKind        = "kind"
-	FieldSource      = "source"    // connectors.SourceAds or SourceGSC
-	FieldAccount     = "account"   // Ads customer id or Search Console property
+	FieldKind    = "kind"
+	FieldSource  = "source"  // connectors.SourceAds or SourceGSC
+	FieldAccount = "account" // Ads customer id or Search Console property
+	// FieldAccountName is the Ads account's descriptive name, when stored.
+	FieldAccountName = "account_name"
 	FieldDimension   = "dimension" // "campaign:123", "query:...": the part judged; absent for the account total
 	FieldMetric      = "metric"    // one of the Metric* constants
 	FieldObserved    = "observed"  // the value judged (for pacing: the projected month-end spend)
@@ -44,6 +46,10 @@ const (
 	FieldSince       = "since" // the first day of the stretch the metric has been off
 	FieldPeriodDays  = "period_days"
 	FieldContributor = "contributor" // the campaign, query or page that moved the total most
+	// FieldDimensionName is the name of the campaign judged, when stored.
+	FieldDimensionName = "dimension_name"
+	// FieldContributorName is the name of the contributing campaign, when stored.
+	FieldContributorName = "contributor_name"
 	// FieldContributorChange is the contributor's own change against its usual level, in the metric's unit.
 	FieldContributorChange = "contributor_change"
 	FieldCurrency          = "currency"
@@ -122,6 +128,9 @@ func (e *evaluation) emit(v verdict) {
 		title += " the monthly budget"
 	} else {
 		fields[FieldAccount] = src.ID
+		if src.Name != "" {
+			fields[FieldAccountName] = src.Name
+		}
 		fields[FieldSince] = dateString(v.acc.first + v.since)
 		if v.days > 1 {
 			fields[FieldPeriodDays] = strconv.Itoa(v.days)
@@ -135,9 +144,15 @@ func (e *evaluation) emit(v verdict) {
 			fields[FieldDimension] = v.part.dim
 			subj.ID += "|" + v.part.dim
 			what += ", " + strings.Replace(v.part.dim, ":", " ", 1)
+			if n := src.campaignName(v.part.dim); n != "" {
+				fields[FieldDimensionName] = n
+			}
 		}
 		if v.contributor.dim != "" {
 			fields[FieldContributor] = v.contributor.dim
+			if n := src.campaignName(v.contributor.dim); n != "" {
+				fields[FieldContributorName] = n
+			}
 			fields[FieldContributorChange] = number(v.contributor.delta, v.unit)
 		}
 		// Short English for logs; stable for the key's life (no numbers).
@@ -161,6 +176,15 @@ func (e *evaluation) emit(v verdict) {
 		FirstSeen: e.now,
 		LastSeen:  e.now,
 	})
+}
+
+// campaignName returns the stored name of a "campaign:<id>" dimension, or "".
+func (a *Account) campaignName(dim string) string {
+	id, ok := strings.CutPrefix(dim, "campaign:")
+	if !ok {
+		return ""
+	}
+	return a.CampaignNames[id]
 }
 
 // number formats v for Fields: money with cents, positions with one

@@ -36,6 +36,7 @@ type texts struct {
 	property     string            // %s: Search Console property
 	query, page  string            // %s
 	inAccount    string            // %s %s: part, account
+	quote        [2]string         // opening and closing quotes around a name
 	months       [12]string
 	lActual      string
 	lExpected    string
@@ -65,6 +66,7 @@ func textsFor(lang connectors.Language) texts {
 			query:       "запрос «%s»",
 			page:        "страница %s",
 			inAccount:   "%s, %s",
+			quote:       [2]string{"«", "»"},
 			months:      [12]string{"янв.", "февр.", "мар.", "апр.", "мая", "июн.", "июл.", "авг.", "сент.", "окт.", "нояб.", "дек."},
 			lActual:     "Факт", lExpected: "Ожидалось", lSince: "С", lContributor: "Больше всего повлияли", lPeriod: "Период",
 			lSpent: "Потрачено в этом месяце", lastWeek: "последние 7 дней",
@@ -86,6 +88,7 @@ func textsFor(lang connectors.Language) texts {
 			query:       "запит «%s»",
 			page:        "сторінка %s",
 			inAccount:   "%s, %s",
+			quote:       [2]string{"«", "»"},
 			months:      [12]string{"січ.", "лют.", "бер.", "квіт.", "трав.", "черв.", "лип.", "серп.", "вер.", "жовт.", "лист.", "груд."},
 			lActual:     "Факт", lExpected: "Очікувалося", lSince: "З", lContributor: "Найбільше вплинули", lPeriod: "Період",
 			lSpent: "Витрачено цього місяця", lastWeek: "останні 7 днів",
@@ -107,6 +110,7 @@ func textsFor(lang connectors.Language) texts {
 		query:       "query “%s”",
 		page:        "page %s",
 		inAccount:   "%s, %s",
+		quote:       [2]string{"“", "”"},
 		months:      [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
 		lActual:     "Actual", lExpected: "Expected", lSince: "Since", lContributor: "Biggest contributor", lPeriod: "Period",
 		lSpent: "Spent this month", lastWeek: "last 7 days",
@@ -151,7 +155,7 @@ func (Wording) Word(f rules.Finding, lang connectors.Language) (rules.Worded, bo
 	switch {
 	case kind == KindStopped && fl[FieldDimension] != "":
 		_, id, _ := strings.Cut(fl[FieldDimension], ":")
-		w.Headline = p.Sprintf(t.stoppedCamp, id, p.Sprintf(t.account, fl[FieldAccount]))
+		w.Headline = p.Sprintf(t.stoppedCamp, t.named(fl[FieldDimensionName], id), t.accountName(fl))
 	case kind == KindStopped:
 		w.Headline = capitalise(p.Sprintf(t.stoppedAcct, where))
 	case metric == MetricPosition:
@@ -182,7 +186,7 @@ func (Wording) Word(f rules.Finding, lang connectors.Language) (rules.Worded, bo
 		w.Fields = append(w.Fields, rules.Labeled{Label: t.lSince, Value: since})
 	}
 	if c := fl[FieldContributor]; c != "" {
-		v := t.part(c)
+		v := t.part(c, fl[FieldContributorName])
 		if d := fl[FieldContributorChange]; d != "" {
 			if x, err := strconv.ParseFloat(d, 64); err == nil {
 				sign := "+"
@@ -203,24 +207,40 @@ func (t texts) where(fl map[string]string) string {
 	if acct == "" {
 		return ""
 	}
-	base := t.account
+	var s string
 	if fl[FieldSource] == connectors.SourceGSC {
-		base = t.property
+		s = message.NewPrinter(t.tag).Sprintf(t.property, acct)
+	} else {
+		s = t.accountName(fl)
 	}
-	s := message.NewPrinter(t.tag).Sprintf(base, acct)
 	if d := fl[FieldDimension]; d != "" {
-		s = message.NewPrinter(t.tag).Sprintf(t.inAccount, t.part(d), s)
+		s = message.NewPrinter(t.tag).Sprintf(t.inAccount, t.part(d, fl[FieldDimensionName]), s)
 	}
 	return s
 }
 
-// part names a campaign, query or page ("campaign:123").
-func (t texts) part(dim string) string {
+// accountName names an Ads account by its descriptive name, or by its id
+// when no name is stored.
+func (t texts) accountName(fl map[string]string) string {
+	return message.NewPrinter(t.tag).Sprintf(t.account, t.named(fl[FieldAccountName], fl[FieldAccount]))
+}
+
+// named returns name in the language's quotes, or id when name is empty.
+func (t texts) named(name, id string) string {
+	if name == "" {
+		return id
+	}
+	return t.quote[0] + name + t.quote[1]
+}
+
+// part names a campaign (by name when one is stored, else by id), query
+// or page ("campaign:123").
+func (t texts) part(dim, name string) string {
 	kind, v, _ := strings.Cut(dim, ":")
 	p := message.NewPrinter(t.tag)
 	switch kind {
 	case "campaign":
-		return p.Sprintf(t.campaign, v)
+		return p.Sprintf(t.campaign, t.named(name, v))
 	case "query":
 		return p.Sprintf(t.query, v)
 	case "page":

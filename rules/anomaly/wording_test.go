@@ -16,6 +16,21 @@ func TestWording(t *testing.T) {
 	stopped := rules.Finding{Rule: RuleName, Fields: map[string]string{
 		FieldKind: KindStopped, FieldMetric: MetricServing, FieldSource: connectors.SourceAds, FieldAccount: "1234567890",
 		FieldDimension: "campaign:111", FieldObserved: "0", FieldExpected: "5000", FieldSince: "2026-12-01"}}
+	named := func(f rules.Finding, extra map[string]string) rules.Finding {
+		g := rules.Finding{Rule: f.Rule, Fields: map[string]string{}}
+		for k, v := range f.Fields {
+			g.Fields[k] = v
+		}
+		for k, v := range extra {
+			g.Fields[k] = v
+		}
+		return g
+	}
+	spendNamed := named(spend, map[string]string{FieldAccountName: "Acme UA", FieldContributorName: "Brand — Search"})
+	// The campaign judged has a name, the account none: the id stands in.
+	campaignNamed := named(spend, map[string]string{FieldDimension: "campaign:222", FieldDimensionName: "Shopping UA",
+		FieldContributor: "", FieldContributorChange: ""})
+	stoppedNamed := named(stopped, map[string]string{FieldAccountName: "Acme UA", FieldDimensionName: "Brand — Search"})
 	position := rules.Finding{Rule: RuleName, Fields: map[string]string{
 		FieldKind: KindDrop, FieldMetric: MetricPosition, FieldSource: connectors.SourceGSC, FieldAccount: "sc-domain:shop.example",
 		FieldDimension: "query:running shoes", FieldObserved: "9.2", FieldExpected: "2.1", FieldPeriodDays: "7", FieldSince: "2026-11-22"}}
@@ -33,6 +48,15 @@ func TestWording(t *testing.T) {
 		{connectors.LanguageEnglish, stopped, "Campaign 111 stopped serving (Google Ads account 1234567890) | Since: 1 Dec"},
 		{connectors.LanguageRussian, stopped, "Кампания 111 перестала показываться (аккаунт Google Ads 1234567890) | С: 1 дек."},
 		{connectors.LanguageUkrainian, stopped, "Кампанія 111 перестала показуватися (акаунт Google Ads 1234567890) | З: 1 груд."},
+		{connectors.LanguageEnglish, spendNamed, "Spend fell by 60% — Google Ads account “Acme UA” | Actual: 1,234.50 EUR | Expected: 3,086.25 EUR | Since: 1 Dec | Biggest contributor: campaign “Brand — Search” (−1,500.00 EUR)"},
+		{connectors.LanguageRussian, spendNamed, "Расход упал на 60% — аккаунт Google Ads «Acme UA» | Факт: 1 234,50 EUR | Ожидалось: 3 086,25 EUR | С: 1 дек. | Больше всего повлияли: кампания «Brand — Search» (−1 500,00 EUR)"},
+		{connectors.LanguageUkrainian, spendNamed, "Витрати впали на 60% — акаунт Google Ads «Acme UA» | Факт: 1 234,50 EUR | Очікувалося: 3 086,25 EUR | З: 1 груд. | Найбільше вплинули: кампанія «Brand — Search» (−1 500,00 EUR)"},
+		{connectors.LanguageEnglish, campaignNamed, "Spend fell by 60% — campaign “Shopping UA”, Google Ads account 1234567890 | Actual: 1,234.50 EUR | Expected: 3,086.25 EUR | Since: 1 Dec"},
+		{connectors.LanguageRussian, campaignNamed, "Расход упал на 60% — кампания «Shopping UA», аккаунт Google Ads 1234567890 | Факт: 1 234,50 EUR | Ожидалось: 3 086,25 EUR | С: 1 дек."},
+		{connectors.LanguageUkrainian, campaignNamed, "Витрати впали на 60% — кампанія «Shopping UA», акаунт Google Ads 1234567890 | Факт: 1 234,50 EUR | Очікувалося: 3 086,25 EUR | З: 1 груд."},
+		{connectors.LanguageEnglish, stoppedNamed, "Campaign “Brand — Search” stopped serving (Google Ads account “Acme UA”) | Since: 1 Dec"},
+		{connectors.LanguageRussian, stoppedNamed, "Кампания «Brand — Search» перестала показываться (аккаунт Google Ads «Acme UA») | С: 1 дек."},
+		{connectors.LanguageUkrainian, stoppedNamed, "Кампанія «Brand — Search» перестала показуватися (акаунт Google Ads «Acme UA») | З: 1 груд."},
 		{connectors.LanguageEnglish, position, "Query “running shoes” slipped in search (sc-domain:shop.example): average position 9.2 against a usual 2.1 | Actual: 9.2 | Expected: 2.1 | Period: last 7 days | Since: 22 Nov"},
 		{connectors.LanguageUkrainian, pacing, "Витрати Google Ads ідуть до 14 250,00 UAH за місяць при бюджеті 12 000,00 UAH (+19%) | Витрачено цього місяця: 9 500,00 UAH"},
 	}

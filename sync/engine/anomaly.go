@@ -72,7 +72,7 @@ func AnomalyInput(ctx context.Context, cfg *configs.Config, st store.Store, now 
 			if err == nil {
 				var cur googleads.Cursor
 				cur, _, err = googleads.LoadCursor(ctx, st, id)
-				a.LastDay = cur.LastDay
+				a.LastDay, a.Name, a.CampaignNames = cur.LastDay, cur.Name, cur.Campaigns
 			}
 			if err != nil {
 				errs = append(errs, fmt.Errorf("client %s ads account %s: %w", c.ID, id, err))

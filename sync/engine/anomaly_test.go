@@ -66,7 +66,7 @@ func TestRunAnomaly(t *testing.T) {
 		if err := st.ReplaceMetrics(ctx, connectors.SourceAds, acct.id, "2026-09-03", "2026-12-01", rows); err != nil {
 			t.Fatal(err)
 		}
-		data, _ := json.Marshal(googleads.Cursor{LastDay: "2026-12-01"})
+		data, _ := json.Marshal(googleads.Cursor{LastDay: "2026-12-01", Name: "Acme UA", Campaigns: map[string]string{"111": "Brand"}})
 		if err := st.PutCursor(ctx, store.Cursor{Source: googleads.CursorSource(acct.id), Version: googleads.CursorVersion, Data: data}); err != nil {
 			t.Fatal(err)
 		}
@@ -77,6 +77,9 @@ func TestRunAnomaly(t *testing.T) {
 	}
 	if len(in.Accounts) != 1 || in.Accounts[0].LastDay != "2026-12-01" || len(in.Accounts[0].Days) < 90 {
 		t.Fatalf("input: %d accounts (want only Acme's, Bolt's rule is off)", len(in.Accounts))
+	}
+	if a := in.Accounts[0]; a.Name != "Acme UA" || a.CampaignNames["111"] != "Brand" {
+		t.Errorf("account names %q %v, want the cursor's", a.Name, a.CampaignNames)
 	}
 	if c := in.Clients[0]; c.MonthlyBudget != 9000 || c.Currency != "UAH" || c.AM != "anna" || c.Location == nil {
 		t.Errorf("client input %+v", c)
