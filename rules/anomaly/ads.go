@@ -306,7 +306,9 @@ func (e *evaluation) adsMetrics(acc *account, s *series, start int, cfg Config) 
 			}
 		}
 	}
-	e.conversions(acc, s, start, cfg)
+	if !e.conversions(acc, s, start, cfg) && s == acc.total {
+		e.conversionsWindow(acc, s, start, cfg)
+	}
 }
 
 // point reads day i of value against its baseline under pat, the noise
@@ -331,15 +333,16 @@ func (e *evaluation) point(value func(j int) (float64, bool), pat pattern, i, st
 // before; the chance of a count at least as far off comes from a negative
 // binomial around it, so a day with none where 0.7 were expected is
 // ordinary. They are judged ConversionsDelayDays before the newest day,
-// once most late conversions have arrived.
-func (e *evaluation) conversions(acc *account, s *series, start int, cfg Config) {
+// once most late conversions have arrived. It reports whether it emitted
+// a finding.
+func (e *evaluation) conversions(acc *account, s *series, start int, cfg Config) bool {
 	t := acc.last - cfg.ConversionsDelayDays
 	if t-1 < start {
-		return
+		return false
 	}
 	clicks := s.sum(mClicks, max(t-rateDays, start), t-1)
 	if clicks <= 0 {
-		return
+		return false
 	}
 	rate := s.sum(mConversions, max(t-rateDays, start), t-1) / clicks
 	clicksOf := func(j int) (float64, bool) { return s.v[mClicks][j], true }
@@ -352,7 +355,7 @@ func (e *evaluation) conversions(acc *account, s *series, start int, cfg Config)
 	}
 	l1, l0 := expected(t), expected(t-1)
 	if l1 < cfg.MinExpectedConversions {
-		return
+		return false
 	}
 	o1, o0 := s.v[mConversions][t], s.v[mConversions][t-1]
 	rel := (o1 - l1) / l1
@@ -362,7 +365,7 @@ func (e *evaluation) conversions(acc *account, s *series, start int, cfg Config)
 		dir, least = kindOf(-1), cfg.MinChange
 	}
 	if math.Abs(rel) < least {
-		return
+		return false
 	}
 	fire := negBinomTail(o1, l1, upper) < cfg.ConversionsP
 	if !fire && l0 > 0 {
@@ -370,7 +373,7 @@ func (e *evaluation) conversions(acc *account, s *series, start int, cfg Config)
 		fire = (rel2 > 0) == upper && math.Abs(rel2) >= least && negBinomTail(o1+o0, l1+l0, upper) < cfg.ConversionsP
 	}
 	if !fire || e.covered[MetricConversions+":"+dir] {
-		return
+		return false
 	}
 	sign := -1
 	if upper {
@@ -379,12 +382,13 @@ func (e *evaluation) conversions(acc *account, s *series, start int, cfg Config)
 	value := func(j int) (float64, bool) { return s.v[mConversions][j], true }
 	c := e.contributor(acc, s, MetricConversions, t, sign, cfg)
 	if e.stoppedParts[c.dim] && t == acc.last {
-		return
+		return false
 	}
 	e.emit(verdict{acc: acc, part: s, metric: MetricConversions, kind: dir, severity: cfg.Severity,
 		observed: o1, expected: l1, unit: unitCount, day: t,
 		since:       e.sinceRate(value, expected, t, start, sign, cfg),
 		contributor: c})
+	return true
 }
 
 // since walks back from day t while each day is off by MinChange in

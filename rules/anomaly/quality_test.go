@@ -72,23 +72,26 @@ func TestQualityFalseAlerts(t *testing.T) {
 }
 
 // outcome is one cell of the table: of the accounts with the anomaly,
-// the share detected on its first final day and within one day; of the
-// alerts opened on those two days, the share that is about the anomaly
-// (precision).
-type outcome struct{ first, within, precision float64 }
+// the share detected on its first final day, within one day (its first
+// two final days) and, when watched that long, by its third and seventh
+// final day; of the alerts opened on the days watched, the share that is
+// about the anomaly (precision).
+type outcome struct{ first, within, by3, by7, precision float64 }
 
 // detection runs one scenario on qualityN accounts of each size (those
 // eligible, when eligible is set). match says whether a finding reports
 // the anomaly; related, whether it is a true consequence of it (the
 // account's spend falls when its largest campaign stops), counted as
 // neither a detection nor a false alert.
-func detection(sc scenario, magnitude float64, match, related func(f rules.Finding) bool, eligible func(total *series, parts []*series) bool) [nSizes]outcome {
+// watch is how many of the anomaly's final days are judged (2 or 7).
+func detection(sc scenario, magnitude float64, watch int, match, related func(f rules.Finding) bool, eligible func(total *series, parts []*series) bool) [nSizes]outcome {
 	cfg := qualityConfig()
 	var out [nSizes]outcome
 	for sz := range nSizes {
-		hit1, hit2, n, alerts, relevant := 0, 0, 0, 0, 0
+		var hits [7]int // hits[k]: detected by the anomaly's (k+1)th final day
+		n, alerts, relevant := 0, 0, 0
 		for i := 0; n < qualityN && i < 5*qualityN; i++ {
-			total, parts := synth(synthSpec{seed: uint64(1_000_000 + i*int(nSizes) + int(sz)), size: sz, days: history + 2,
+			total, parts := synth(synthSpec{seed: uint64(1_000_000 + i*int(nSizes) + int(sz)), size: sz, days: history + watch,
 				scenario: sc, at: history, magnitude: magnitude})
 			if eligible != nil && !eligible(total, parts) {
 				continue
@@ -114,21 +117,25 @@ func detection(sc scenario, magnitude float64, match, related func(f rules.Findi
 				}
 				return any
 			}
-			f1 := found(history)
-			f2 := found(history + 1)
-			switch {
-			case f1:
-				hit1++
-				hit2++
-			case f2:
-				hit2++
+			detected := false
+			for k := 0; k < watch; k++ {
+				detected = found(history+k) || detected
+				if detected {
+					hits[k]++
+				}
 			}
 		}
 		if n == 0 {
-			out[sz] = outcome{-1, -1, -1}
+			out[sz] = outcome{-1, -1, -1, -1, -1}
 			continue
 		}
-		out[sz] = outcome{first: float64(hit1) / float64(n), within: float64(hit2) / float64(n), precision: -1}
+		share := func(k int) float64 {
+			if k >= watch {
+				return -1
+			}
+			return float64(hits[k]) / float64(n)
+		}
+		out[sz] = outcome{first: share(0), within: share(1), by3: share(2), by7: share(6), precision: -1}
 		if alerts > 0 {
 			out[sz].precision = float64(relevant) / float64(alerts)
 		}
@@ -183,8 +190,8 @@ func TestQualityDetection(t *testing.T) {
 	}
 	traffic := accountDrop(MetricSpend, MetricClicks, MetricConversions)
 	for _, mag := range []float64{0.2, 0.3, 0.4, 0.6, 0.8} {
-		row("traffic drop (spend, clicks and conversions)", mag, detection(scTraffic, mag, traffic, trafficRelated, nil))
-		o := detection(scTraffic, mag, traffic, trafficRelated, fiveConversions)
+		row("traffic drop (spend, clicks and conversions)", mag, detection(scTraffic, mag, 2, traffic, trafficRelated, nil))
+		o := detection(scTraffic, mag, 2, traffic, trafficRelated, fiveConversions)
 		row("traffic drop, accounts expecting ≥ 5 conversions a day", mag, o)
 		if mag >= 0.4 {
 			for _, sz := range []size{sizeMedium, sizeLarge} {
@@ -195,10 +202,7 @@ func TestQualityDetection(t *testing.T) {
 			}
 		}
 	}
-	for _, mag := range []float64{0.4, 0.6, 0.8} {
-		row("conversions alone drop (tracking)", mag, detection(scTracking, mag, accountDrop(MetricConversions), nil, nil))
-	}
-	o := detection(scStopped, 1, func(f rules.Finding) bool {
+	o := detection(scStopped, 1, 2, func(f rules.Finding) bool {
 		return f.Fields[FieldKind] == KindStopped && f.Fields[FieldDimension] != ""
 	}, trafficRelated, watchedStop)
 	row("largest campaign (above the minimum size) stops serving", 1, o)
@@ -208,6 +212,46 @@ func TestQualityDetection(t *testing.T) {
 		}
 	}
 	t.Log("detected on the first final day / within one day / precision, " + fmt.Sprint(qualityN) + " accounts per cell:\n" + table.String())
+}
+
+// TestQualityConversionsAlone: conversions falling while clicks do not
+// (tracking broke), watched for a week. A fall of 60% or more is detected
+// by its seventh final day in at least 90% of medium and large accounts
+// expecting at least 5 conversions a day. The table goes to the log for
+// docs/ANOMALIES.md.
+func TestQualityConversionsAlone(t *testing.T) {
+	var table strings.Builder
+	fmt.Fprintf(&table, "| conversions alone drop | accounts | small | medium | large |\n|---|---|---|---|---|\n")
+	for _, mag := range []float64{0.4, 0.5, 0.6, 0.8} {
+		for _, sel := range []struct {
+			name     string
+			eligible func(total *series, parts []*series) bool
+		}{{"all", nil}, {"expecting ≥ 5 conversions a day", fiveConversions}} {
+			o := detection(scTracking, mag, 7, accountDrop(MetricConversions), nil, sel.eligible)
+			fmt.Fprintf(&table, "| −%.0f%% | %s | %s | %s | %s |\n", mag*100, sel.name, weekCell(o[0]), weekCell(o[1]), weekCell(o[2]))
+			if sel.eligible == nil || mag < 0.6 {
+				continue
+			}
+			for _, sz := range []size{sizeMedium, sizeLarge} {
+				if o[sz].by7 >= 0 && o[sz].by7 < 0.9 {
+					t.Errorf("conversions alone fall %.0f%% in %s accounts expecting ≥ 5 a day: detected by day 7 in %.1f%%, want ≥ 90%%",
+						mag*100, sizeNames[sz], o[sz].by7*100)
+				}
+			}
+		}
+	}
+	t.Log("detected on the first final day / within one day / by day 3 / by day 7 / precision, " + fmt.Sprint(qualityN) + " accounts per cell:\n" + table.String())
+}
+
+func weekCell(o outcome) string {
+	if o.first < 0 {
+		return "—"
+	}
+	p := "—"
+	if o.precision >= 0 {
+		p = fmt.Sprintf("%.0f%%", o.precision*100)
+	}
+	return fmt.Sprintf("%.0f%% / %.0f%% / %.0f%% / %.0f%% / %s", o.first*100, o.within*100, o.by3*100, o.by7*100, p)
 }
 
 // trafficRelated: a fall in traffic also lowers the campaigns' spend,

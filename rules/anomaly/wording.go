@@ -45,6 +45,7 @@ type texts struct {
 	lPeriod      string
 	lSpent       string
 	lastWeek     string
+	overDays     func(n int) string // "over the last 3 days", for a change read over several days
 }
 
 func textsFor(lang connectors.Language) texts {
@@ -70,6 +71,9 @@ func textsFor(lang connectors.Language) texts {
 			months:      [12]string{"янв.", "февр.", "мар.", "апр.", "мая", "июн.", "июл.", "авг.", "сент.", "окт.", "нояб.", "дек."},
 			lActual:     "Факт", lExpected: "Ожидалось", lSince: "С", lContributor: "Больше всего повлияли", lPeriod: "Период",
 			lSpent: "Потрачено в этом месяце", lastWeek: "последние 7 дней",
+			overDays: func(n int) string {
+				return "за последние " + strconv.Itoa(n) + " " + slavicPlural(n, "день", "дня", "дней")
+			},
 		}
 	case connectors.LanguageUkrainian:
 		return texts{
@@ -92,6 +96,9 @@ func textsFor(lang connectors.Language) texts {
 			months:      [12]string{"січ.", "лют.", "бер.", "квіт.", "трав.", "черв.", "лип.", "серп.", "вер.", "жовт.", "лист.", "груд."},
 			lActual:     "Факт", lExpected: "Очікувалося", lSince: "З", lContributor: "Найбільше вплинули", lPeriod: "Період",
 			lSpent: "Витрачено цього місяця", lastWeek: "останні 7 днів",
+			overDays: func(n int) string {
+				return "за останні " + strconv.Itoa(n) + " " + slavicPlural(n, "день", "дні", "днів")
+			},
 		}
 	}
 	return texts{
@@ -114,6 +121,12 @@ func textsFor(lang connectors.Language) texts {
 		months:      [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
 		lActual:     "Actual", lExpected: "Expected", lSince: "Since", lContributor: "Biggest contributor", lPeriod: "Period",
 		lSpent: "Spent this month", lastWeek: "last 7 days",
+		overDays: func(n int) string {
+			if n == 1 {
+				return "over the last day"
+			}
+			return "over the last " + strconv.Itoa(n) + " days"
+		},
 	}
 }
 
@@ -171,14 +184,18 @@ func (Wording) Word(f rules.Finding, lang connectors.Language) (rules.Worded, bo
 			verb = t.rose[metric]
 		}
 		pct := strings.TrimPrefix(fl[FieldChangePct], "-")
-		w.Headline = p.Sprintf(t.change, name, verb, pct) + " — " + where
+		w.Headline = p.Sprintf(t.change, name, verb, pct)
+		if n, err := strconv.Atoi(fl[FieldPeriodDays]); err == nil && n > 1 && fl[FieldSource] == connectors.SourceAds {
+			w.Headline += " " + t.overDays(n)
+		}
+		w.Headline += " — " + where
 	}
 	w.Subject = w.Headline
 	if kind != KindStopped {
 		w.Fields = append(w.Fields,
 			rules.Labeled{Label: t.lActual, Value: num(fl[FieldObserved], u)},
 			rules.Labeled{Label: t.lExpected, Value: num(fl[FieldExpected], u)})
-		if fl[FieldPeriodDays] == "7" {
+		if fl[FieldPeriodDays] == "7" && fl[FieldSource] == connectors.SourceGSC {
 			w.Fields = append(w.Fields, rules.Labeled{Label: t.lPeriod, Value: t.lastWeek})
 		}
 	}
@@ -275,6 +292,18 @@ func (t texts) date(s string) string {
 		return ""
 	}
 	return strconv.Itoa(d.Day()) + "\u00a0" + t.months[d.Month()-1]
+}
+
+// slavicPlural picks the Russian or Ukrainian form of a noun for n: one
+// (1, 21), few (2–4, 22–24) or many (5–20, 25–30).
+func slavicPlural(n int, one, few, many string) string {
+	switch n10, n100 := n%10, n%100; {
+	case n10 == 1 && n100 != 11:
+		return one
+	case n10 >= 2 && n10 <= 4 && (n100 < 12 || n100 > 14):
+		return few
+	}
+	return many
 }
 
 func signed(pct string) string {

@@ -31,6 +31,11 @@ func TestWording(t *testing.T) {
 	campaignNamed := named(spend, map[string]string{FieldDimension: "campaign:222", FieldDimensionName: "Shopping UA",
 		FieldContributor: "", FieldContributorChange: ""})
 	stoppedNamed := named(stopped, map[string]string{FieldAccountName: "Acme UA", FieldDimensionName: "Brand — Search"})
+	window := rules.Finding{Rule: RuleName, Fields: map[string]string{
+		FieldKind: KindDrop, FieldMetric: MetricConversions, FieldSource: connectors.SourceAds, FieldAccount: "1234567890",
+		FieldAccountName: "Acme UA", FieldObserved: "12", FieldExpected: "21.4", FieldChangePct: "-44", FieldPeriodDays: "3",
+		FieldSince: "2026-11-28"}}
+	window7 := named(window, map[string]string{FieldPeriodDays: "7", FieldObserved: "30", FieldExpected: "49.5", FieldChangePct: "-39"})
 	position := rules.Finding{Rule: RuleName, Fields: map[string]string{
 		FieldKind: KindDrop, FieldMetric: MetricPosition, FieldSource: connectors.SourceGSC, FieldAccount: "sc-domain:shop.example",
 		FieldDimension: "query:running shoes", FieldObserved: "9.2", FieldExpected: "2.1", FieldPeriodDays: "7", FieldSince: "2026-11-22"}}
@@ -57,6 +62,12 @@ func TestWording(t *testing.T) {
 		{connectors.LanguageEnglish, stoppedNamed, "Campaign “Brand — Search” stopped serving (Google Ads account “Acme UA”) | Since: 1 Dec"},
 		{connectors.LanguageRussian, stoppedNamed, "Кампания «Brand — Search» перестала показываться (аккаунт Google Ads «Acme UA») | С: 1 дек."},
 		{connectors.LanguageUkrainian, stoppedNamed, "Кампанія «Brand — Search» перестала показуватися (акаунт Google Ads «Acme UA») | З: 1 груд."},
+		{connectors.LanguageEnglish, window, "Conversions fell by 44% over the last 3 days — Google Ads account “Acme UA” | Actual: 12 | Expected: 21.4 | Since: 28 Nov"},
+		{connectors.LanguageRussian, window, "Конверсии упали на 44% за последние 3 дня — аккаунт Google Ads «Acme UA» | Факт: 12 | Ожидалось: 21,4 | С: 28 нояб."},
+		{connectors.LanguageUkrainian, window, "Конверсії впали на 44% за останні 3 дні — акаунт Google Ads «Acme UA» | Факт: 12 | Очікувалося: 21,4 | З: 28 лист."},
+		{connectors.LanguageEnglish, window7, "Conversions fell by 39% over the last 7 days — Google Ads account “Acme UA” | Actual: 30 | Expected: 49.5 | Since: 28 Nov"},
+		{connectors.LanguageRussian, window7, "Конверсии упали на 39% за последние 7 дней — аккаунт Google Ads «Acme UA» | Факт: 30 | Ожидалось: 49,5 | С: 28 нояб."},
+		{connectors.LanguageUkrainian, window7, "Конверсії впали на 39% за останні 7 днів — акаунт Google Ads «Acme UA» | Факт: 30 | Очікувалося: 49,5 | З: 28 лист."},
 		{connectors.LanguageEnglish, position, "Query “running shoes” slipped in search (sc-domain:shop.example): average position 9.2 against a usual 2.1 | Actual: 9.2 | Expected: 2.1 | Period: last 7 days | Since: 22 Nov"},
 		{connectors.LanguageUkrainian, pacing, "Витрати Google Ads ідуть до 14 250,00 UAH за місяць при бюджеті 12 000,00 UAH (+19%) | Витрачено цього місяця: 9 500,00 UAH"},
 	}
