@@ -23,7 +23,7 @@ type Config struct {
 	MinRise float64 `yaml:"min_rise" jsonschema:"exclusiveMinimum=0,maximum=10"`
 	// MinZ is how many robust standard deviations from the baseline a value must be to alert (higher is quieter); campaigns need one more.
 	MinZ float64 `yaml:"min_z" jsonschema:"minimum=1,maximum=20"`
-	// ConversionsP is the largest chance, under the baseline, of a conversions count at least as far off that may alert; a tenth of it for campaigns.
+	// ConversionsP is the largest chance, under the baseline, of a conversions count at least as far off that may alert; a tenth of it for campaigns, 5 times it for an account's 3- and 7-day conversions.
 	ConversionsP float64 `yaml:"conversions_p" jsonschema:"exclusiveMinimum=0,maximum=0.5"`
 	// MinExpectedConversions is the expected conversions (per day) below which conversions never alert.
 	MinExpectedConversions float64 `yaml:"min_expected_conversions" jsonschema:"minimum=0"`
