@@ -36,7 +36,7 @@ func (e *evaluation) conversionsWindow(acc *account, s *series, start int, cfg C
 	if t < start || e.covered[MetricConversions+":"+KindDrop] {
 		return
 	}
-	zMin := normalQuantile(cfg.ConversionsP * windowPFactor)
+	zMin := -1.0 // read once a window falls short enough to be judged
 	const d2 = conversionsDispersion * conversionsDispersion
 	for _, n := range windowDays {
 		w0 := t - n + 1
@@ -69,6 +69,9 @@ func (e *evaluation) conversionsWindow(acc *account, s *series, start int, cfg C
 		}
 		if s.v[mConversions][t] >= rate*s.v[mClicks][t] {
 			return // the newest day is back to normal
+		}
+		if zMin < 0 {
+			zMin = normalQuantile(cfg.ConversionsP * windowPFactor)
 		}
 		rateVar := (baseConv + d2*baseBurst) / (baseConv * baseConv)
 		v := exp + d2*burst + exp*exp*rateVar
