@@ -78,13 +78,27 @@ func (e *evaluation) conversionsWindow(acc *account, s *series, start int, cfg C
 		if (exp-obs)/math.Sqrt(v) < zMin {
 			continue
 		}
-		c := e.contributor(acc, s, MetricConversions, t, -1, cfg)
+		c := windowContributor(acc.parts, b0, w0, t)
 		e.emit(verdict{acc: acc, part: s, metric: MetricConversions, kind: KindDrop, severity: cfg.Severity,
 			observed: obs, expected: exp, unit: unitCount, day: t, days: n,
 			since:       deficitStart(s, rate, t, max(t-rateDays+1, w0-windowRateDays/2, start)),
 			contributor: c})
 		return
 	}
+}
+
+// windowContributor names the campaign whose conversions over the window
+// [w0, t] fell furthest below what its own clicks bring at its own rate
+// over [b0, w0): the campaign whose tracking most likely broke.
+func windowContributor(parts []*series, b0, w0, t int) contribution {
+	return pickContributor(parts, func(p *series) float64 {
+		clicks := p.sum(mClicks, b0, w0-1)
+		if clicks <= 0 {
+			return 0
+		}
+		rate := p.sum(mConversions, b0, w0-1) / clicks
+		return p.sum(mConversions, w0, t) - rate*p.sum(mClicks, w0, t)
+	}, -1)
 }
 
 // deficitStart returns the likeliest first day of the fall through day t

@@ -28,17 +28,23 @@ func TestConversionsWindow(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name  string
-		conv  func(ago int) float64 // conversions per click, scaled
+		base  adsDay
+		conv  func(ago, campaign int) float64 // conversions per click, scaled
 		click func(ago int) float64
 		want  string // period_days of the window finding, "" for none
+		since string
+		contr string // the contributor named
 	}{
-		{"tracking broke 3 days ago", func(ago int) float64 { return pick(ago < 3, 0.4, 1) }, nil, "3"},
-		{"traffic fell 3 days ago", nil, func(ago int) float64 { return pick(ago < 3, 0.4, 1) }, ""},
-		{"tracking fixed on the newest day", func(ago int) float64 { return pick(ago >= 1 && ago < 4, 0.4, 1) }, nil, ""},
-		{"nothing happened", nil, nil, ""},
+		{"tracking broke 3 days ago", base, func(ago, _ int) float64 { return pick(ago < 3, 0.4, 1) }, nil, "3", "2026-11-29", "campaign:1"},
+		// Campaign 2 brings 30% of the conversions: a week shows it.
+		{"campaign 2's tracking broke a week ago", adsDay{clicks: 400, cpc: 1.5, convRate: 0.05},
+			func(ago, c int) float64 { return pick(ago < 7 && c == 2, 0, 1) }, nil, "7", "2026-11-25", "campaign:2"},
+		{"traffic fell 3 days ago", base, nil, func(ago int) float64 { return pick(ago < 3, 0.4, 1) }, "", "", ""},
+		{"tracking fixed on the newest day", base, func(ago, _ int) float64 { return pick(ago >= 1 && ago < 4, 0.4, 1) }, nil, "", "", ""},
+		{"nothing happened", base, nil, nil, "", "", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			rows := adsRows("acme", "1234567890", "2026-12-01", 91, base, func(ago, _ int) float64 {
+			rows := adsRows("acme", "1234567890", "2026-12-01", 91, tt.base, func(ago, _ int) float64 {
 				if tt.click != nil {
 					return tt.click(ago)
 				}
@@ -48,7 +54,23 @@ func TestConversionsWindow(t *testing.T) {
 				end, _ := dayNum("2026-12-01")
 				for i := range rows {
 					d, _ := dayNum(rows[i].Date)
-					rows[i].Metrics[connectors.MetricConversions] *= tt.conv(end - d)
+					c := 0 // the account total: the sum of its campaigns' rows
+					if dim := rows[i].Dimension; dim != "" {
+						c = int(dim[len(dim)-1] - '0')
+					}
+					if c > 0 {
+						rows[i].Metrics[connectors.MetricConversions] *= tt.conv(end-d, c)
+					}
+				}
+				for i := range rows {
+					if rows[i].Dimension == "" {
+						rows[i].Metrics[connectors.MetricConversions] = 0
+						for j := range rows {
+							if rows[j].Date == rows[i].Date && rows[j].Dimension != "" {
+								rows[i].Metrics[connectors.MetricConversions] += rows[j].Metrics[connectors.MetricConversions]
+							}
+						}
+					}
 				}
 			}
 			fs := Evaluate(Input{Clients: []Client{client(cfg)}, Accounts: []Account{ads(rows, "")}}, now)
@@ -59,8 +81,9 @@ func TestConversionsWindow(t *testing.T) {
 			case tt.want != "" && f == nil:
 				t.Errorf("no window finding: %v", summary(fs))
 			case f != nil:
-				if f.Fields[FieldPeriodDays] != tt.want || f.Fields[FieldSince] != "2026-11-29" || f.Fields[FieldDay] != "2026-12-01" {
-					t.Errorf("fields %v, want period %s since 2026-11-29", f.Fields, tt.want)
+				if f.Fields[FieldPeriodDays] != tt.want || f.Fields[FieldSince] != tt.since || f.Fields[FieldDay] != "2026-12-01" ||
+					f.Fields[FieldContributor] != tt.contr {
+					t.Errorf("fields %v, want period %s since %s, contributor %s", f.Fields, tt.want, tt.since, tt.contr)
 				}
 			}
 		})
