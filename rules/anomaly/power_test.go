@@ -198,4 +198,21 @@ func TestConversionsDetectability(t *testing.T) {
 		t.Errorf("Poisson P(0) = %g, want e⁻⁵", got)
 	}
 	t.Log("Neyman–Pearson test of a 40% fall of conversions alone, 5 expected a day:\n" + b.String())
+
+	// The same bound for the 3- and 7-day windows the rule judges, at
+	// their per-test rate (5 × conversions_p), for a medium account's 7
+	// conversions a day: what the windows could reach if the usual rate
+	// were known exactly.
+	alpha := DefaultConfig().ConversionsP * windowPFactor
+	var w strings.Builder
+	fmt.Fprintf(&w, "| count | drop | days | P(detect) at 7 a day | randomised bound |\n|---|---|---|---|---|\n")
+	for _, m := range models {
+		for _, dr := range []float64{0.4, 0.6} {
+			for _, days := range []int{3, 7} {
+				_, p, pr := npPower(m, 7, dr, days, alpha)
+				fmt.Fprintf(&w, "| %s | −%.0f%% | %d | %.0f%% | %.0f%% |\n", m.name, dr*100, days, 100*p, 100*pr)
+			}
+		}
+	}
+	t.Logf("Neyman–Pearson bound over several days, α = %g, 7 expected a day:\n%s", alpha, w.String())
 }
