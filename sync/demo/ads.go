@@ -13,7 +13,8 @@ import (
 // serving the day before the demo day.
 const stoppedClient = "acme-ua"
 
-// seedAds gives the sample's Google Ads accounts steady days, and stops
+// seedAds gives the sample's Google Ads accounts steady days and their
+// client's name as the account's descriptive name, and stops
 // the first campaign of Acme Ukraine's account the day before start (a
 // day in the accounts' zone, Europe/Berlin), so that the day opens with
 // one "stopped serving" alert for its account manager.
@@ -25,7 +26,7 @@ func seedAds(sb *sandbox.Sandbox, start time.Time) error {
 			login = sandbox.GoogleManagerID
 		}
 		for _, id := range c.GoogleAds.CustomerIDs {
-			a := googleadsfake.Account{CustomerID: strings.ReplaceAll(id, "-", ""), Managers: []string{login}, Steady: true}
+			a := googleadsfake.Account{CustomerID: strings.ReplaceAll(id, "-", ""), Name: c.Name, Managers: []string{login}, Steady: true}
 			if c.ID == stoppedClient {
 				a.Stops = map[int]string{1: stop}
 			}

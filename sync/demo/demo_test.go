@@ -64,7 +64,7 @@ func TestSampleDay(t *testing.T) {
 		{"unanswered client", kindAlert, []string{"DM to Marat Seitkali", "Steppe Foods ждёт ответа"}},
 		{"workload alert to the head", kindAlert, []string{"DM to Olena Kovalenko", "Перевантаження: Iryna Shevchuk"}},
 		{"head's weekly digest", kindAlert, []string{"DM to Olena Kovalenko", "Завантаження · тиждень"}},
-		{"anomaly alert: a campaign stopped serving", kindAlert, []string{"DM to Anna Melnyk", ":rotating_light: Кампанія", "перестала показуватися (акаунт Google Ads 1234567890)"}},
+		{"anomaly alert: a campaign stopped serving", kindAlert, []string{"DM to Anna Melnyk", ":rotating_light: Кампанія", "перестала показуватися (акаунт Google Ads «Acme Ukraine»)"}},
 		{"FAQ suggestion for a repeated question", kindSuggestion, []string{"only Anna Melnyk (account manager) sees this", "report-when"}},
 		{"report written and shared", "report", []string{"«Acme Ukraine — звіт» written to Google Sheets", "shared with petro@acme.example (reader, invited by email), anna@northwind.example (writer)", "/spreadsheets/d/"}},
 		{"invoice data written", "report", []string{"дані для рахунків» written to Google Sheets", "finance@northwind.example (writer)"}},
