@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/liaisonhq/liaison/configs/secret"
 	"github.com/liaisonhq/liaison/connectors"
 )
 
@@ -79,8 +80,11 @@ type configGoogle struct {
 	} `yaml:"drive"`
 }
 
-func newConfigGoogle(baseURL string) configGoogle {
+func newConfigGoogle(baseURL string, creds Credentials) configGoogle {
 	g := GoogleConfig(baseURL)
+	g.OAuth.ClientSecret = secret.Secret(creds.GoogleClientSecret)
+	g.OAuth.RefreshToken = secret.Secret(creds.GoogleRefreshToken)
+	g.Ads.DeveloperToken = secret.Secret(creds.GoogleDeveloperToken)
 	var c configGoogle
 	c.OAuth.ClientID = g.OAuth.ClientID
 	c.OAuth.ClientSecret = g.OAuth.ClientSecret.Reveal()
@@ -99,6 +103,8 @@ type configJira struct {
 	BaseURL  string `yaml:"base_url"`
 	Email    string `yaml:"email"`
 	APIToken string `yaml:"api_token"`
+	// WebhookSecret is empty (and left out) unless the sandbox was given one.
+	WebhookSecret string `yaml:"webhook_secret,omitempty"`
 }
 
 type configSlack struct {
@@ -135,10 +141,10 @@ func (s *Sandbox) Config(baseURL string, o ConfigOptions) ([]byte, error) {
 		Log:    map[string]string{"level": "info", "format": "text"},
 		Store:  map[string]string{"driver": "sqlite", "data_dir": o.DataDir},
 		Connections: configConnections{
-			Jira: configJira{BaseURL: baseURL, Email: s.creds.JiraEmail, APIToken: s.creds.JiraToken},
+			Jira: configJira{BaseURL: baseURL, Email: s.creds.JiraEmail, APIToken: s.creds.JiraToken, WebhookSecret: s.creds.JiraWebhookSecret},
 			Slack: configSlack{BotToken: s.creds.SlackBotToken, AppToken: s.creds.SlackAppToken,
 				SigningSecret: s.creds.SlackSigningSecret, Mode: o.SlackMode, APIURL: baseURL + "/api/"},
-			Google: newConfigGoogle(baseURL),
+			Google: newConfigGoogle(baseURL, s.creds),
 		},
 	}
 	agencyLoc, _ := time.LoadLocation(sc.Agency.Timezone)

@@ -49,10 +49,10 @@ type googleUpstream struct {
 func newGoogleUpstream(s *Sandbox) googleUpstream {
 	u := googleUpstream{oauth: oauthfake.New(oauthfake.Options{Clock: s.clk, Logger: s.log.With("upstream", "google-oauth"),
 		TokenTTL: tokenTTL(s.clk)})}
-	u.oauth.AddClient(GoogleClientID, GoogleClientSecret)
-	u.oauth.AddRefreshToken(GoogleClientID, GoogleRefreshToken, GoogleUser)
+	u.oauth.AddClient(GoogleClientID, s.creds.GoogleClientSecret)
+	u.oauth.AddRefreshToken(GoogleClientID, s.creds.GoogleRefreshToken, GoogleUser)
 	u.ads = googleadsfake.New(googleadsfake.Options{Clock: s.clk, Logger: s.log.With("upstream", "googleads"), Auth: u.oauth,
-		DailyOperations: s.adsOps})
+		DailyOperations: s.adsOps, DeveloperToken: s.creds.GoogleDeveloperToken})
 	u.gsc = searchconsolefake.New(searchconsolefake.Options{Clock: s.clk, Logger: s.log.With("upstream", "searchconsole"), Auth: u.oauth,
 		Quota: s.gscQuota})
 	_ = u.ads.AddManager(GoogleManagerID, GoogleUser)

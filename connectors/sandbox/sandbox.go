@@ -75,11 +75,19 @@ type Options struct {
 
 // Credentials are what the written config authenticates with.
 type Credentials struct {
-	JiraEmail          string
-	JiraToken          string
+	JiraEmail string
+	JiraToken string
+	// JiraWebhookSecret, when set, is written as connections.jira's
+	// webhook_secret, turning on the daemon's POST /jira/webhook.
+	JiraWebhookSecret  string
 	SlackBotToken      string
 	SlackAppToken      string
 	SlackSigningSecret string
+	// The Google OAuth client's secret, the agency user's refresh token
+	// and the Ads developer token.
+	GoogleClientSecret   string
+	GoogleRefreshToken   string
+	GoogleDeveloperToken string
 }
 
 func (c Credentials) withDefaults() Credentials {
@@ -97,6 +105,15 @@ func (c Credentials) withDefaults() Credentials {
 	}
 	if c.SlackSigningSecret == "" {
 		c.SlackSigningSecret = slackfake.DefaultSigningSecret
+	}
+	if c.GoogleClientSecret == "" {
+		c.GoogleClientSecret = GoogleClientSecret
+	}
+	if c.GoogleRefreshToken == "" {
+		c.GoogleRefreshToken = GoogleRefreshToken
+	}
+	if c.GoogleDeveloperToken == "" {
+		c.GoogleDeveloperToken = GoogleDeveloperToken
 	}
 	return c
 }

@@ -67,6 +67,11 @@ func (d *Deliverer) Run(ctx context.Context, idle time.Duration) error {
 			hint = at
 		}
 		sent := d.sentTotal.Load()
+		// What falls due while the pass runs (a channel's next slot, when
+		// the pass's store writes outlast Slack's one-second interval) is
+		// looked for from the pass's start: the loop goes round again at
+		// once instead of sleeping through it.
+		passStart := d.clk.Now()
 		if err := d.Tick(ctx); err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -77,7 +82,7 @@ func (d *Deliverer) Run(ctx context.Context, idle time.Duration) error {
 		if !hint.IsZero() && !hint.After(now) {
 			hint = time.Time{}
 		}
-		next, err := d.nextDue(ctx, now)
+		next, err := d.nextDue(ctx, passStart)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -90,7 +95,7 @@ func (d *Deliverer) Run(ctx context.Context, idle time.Duration) error {
 		wait := idle
 		for _, at := range []time.Time{next, hint} {
 			if !at.IsZero() && at.Sub(now) < wait {
-				wait = at.Sub(now)
+				wait = max(at.Sub(now), 0)
 			}
 		}
 		if d.parked != nil {
@@ -105,14 +110,14 @@ func (d *Deliverer) Run(ctx context.Context, idle time.Duration) error {
 	}
 }
 
-// nextDue is the earliest instant after now at which Tick has something
+// nextDue is the earliest instant after since at which Tick has something
 // to do: a pending delivery, a grouped alert, an escalation or a repeat.
 // Work due already yet still waiting (a silenced finding, a recipient off
 // work) is Flush's to move; it does not make the loop spin.
-func (d *Deliverer) nextDue(ctx context.Context, now time.Time) (time.Time, error) {
+func (d *Deliverer) nextDue(ctx context.Context, since time.Time) (time.Time, error) {
 	var next time.Time
 	consider := func(at time.Time) {
-		if at.After(now) && (next.IsZero() || at.Before(next)) {
+		if at.After(since) && (next.IsZero() || at.Before(next)) {
 			next = at
 		}
 	}

@@ -2,12 +2,18 @@ package deliver_test
 
 import (
 	"context"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/sync/deliver"
+	"github.com/liaisonhq/liaison/sync/store"
 )
 
 // loop runs the delivery loop of h in the background and reports each time
@@ -139,4 +145,74 @@ func (h *harness) threadReplies(ts string) int {
 		}
 	}
 	return n
+}
+
+// slowDefers is the store of a loaded machine: deferring a delivery takes
+// the clock past by, once armed.
+type slowDefers struct {
+	store.Store
+	clk   *clock.Fake
+	by    time.Duration
+	armed atomic.Bool
+}
+
+func (s *slowDefers) DeferDelivery(ctx context.Context, key, owner, reason string, dueAt time.Time) error {
+	if s.armed.Load() {
+		s.clk.Advance(s.by)
+	}
+	return s.Store.DeferDelivery(ctx, key, owner, reason, dueAt)
+}
+
+// A pass that sends nothing (everything it claimed waits for the channel's
+// next slot) but outlasts that slot must not leave the loop asleep for the
+// idle interval with a delivery overdue: the loop goes round again at once
+// and sends it. On a loaded machine a pass of a few store writes can take
+// longer than Slack's one-second channel interval, and private notes,
+// paced behind the client's reply, came out up to 10 s late.
+func TestRunSendsWhatFellDueDuringAPass(t *testing.T) {
+	start := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
+	h := newHarness(t, start)
+	slow := &slowDefers{Store: h.st, clk: h.clk, by: 2 * time.Second}
+	d, err := deliver.New(slow, h.sl, func() deliver.Directory { return h.dir }, h.clk, nil, prometheus.NewRegistry(), deliver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.d = d
+	l := runLoop(t, h)
+	ctx := t.Context()
+	var pings []slackfake.Message
+	for i := range 2 {
+		p, err := h.fake.PostUserMessage(slackfake.UserMessage{Channel: slackfake.SharedChanID, User: slackfake.ClientUserID, Text: fmt.Sprintf("question %d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pings = append(pings, p)
+	}
+	reply := func(i int) {
+		t.Helper()
+		r := deliver.Reply{Key: fmt.Sprintf("reply/%d", i), Channel: slackfake.SharedChanID, ThreadTS: pings[i].TS, Text: "Your AM will answer"}
+		if _, err := h.d.Record(ctx, "redirect", nil, []deliver.Reply{r}, h.clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reply(0)
+	l.await()
+	if n := h.threadReplies(pings[0].TS); n != 1 {
+		t.Fatalf("first reply sent %d times, want 1", n)
+	}
+	// The second reply, in the same second, waits for the channel's slot;
+	// the pass that defers it ends two seconds later, past that slot.
+	slow.armed.Store(true)
+	reply(1)
+	wait := l.await()
+	slow.armed.Store(false)
+	if h.threadReplies(pings[1].TS) == 0 {
+		if wait > 0 {
+			t.Fatalf("second reply overdue since %v, and the loop waits %v", h.clk.Now().Sub(start.Add(time.Second)), wait)
+		}
+		l.await()
+	}
+	if n := h.threadReplies(pings[1].TS); n != 1 {
+		t.Fatalf("second reply sent %d times, want 1", n)
+	}
 }
