@@ -121,6 +121,28 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 		}
 	}
 	if tops != nil {
+		if ix.p.answerWeight > 0 {
+			// The answer is one more example: it may enter the k best,
+			// but an entry is not held to it, so the average stays over
+			// the phrasings alone.
+			ans := ix.answers[lang]
+			qIDF := 0.0
+			for _, t := range terms {
+				qIDF += li.idf(t)
+			}
+			for ei, b := range best {
+				if b < 0 || qIDF == 0 {
+					continue
+				}
+				got := 0.0
+				for _, t := range terms {
+					if ans[ei][t] {
+						got += li.idf(t)
+					}
+				}
+				insertTop(tops[ei*k:(ei+1)*k], ix.p.answerWeight*got/qIDF)
+			}
+		}
 		for ei := range score {
 			sum := 0.0
 			for _, v := range tops[ei*k : (ei+1)*k] {
