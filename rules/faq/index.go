@@ -105,7 +105,7 @@ func defaultParams() params {
 		calGamma:      0.5,
 		calRef:        0.5,
 		calMax:        2,
-		answerWeight:  0.5,
+		answerWeight:  0.6,
 	}
 }
 

@@ -42,6 +42,7 @@ func TestTuneQuick(t *testing.T) {
 	fmt.Sscan(os.Getenv("FAQ_CMAX"), &p.CalMax)
 	fmt.Sscan(os.Getenv("FAQ_MINSH"), &p.MinShared)
 	fmt.Sscan(os.Getenv("FAQ_ANSW"), &p.AnswerWeight)
+	fmt.Sscan(os.Getenv("FAQ_SHPOOL"), &p.SharedPooled)
 	for _, b := range []struct {
 		name string
 		es   *configs.FAQ
