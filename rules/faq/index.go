@@ -146,8 +146,9 @@ type Index struct {
 	canon map[connectors.Language]map[string]string
 	// refs are the entries' self-references per language (selfRefs).
 	refs map[connectors.Language]map[int]float64
-	// answers holds, per language, each entry's answer terms.
-	answers map[connectors.Language][]map[string]bool
+	// answers maps, per language, each term to the entries whose answer
+	// has it.
+	answers map[connectors.Language]map[string][]int32
 }
 
 type langIndex struct {
@@ -195,14 +196,13 @@ func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 	ix := &Index{entries: entries, p: p, langs: map[connectors.Language]*langIndex{},
 		pooled: map[connectors.Language]*langIndex{}, canon: synonymMap(append(Synonyms(), synonyms...))}
 	near := nearMissPhrasings()
-	ix.answers = map[connectors.Language][]map[string]bool{}
+	ix.answers = map[connectors.Language]map[string][]int32{}
 	for _, lang := range connectors.Languages() {
 		var qs, ps []doc
-		ans := make([]map[string]bool, len(entries))
+		ans := map[string][]int32{}
 		for ei, e := range entries {
-			ans[ei] = map[string]bool{}
 			for _, t := range ix.Terms(e.Answers[lang], lang) {
-				ans[ei][t] = true
+				ans[t] = append(ans[t], int32(ei))
 			}
 			pool := doc{entry: ei, tf: map[string]int{}}
 			for _, q := range e.Questions[lang] {

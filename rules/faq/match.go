@@ -125,22 +125,19 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 			// The answer is one more example: it may enter the k best,
 			// but an entry is not held to it, so the average stays over
 			// the phrasings alone.
-			ans := ix.answers[lang]
+			got := make([]float64, len(ix.entries))
 			qIDF := 0.0
 			for _, t := range terms {
-				qIDF += li.idf(t)
+				w := li.idf(t)
+				qIDF += w
+				for _, ei := range ix.answers[lang][t] {
+					got[ei] += w
+				}
 			}
 			for ei, b := range best {
-				if b < 0 || qIDF == 0 {
-					continue
+				if b >= 0 && got[ei] > 0 {
+					insertTop(tops[ei*k:(ei+1)*k], ix.p.answerWeight*got[ei]/qIDF)
 				}
-				got := 0.0
-				for _, t := range terms {
-					if ans[ei][t] {
-						got += li.idf(t)
-					}
-				}
-				insertTop(tops[ei*k:(ei+1)*k], ix.p.answerWeight*got/qIDF)
 			}
 		}
 		for ei := range score {
