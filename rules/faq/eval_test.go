@@ -74,6 +74,7 @@ var tuningFiles = []string{
 	"eval_uk.tsv", "fresh_uk.tsv", "final_uk.tsv", "tune_uk.tsv",
 	"eval_en.tsv", "fresh_en.tsv", "final_en.tsv", "tune_en.tsv",
 	"tune2/tune2_ru.tsv", "tune2/tune2_uk.tsv", "tune2/tune2_en.tsv",
+	"tune3/tune3_ru.tsv", "tune3/tune3_uk.tsv", "tune3/tune3_en.tsv",
 }
 
 // goalP and goalR are the quality the shipped base must reach at the
@@ -84,7 +85,7 @@ var tuningFiles = []string{
 // from sliding further.
 const (
 	goalP, goalR = 0.95, 0.80
-	twoP, twoR   = 0.86, 0.46
+	twoP, twoR   = 0.84, 0.49
 )
 
 func logEval(t *testing.T, name string, e faq.Evaluation) {

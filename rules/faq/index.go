@@ -76,6 +76,14 @@ type params struct {
 	// calMax bounds the calibration factor: an entry whose phrasings
 	// share almost nothing has no reliable reference.
 	calMax float64
+	// answerWeight makes the entry's answer, in the message's language,
+	// one more example among the topK averaged, scored as the
+	// idf-weighted share of the message's terms it contains times
+	// answerWeight (0 leaves the answer out). Any base has answers, so a
+	// base with few phrasings gains their vocabulary ("GA4", "Search
+	// Console", "retainer"); the low weight keeps an answer that speaks
+	// of neighbouring topics from outweighing the phrasings.
+	answerWeight float64
 }
 
 // defaultParams are the chosen values.
@@ -97,6 +105,7 @@ func defaultParams() params {
 		calGamma:      0.5,
 		calRef:        0.5,
 		calMax:        2,
+		answerWeight:  0.6,
 	}
 }
 
@@ -137,6 +146,9 @@ type Index struct {
 	canon map[connectors.Language]map[string]string
 	// refs are the entries' self-references per language (selfRefs).
 	refs map[connectors.Language]map[int]float64
+	// answers maps, per language, each term to the entries whose answer
+	// has it.
+	answers map[connectors.Language]map[string][]int32
 }
 
 type langIndex struct {
@@ -184,9 +196,14 @@ func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 	ix := &Index{entries: entries, p: p, langs: map[connectors.Language]*langIndex{},
 		pooled: map[connectors.Language]*langIndex{}, canon: synonymMap(append(Synonyms(), synonyms...))}
 	near := nearMissPhrasings()
+	ix.answers = map[connectors.Language]map[string][]int32{}
 	for _, lang := range connectors.Languages() {
 		var qs, ps []doc
+		ans := map[string][]int32{}
 		for ei, e := range entries {
+			for _, t := range ix.Terms(e.Answers[lang], lang) {
+				ans[t] = append(ans[t], int32(ei))
+			}
 			pool := doc{entry: ei, tf: map[string]int{}}
 			for _, q := range e.Questions[lang] {
 				d := ix.newDoc(ei, q, lang)
@@ -216,6 +233,7 @@ func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 				qs = append(qs, d)
 			}
 		}
+		ix.answers[lang] = ans
 		if li := newLangIndex(qs, p, lang); li != nil {
 			ix.langs[lang] = li
 		}

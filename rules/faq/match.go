@@ -121,6 +121,25 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 		}
 	}
 	if tops != nil {
+		if ix.p.answerWeight > 0 {
+			// The answer is one more example: it may enter the k best,
+			// but an entry is not held to it, so the average stays over
+			// the phrasings alone.
+			got := make([]float64, len(ix.entries))
+			qIDF := 0.0
+			for _, t := range terms {
+				w := li.idf(t)
+				qIDF += w
+				for _, ei := range ix.answers[lang][t] {
+					got[ei] += w
+				}
+			}
+			for ei, b := range best {
+				if b >= 0 && got[ei] > 0 {
+					insertTop(tops[ei*k:(ei+1)*k], ix.p.answerWeight*got[ei]/qIDF)
+				}
+			}
+		}
 		for ei := range score {
 			sum := 0.0
 			for _, v := range tops[ei*k : (ei+1)*k] {

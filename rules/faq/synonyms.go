@@ -19,7 +19,14 @@ const domainSynonyms = `
 кабинет аккаунт акаунт кабінет account
 счет счёт инвойс рахунок інвойс invoice bill
 созвон созвониться звонок зідзвон зідзвонитися дзвінок call
-позиции позиції rankings positions
+позиции позиції rankings positions ранжирование ранжироваться ранжування ранжуватися rank ranking
+клик клики кликов клік кліки кліків click clicks
+дорогой дорого дороже подорожал подорожала подорожали дорогий дорожче подорожчав подорожчала подорожчали expensive pricey pricier costly
+seo сео сеошка сеошку сеошки
+facebook фейсбук фейсбуке фейсбуці фб
+tiktok тикток тиктоке тікток
+instagram инстаграм инстаграме інстаграм інстаграмі инста
+site website
 `
 
 // Synonyms returns the shipped domain synonym groups.

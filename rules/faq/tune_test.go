@@ -16,8 +16,8 @@ import (
 // with: it prints precision and recall of the shipped base and its
 // two-phrasing version on the labelled files named in FAQ_FILES at a few
 // thresholds, with the constants overridden from FAQ_ACT, FAQ_SHORT,
-// FAQ_NEG, FAQ_NONE, FAQ_TOPK, FAQ_EXW, FAQ_GAMMA, FAQ_CREF, FAQ_CMAX and
-// FAQ_MINSH; FAQ_V=full or two also lists the confusions at FAQ_TH. It
+// FAQ_NEG, FAQ_NONE, FAQ_TOPK, FAQ_EXW, FAQ_GAMMA, FAQ_CREF, FAQ_CMAX,
+// FAQ_MINSH and FAQ_ANSW; FAQ_V=full or two also lists the confusions at FAQ_TH. It
 // runs only with FAQ_TUNE=1, e.g.
 //
 //	FAQ_TUNE=1 FAQ_FILES="eval_ru.tsv fresh_ru.tsv" FAQ_GAMMA=0 go test ./rules/faq -run TestTuneQuick -v
@@ -41,6 +41,8 @@ func TestTuneQuick(t *testing.T) {
 	fmt.Sscan(os.Getenv("FAQ_CREF"), &p.CalRef)
 	fmt.Sscan(os.Getenv("FAQ_CMAX"), &p.CalMax)
 	fmt.Sscan(os.Getenv("FAQ_MINSH"), &p.MinShared)
+	fmt.Sscan(os.Getenv("FAQ_ANSW"), &p.AnswerWeight)
+	fmt.Sscan(os.Getenv("FAQ_SHPOOL"), &p.SharedPooled)
 	for _, b := range []struct {
 		name string
 		es   *configs.FAQ
