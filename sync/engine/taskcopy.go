@@ -88,12 +88,15 @@ func (c *taskCopy) rebuild(ctx context.Context, st store.Store, log store.TaskLo
 		}
 	}
 	c.projects, c.strs = projects, map[string]string{}
-	c.tasks, c.index = ts[:0], make(map[string]int, len(ts))
+	// A copy at the exact size: the listing's spare capacity would be
+	// held for good.
+	c.tasks, c.index = make([]connectors.Task, 0, len(ts)), make(map[string]int, len(ts))
 	for i := range ts {
-		t := ts[i]
-		c.compact(&t)
+		t := &ts[i]
+		c.compact(t)
 		c.index[t.Key] = len(c.tasks)
-		c.tasks = append(c.tasks, t)
+		c.tasks = append(c.tasks, *t)
+		ts[i] = connectors.Task{}
 	}
 	c.cfg, c.seq = cfg, seq
 	c.loads++
