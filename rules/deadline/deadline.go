@@ -1,6 +1,7 @@
 package deadline
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -63,10 +64,32 @@ type Input struct {
 //   - no due date: an in-progress task without a due date is an info
 //     finding when NoDueDateDigest is on.
 func Evaluate(in Input, now time.Time) []rules.Finding {
+	e, vs := judgeAll(in, now)
+	out := make([]rules.Finding, len(vs))
+	for i, v := range vs {
+		out[i] = e.finding(v)
+	}
+	return out
+}
+
+// Each calls yield with the findings Evaluate returns, in the same order,
+// and stops early when yield returns false. A finding is built only when
+// its turn comes, so a caller that keeps few of them (comparing each with
+// what is stored) never holds them all at once.
+func Each(in Input, now time.Time, yield func(rules.Finding) bool) {
+	e, vs := judgeAll(in, now)
+	for _, v := range vs {
+		if !yield(e.finding(v)) {
+			return
+		}
+	}
+}
+
+// judgeAll judges every task and orders the verdicts as the findings are
+// returned: by client ID, then key. Judging first and building after keeps
+// what is collected and sorted small; each finding is then built once.
+func judgeAll(in Input, now time.Time) (*evaluation, []verdict) {
 	e := newEvaluation(in, now)
-	// Judge first, build after: verdicts are small and pointer-free, so
-	// collecting them is cheap, and the findings are then allocated once at
-	// their final size.
 	var vs []verdict
 	for i := range in.Tasks {
 		t := &in.Tasks[i]
@@ -79,14 +102,14 @@ func Evaluate(in Input, now time.Time) []rules.Finding {
 		}
 		if v, ok := e.judge(ci, t); ok {
 			v.task = int32(i)
+			v.key = e.key(v)
 			vs = append(vs, v)
 		}
 	}
-	out := make([]rules.Finding, len(vs))
-	for i, v := range vs {
-		out[i] = e.finding(v)
-	}
-	return sorted(out)
+	slices.SortFunc(vs, func(a, b verdict) int {
+		return cmp.Or(strings.Compare(in.Clients[a.client].ID, in.Clients[b.client].ID), strings.Compare(a.key, b.key))
+	})
+	return e, vs
 }
 
 // evaluation is the state of one Evaluate call; it never outlives it.
@@ -156,8 +179,9 @@ type verdict struct {
 	task, client int32
 	kind         kind
 	severity     rules.Severity
-	workingDays  int // kindDueSoon: left; kindOverdue: elapsed
-	daysOverdue  int // kindOverdue: calendar days since the due date
+	workingDays  int    // kindDueSoon: left; kindOverdue: elapsed
+	daysOverdue  int    // kindOverdue: calendar days since the due date
+	key          string // the finding's key
 }
 
 type kind uint8

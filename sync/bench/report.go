@@ -98,45 +98,9 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 			fmt.Sprintf("conversations.history calls over %d simulated idle hours with Socket Mode up", res.IdleHours)))
 	}
 	if want(FigRulesFull) || want(FigRulesOne) {
-		opts.Log.Info("generating the rule load", "scale", opts.Scale)
-		dir, err := tempDir()
-		if err != nil {
+		if err := measureRules(ctx, opts, set); err != nil {
 			return rep, err
 		}
-		defer removeAll(dir)
-		l, err := NewRuleLoad(ctx, dir, opts.Scale)
-		if err != nil {
-			return rep, fmt.Errorf("generating the rule load: %w", err)
-		}
-		defer l.Store.Close()
-		var walls, cpus []time.Duration
-		for range 3 {
-			c0, w0 := CPUTime(), time.Now()
-			if err := l.Full(ctx); err != nil {
-				return rep, err
-			}
-			walls, cpus = append(walls, time.Since(w0)), append(cpus, CPUTime()-c0)
-		}
-		slices.Sort(walls)
-		slices.Sort(cpus)
-		set(le(FigRulesFull, walls[1].Seconds(), "s", 1,
-			fmt.Sprintf("median of 3 runs, %d tasks; CPU %s", len(l.Tasks), seconds(cpus[1]))))
-		l.Track()
-		walls, cpus = nil, nil
-		for range 20 {
-			if err := l.Change(ctx); err != nil {
-				return rep, err
-			}
-			c0, w0 := CPUTime(), time.Now()
-			if err := l.Incremental(ctx); err != nil {
-				return rep, err
-			}
-			walls, cpus = append(walls, time.Since(w0)), append(cpus, CPUTime()-c0)
-		}
-		slices.Sort(walls)
-		slices.Sort(cpus)
-		set(le(FigRulesOne, float64(walls[10].Microseconds())/1000, "ms", 10,
-			fmt.Sprintf("median of 20 runs; CPU %.1f ms", float64(cpus[10].Microseconds())/1000)))
 	}
 	notMeasured := map[string]struct{ unit, goal, why string }{
 		FigJiraIdle:       {"÷", "≤ 1.05", "this bench does not run the Jira pull; it counts Jira requests per idle cycle against the one-query minimum only when it does"},

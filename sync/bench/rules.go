@@ -34,8 +34,13 @@ type RuleLoad struct {
 	Engine *engine.Engine
 	Store  *sqlite.Store
 	Clock  *clock.Fake
-	Tasks  []connectors.Task
+	// NTasks is how many tasks the load holds; task regenerates any of
+	// them, so the benchmark process does not hold them all.
+	NTasks int
+	task   func(i int) connectors.Task
 	n      int
+	cfg    *configs.Config
+	rec    engine.Reconciler
 }
 
 // NewRuleLoad generates the load in a SQLite store in dir and runs the
@@ -53,8 +58,13 @@ func NewRuleLoad(ctx context.Context, dir string, scale float64) (*RuleLoad, err
 			i, i, i, role, i, i)
 	}
 	y.WriteString("clients:\n")
+	// Each client has two specialists, who are assigned its tasks: a
+	// specialist works for 16 clients at scale 1, as in an agency, rather
+	// than for every client.
+	specialist := func(c, n int) int { return refAMs + (c+n%2*(refPeople-refAMs)/2)%(refPeople-refAMs) }
 	for c := range clients {
-		fmt.Fprintf(&y, "  - {id: c%04d, name: Client %d, account_manager: p%03d, jira_projects: [P%dA, P%dB]}\n", c, c, c%refAMs, c, c)
+		fmt.Fprintf(&y, "  - {id: c%04d, name: Client %d, account_manager: p%03d, specialists: [p%03d, p%03d], jira_projects: [P%dA, P%dB]}\n",
+			c, c, c%refAMs, specialist(c, 0), specialist(c, 1), c, c)
 	}
 	cfg, err := configs.Parse("bench.yaml", []byte(y.String()), configs.WithLookupEnv(func(string) (string, bool) { return "", false }))
 	if err != nil {
@@ -69,33 +79,37 @@ func NewRuleLoad(ctx context.Context, dir string, scale float64) (*RuleLoad, err
 	base := now.Truncate(24 * time.Hour)
 	cats := []connectors.StatusCategory{connectors.StatusCategoryNew, connectors.StatusCategoryInProgress,
 		connectors.StatusCategoryInProgress, connectors.StatusCategoryNew, connectors.StatusCategoryDone}
-	l := &RuleLoad{Store: st, Clock: clk}
+	l := &RuleLoad{Store: st, Clock: clk, NTasks: clients * issuesPerClient}
+	l.task = func(i int) connectors.Task {
+		c, n := i/issuesPerClient, i%issuesPerClient
+		p := fmt.Sprintf("P%dA", c)
+		if n%2 == 1 {
+			p = fmt.Sprintf("P%dB", c)
+		}
+		due := ""
+		if n%10 != 0 {
+			due = base.AddDate(0, 0, (n*7+c)%90-45).Format(time.DateOnly)
+		}
+		return connectors.Task{Key: fmt.Sprintf("%s-%d", p, n), ID: fmt.Sprint(i), ProjectKey: p,
+			Summary: "Prepare the monthly report", Status: "In Progress", StatusCategory: cats[n%len(cats)],
+			AssigneeAccountID: fmt.Sprintf("acc-%d", specialist(c, n)), DueDate: due,
+			Updated: now.Add(-time.Hour)}
+	}
 	for c := range clients {
 		batch := make([]connectors.Task, 0, issuesPerClient)
 		for n := range issuesPerClient {
-			p := fmt.Sprintf("P%dA", c)
-			if n%2 == 1 {
-				p = fmt.Sprintf("P%dB", c)
-			}
-			due := ""
-			if n%10 != 0 {
-				due = base.AddDate(0, 0, (n*7+c)%90-45).Format(time.DateOnly)
-			}
-			batch = append(batch, connectors.Task{Key: fmt.Sprintf("%s-%d", p, n), ID: fmt.Sprint(c*issuesPerClient + n), ProjectKey: p,
-				Summary: "Prepare the monthly report", Status: "In Progress", StatusCategory: cats[n%len(cats)],
-				AssigneeAccountID: fmt.Sprintf("acc-%d", refAMs+(c+n)%(refPeople-refAMs)), DueDate: due,
-				Updated: now.Add(-time.Hour)})
+			batch = append(batch, l.task(c*issuesPerClient+n))
 		}
 		if err := st.UpsertTasks(ctx, batch); err != nil {
 			return nil, errors.Join(err, st.Close())
 		}
-		l.Tasks = append(l.Tasks, batch...)
 	}
 	d, err := deliver.New(st, offline{}, func() deliver.Directory { return cfg }, clk, nil, nil, deliver.Options{})
 	if err != nil {
 		return nil, errors.Join(err, st.Close())
 	}
-	l.Engine = engine.New(func() *configs.Config { return cfg }, st, d, clk, nil)
+	l.cfg, l.rec = cfg, d
+	l.Restart()
 	if err := l.Engine.RunDeadline(ctx); err != nil {
 		return nil, errors.Join(err, st.Close())
 	}
@@ -103,18 +117,34 @@ func NewRuleLoad(ctx context.Context, dir string, scale float64) (*RuleLoad, err
 }
 
 // Full is one full run of the deadline rule a minute later, nothing
-// having changed: every open task read and evaluated, every finding
-// compared with the open one.
+// having changed: every open task evaluated, every finding compared with
+// the open one.
 func (l *RuleLoad) Full(ctx context.Context) error {
 	l.Clock.Advance(time.Minute)
 	return l.Engine.RunDeadline(ctx)
+}
+
+// FullAll is one run of every rule the daemon runs on its rules tick
+// (engine.RunAll) a minute later, the deadline rule's a full one, nothing
+// having changed.
+func (l *RuleLoad) FullAll(ctx context.Context) error {
+	l.Clock.Advance(time.Minute)
+	return l.Engine.RunAll(ctx)
+}
+
+// Restart replaces the engine with a new one over the same store and
+// delivery, as a restarted daemon has: its first run reads the tasks and
+// the open findings from the store.
+func (l *RuleLoad) Restart() {
+	cfg := l.cfg
+	l.Engine = engine.New(func() *configs.Config { return cfg }, l.Store, l.rec, l.Clock, nil)
 }
 
 // Change moves one task's due date, as a Jira pull would store it, and
 // reports it to the engine; Track must have been called.
 func (l *RuleLoad) Change(ctx context.Context) error {
 	l.n++
-	t := l.Tasks[1+l.n%(len(l.Tasks)-1)]
+	t := l.task(1 + l.n%(l.NTasks-1))
 	due, _ := time.Parse(time.DateOnly, "2026-11-20")
 	t.DueDate = due.AddDate(0, 0, l.n%30).Format(time.DateOnly)
 	t.StatusCategory = connectors.StatusCategoryInProgress

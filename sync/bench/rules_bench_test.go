@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"flag"
 	"runtime"
 	"testing"
@@ -21,30 +22,58 @@ func ruleLoad(b *testing.B) *RuleLoad {
 }
 
 // BenchmarkDeadlineFull is one full run of the deadline rule with nothing
-// changed since the last (as after a reload, a date turning in a client's
-// zone, or every engine.DeadlineFullEvery). It reports the CPU time per run
-// and the Go heap in use after it.
+// changed since the last (as after a date turning in a client's zone, or
+// every engine.DeadlineFullEvery). It reports the CPU time per run and the
+// Go heap at its highest over the runs.
 //
 //	go test -run '^$' -bench DeadlineFull -benchtime 5x ./sync/bench -scale 1
 func BenchmarkDeadlineFull(b *testing.B) {
 	l := ruleLoad(b)
+	fullRuns(b, l.Full)
+}
+
+// BenchmarkDeadlineFullAllRules is one run of every rule the daemon runs
+// on its rules tick (engine.RunAll), the deadline rule's a full one.
+//
+//	go test -run '^$' -bench DeadlineFullAllRules -benchtime 5x ./sync/bench -scale 1
+func BenchmarkDeadlineFullAllRules(b *testing.B) {
+	l := ruleLoad(b)
+	fullRuns(b, l.FullAll)
+}
+
+// BenchmarkDeadlineFirstRunAfterStart is the first run of every rule by a
+// new engine over a store already holding the load and its findings, as
+// after a start: the copies of the tasks and open findings are read.
+//
+//	go test -run '^$' -bench DeadlineFirstRunAfterStart -benchtime 3x ./sync/bench -scale 1
+func BenchmarkDeadlineFirstRunAfterStart(b *testing.B) {
+	l := ruleLoad(b)
+	fullRuns(b, func(ctx context.Context) error {
+		b.StopTimer()
+		l.Restart()
+		runtime.GC()
+		b.StartTimer()
+		return l.FullAll(ctx)
+	})
+}
+
+func fullRuns(b *testing.B, run func(context.Context) error) {
 	var (
-		peak uint64
-		cpu  time.Duration
-		n    int
+		cpu time.Duration
+		n   int
 	)
+	mem := WatchMemory()
 	for b.Loop() {
 		c0 := CPUTime()
-		if err := l.Full(b.Context()); err != nil {
+		if err := run(b.Context()); err != nil {
 			b.Fatal(err)
 		}
 		cpu += CPUTime() - c0
 		n++
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		peak = max(peak, ms.HeapInuse)
 	}
-	b.ReportMetric(float64(peak)/(1<<20), "MB-heap")
+	heap, rss := mem.Stop()
+	b.ReportMetric(heap, "MB-heap")
+	b.ReportMetric(rss, "MB-rss")
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(n), "cpu-ms/op")
 }
 

@@ -15,7 +15,15 @@ import (
 // the config nor any client's date changed since the last full run, only
 // the changed tasks are evaluated; a full run comes at least every
 // DeadlineFullEvery.
+//
+// When the store stamps its task writes (store.TaskLog) and the reconciler
+// is keyed, a full run reads neither the tasks nor the open findings: it
+// evaluates the tasks kept in memory, brought up to date from the store's
+// stamps, and compares each finding with the open ones kept in memory.
+// Runs are serialized.
 func (e *Engine) RunDeadline(ctx context.Context) (err error) {
+	e.deadline.run.Lock()
+	defer e.deadline.run.Unlock()
 	cfg := e.cfg()
 	now := e.clock.Now()
 	days := clientDays(cfg, now)
@@ -31,6 +39,9 @@ func (e *Engine) RunDeadline(ctx context.Context) (err error) {
 			return nil
 		}
 		return e.runDeadlineTasks(ctx, keyed, cfg, changed, now)
+	}
+	if log, ok := e.st.(store.TaskLog); ok && keyed != nil {
+		return e.runDeadlineCopy(ctx, keyed, log, cfg, days, now)
 	}
 	var projects []string
 	for _, c := range cfg.Clients {

@@ -37,6 +37,7 @@ type KeyedReconciler interface {
 // neither config nor dates moved, an unchanged task's findings are what
 // they were.
 type deadlineState struct {
+	run      sync.Mutex // held for a whole run: runs are serialized
 	mu       sync.Mutex
 	tracking bool                // every task change is reported through TasksChanged
 	dirty    map[string]struct{} // task keys changed since they were last evaluated
@@ -44,6 +45,10 @@ type deadlineState struct {
 	days     string              // the clients' dates at the last full run
 	fullAt   time.Time
 	byTask   map[string][]string // task key → keys of the open findings it produced (with former keys)
+	// open is the open findings kept between full runs run from the copy
+	// of the tasks (deadline_copy.go); nil otherwise. byTask then holds
+	// their stored keys exactly.
+	open *findingCopy
 }
 
 func newDeadlineState() *deadlineState {
@@ -130,7 +135,7 @@ func keysOf(findings []rules.Finding) map[string][]string {
 func (s *deadlineState) full(cfg *configs.Config, days string, now time.Time, findings []rules.Finding) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.cfg, s.days, s.fullAt, s.byTask = cfg, days, now, keysOf(findings)
+	s.cfg, s.days, s.fullAt, s.byTask, s.open = cfg, days, now, keysOf(findings), nil
 }
 
 // runDeadlineTasks evaluates the deadline rule over the tasks in keys
@@ -171,7 +176,14 @@ func (e *Engine) runDeadlineTasks(ctx context.Context, rec KeyedReconciler, cfg 
 	s.mu.Unlock()
 	res, err := rec.ReconcileKeys(ctx, deadline.RuleName, findings, resolve, now)
 	if err != nil {
+		s.open = nil // rebuilt from the store at the next full run
 		return fmt.Errorf("recording %d findings of %d changed tasks: %w", len(findings), len(keys), err)
+	}
+	if s.open != nil {
+		s.recorded(findings, resolve)
+		e.log.Debug("rule evaluated", "rule", deadline.RuleName, "changed_tasks", len(keys), "findings", len(findings),
+			"new", res.New, "resolved", res.Resolved, "planned", res.Planned)
+		return nil
 	}
 	s.mu.Lock()
 	for _, k := range keys {

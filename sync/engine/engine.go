@@ -45,6 +45,7 @@ type Engine struct {
 
 	directReplies *prometheus.CounterVec
 	deadline      *deadlineState
+	tasks         *taskCopy
 }
 
 // New returns an Engine reading the config in force through cfg (so reloads
@@ -56,7 +57,7 @@ func New(cfg func() *configs.Config, st store.Store, rec Reconciler, clk clock.C
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log, deadline: newDeadlineState(),
+	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log, deadline: newDeadlineState(), tasks: &taskCopy{},
 		directReplies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "liaison_redirect_direct_replies_total",
 			Help: "Specialists who answered a client directly: message=redirected when the redirect rule had handed " +

@@ -36,12 +36,12 @@ func (e *Engine) OpsSheet(ctx context.Context, now time.Time, record bool) (tabl
 	case !errors.Is(err, store.ErrNotFound):
 		return table.Workbook{}, fmt.Errorf("loading ops weeks: %w", err)
 	}
-	in, err := e.workloadInput(ctx, cfg)
-	if err != nil {
+	var loads []workload.Load
+	if err := e.workloadInput(ctx, cfg, func(in workload.Input) { loads = workload.Measure(in, now) }); err != nil {
 		return table.Workbook{}, err
 	}
 	y, w := now.In(loc).ISOWeek()
-	week := opssheet.Week{Name: fmt.Sprintf("%04d-W%02d", y, w), Lines: opssheet.LinesOf(workload.Measure(in, now))}
+	week := opssheet.Week{Name: fmt.Sprintf("%04d-W%02d", y, w), Lines: opssheet.LinesOf(loads)}
 	weeks, added := opssheet.Append(weeks, week)
 	if record && added {
 		data, err := json.Marshal(weeks)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/rules/hours"
 	"github.com/liaisonhq/liaison/rules/redirect"
 	"github.com/liaisonhq/liaison/rules/workload"
@@ -23,11 +24,15 @@ import (
 func (e *Engine) RunWorkload(ctx context.Context) error {
 	cfg := e.cfg()
 	now := e.clock.Now()
-	in, err := e.workloadInput(ctx, cfg)
-	if err != nil {
+	var (
+		findings []rules.Finding
+		ntasks   int
+	)
+	if err := e.workloadInput(ctx, cfg, func(in workload.Input) {
+		findings, ntasks = workload.Evaluate(in, now), len(in.Tasks)
+	}); err != nil {
 		return err
 	}
-	findings := workload.Evaluate(in, now)
 	if !cfg.Rules.Workload.Enabled {
 		findings = nil
 	}
@@ -35,24 +40,19 @@ func (e *Engine) RunWorkload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("recording %d findings: %w", len(findings), err)
 	}
-	e.log.Debug("rule evaluated", "rule", workload.RuleName, "tasks", len(in.Tasks), "findings", len(findings),
+	e.log.Debug("rule evaluated", "rule", workload.RuleName, "tasks", ntasks, "findings", len(findings),
 		"new", res.New, "resolved", res.Resolved, "unrouted", res.Unrouted)
 	return nil
 }
 
-func (e *Engine) workloadInput(ctx context.Context, cfg *configs.Config) (workload.Input, error) {
-	var projects []string
-	for _, c := range cfg.Clients {
-		projects = append(projects, c.JiraProjects...)
+// workloadInput calls fn with the workload rule's input over the open
+// tasks (none while the rule is off); fn must not keep the tasks.
+func (e *Engine) workloadInput(ctx context.Context, cfg *configs.Config, fn func(workload.Input)) error {
+	if !cfg.Rules.Workload.Enabled {
+		fn(WorkloadInput(cfg, nil))
+		return nil
 	}
-	var tasks []connectors.Task
-	if len(projects) > 0 && cfg.Rules.Workload.Enabled {
-		var err error
-		if tasks, err = e.st.ListTasks(ctx, store.TaskFilter{ProjectKeys: projects, OpenOnly: true}); err != nil {
-			return workload.Input{}, fmt.Errorf("loading tasks: %w", err)
-		}
-	}
-	return WorkloadInput(cfg, tasks), nil
+	return e.withOpenTasks(ctx, cfg, func(tasks []connectors.Task) { fn(WorkloadInput(cfg, tasks)) })
 }
 
 // WorkloadInput builds the workload rule's input from the config in force.
@@ -124,11 +124,10 @@ func (e *Engine) RunWorkloadDigest(ctx context.Context) error {
 	if len(dues) == 0 {
 		return nil
 	}
-	in, err := e.workloadInput(ctx, cfg)
-	if err != nil {
+	var loads []workload.Load
+	if err := e.workloadInput(ctx, cfg, func(in workload.Input) { loads = workload.Measure(in, now) }); err != nil {
 		return err
 	}
-	loads := workload.Measure(in, now)
 	var errs []string
 	for _, d := range dues {
 		from := d.start.AddDate(0, 0, -7)

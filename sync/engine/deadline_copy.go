@@ -1,0 +1,266 @@
+package engine
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules"
+	"github.com/liaisonhq/liaison/rules/deadline"
+	"github.com/liaisonhq/liaison/sync/deliver"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// copyBatch is how many new or changed findings a full run from the copy
+// records per transaction: a day turning changes most findings, and
+// holding all of them until the end would hold them all in memory.
+const copyBatch = 1000
+
+// openFinding is what the engine keeps of an open deadline finding between
+// full runs: enough to tell whether an emitted finding is the same, and to
+// resolve it when it is no longer emitted.
+type openFinding struct {
+	client string
+	task   string
+	hash   uint64 // of what sameContent compares: everything but the key and timestamps
+	run    uint32 // the last full run that emitted it
+}
+
+// findingCopy is the open deadline findings of the configured clients,
+// stored key → what is kept of them. Only the engine writes deadline
+// findings, and every write it makes goes through recorded, so the copy
+// stays what the store holds; a config reload or a failed run rebuilds it.
+type findingCopy struct {
+	cfg   *configs.Config
+	byKey map[string]*openFinding
+	seed  maphash.Seed
+	run   uint32
+	strs  map[string]string // interned client ids
+}
+
+// hash sums what a person reads in a finding (what deliver compares
+// before writing): rule, client, subject, severity, title and fields.
+func (fc *findingCopy) hash(f *rules.Finding) uint64 {
+	var h maphash.Hash
+	h.SetSeed(fc.seed)
+	var buf [binary.MaxVarintLen64]byte
+	str := func(s string) {
+		_, _ = h.Write(binary.AppendUvarint(buf[:0], uint64(len(s))))
+		_, _ = h.WriteString(s)
+	}
+	for _, s := range [...]string{f.Rule, f.ClientID, f.Subject.Kind, f.Subject.ID, f.Subject.URL, f.Title} {
+		str(s)
+	}
+	_, _ = h.Write(binary.AppendVarint(buf[:0], int64(f.Severity)))
+	var arr [16]string
+	keys := arr[:0]
+	for k := range f.Fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		str(k)
+		str(f.Fields[k])
+	}
+	return h.Sum64()
+}
+
+// find returns the open finding f continues: stored under f's key, or
+// under the key one of its former kinds gives (as deliver continues it).
+func (fc *findingCopy) find(f *rules.Finding) (string, *openFinding) {
+	if of := fc.byKey[f.Key]; of != nil {
+		return f.Key, of
+	}
+	for _, kind := range f.FormerKinds {
+		k := rules.Key(f.Rule, f.ClientID, f.Subject, kind)
+		if of := fc.byKey[k]; of != nil {
+			return k, of
+		}
+	}
+	return f.Key, nil
+}
+
+func (fc *findingCopy) intern(s string) string {
+	if v, ok := fc.strs[s]; ok {
+		return v
+	}
+	fc.strs[s] = s
+	return s
+}
+
+// loadOpenFindings rebuilds the findings copy from the store, client by
+// client so that no more than one client's findings are read at a time.
+func (e *Engine) loadOpenFindings(ctx context.Context, cfg *configs.Config) error {
+	s := e.deadline
+	s.open = nil
+	fc := &findingCopy{cfg: cfg, byKey: map[string]*openFinding{}, seed: maphash.MakeSeed(), strs: map[string]string{}}
+	byTask := map[string][]string{}
+	for _, c := range cfg.Clients {
+		fs, err := e.st.ListOpenFindings(ctx, store.FindingFilter{Rule: deadline.RuleName, ClientID: c.ID})
+		if err != nil {
+			return fmt.Errorf("loading the open findings of %s: %w", c.ID, err)
+		}
+		for i := range fs {
+			f := &fs[i]
+			fc.byKey[f.Key] = &openFinding{client: fc.intern(f.ClientID), task: f.Subject.ID, hash: fc.hash(f)}
+			byTask[f.Subject.ID] = append(byTask[f.Subject.ID], f.Key)
+		}
+	}
+	s.mu.Lock()
+	s.open, s.byTask = fc, byTask
+	s.mu.Unlock()
+	return nil
+}
+
+// recorded updates the findings copy after findings were recorded and the
+// keys in resolved resolved unless emitted, in one ReconcileKeys call.
+func (s *deadlineState) recorded(fs []rules.Finding, resolved []string) {
+	fc := s.open
+	if fc == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stored := make([]string, len(fs))
+	kept := make(map[string]bool, len(fs))
+	for i := range fs {
+		stored[i], _ = fc.find(&fs[i])
+		kept[stored[i]] = true
+	}
+	for _, k := range resolved {
+		if kept[k] {
+			continue
+		}
+		if of := fc.byKey[k]; of != nil {
+			delete(fc.byKey, k)
+			ks := slices.DeleteFunc(s.byTask[of.task], func(x string) bool { return x == k })
+			if len(ks) == 0 {
+				delete(s.byTask, of.task)
+			} else {
+				s.byTask[of.task] = ks
+			}
+		}
+	}
+	for i := range fs {
+		f, k := &fs[i], stored[i]
+		of := fc.byKey[k]
+		if of == nil {
+			of = &openFinding{client: fc.intern(f.ClientID), task: f.Subject.ID}
+			fc.byKey[k] = of
+			s.byTask[of.task] = append(s.byTask[of.task], k)
+		}
+		of.hash, of.run = fc.hash(f), fc.run
+	}
+}
+
+// runDeadlineCopy is a full run over the tasks in memory, compared with
+// the open findings in memory: only new and changed findings, and those no
+// longer emitted, reach delivery (and the store), a batch at a time.
+func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log store.TaskLog, cfg *configs.Config, days string, now time.Time) (err error) {
+	s := e.deadline
+	defer func() {
+		if err != nil {
+			s.open = nil // rebuilt from the store next time
+		}
+	}()
+	rebuilt, err := e.tasks.syncTasks(ctx, e.st, log, cfg)
+	if err != nil {
+		return fmt.Errorf("updating the tasks in memory: %w", err)
+	}
+	if s.open == nil || s.open.cfg != cfg {
+		if err := e.loadOpenFindings(ctx, cfg); err != nil {
+			return err
+		}
+		rebuilt = true
+	}
+	fc := s.open
+	fc.run++
+	var (
+		res                        deliver.ReconcileResult
+		batch                      []rules.Finding
+		emitted, unchanged, ntasks int
+		ferr                       error
+	)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		r, err := rec.ReconcileKeys(ctx, deadline.RuleName, batch, nil, now)
+		if err != nil {
+			return fmt.Errorf("recording %d findings: %w", len(batch), err)
+		}
+		addResult(&res, r)
+		s.recorded(batch, nil)
+		clear(batch)
+		batch = batch[:0]
+		return nil
+	}
+	in := DeadlineInput(cfg, nil)
+	e.tasks.view(func(tasks []connectors.Task) {
+		in.Tasks, ntasks = tasks, len(tasks)
+		deadline.Each(in, now, func(f rules.Finding) bool {
+			emitted++
+			if _, of := fc.find(&f); of != nil {
+				of.run = fc.run
+				if of.hash == fc.hash(&f) {
+					unchanged++
+					return true
+				}
+			}
+			batch = append(batch, f)
+			if len(batch) >= copyBatch {
+				ferr = flush()
+			}
+			return ferr == nil
+		})
+	})
+	if ferr == nil {
+		ferr = flush()
+	}
+	if ferr != nil {
+		return ferr
+	}
+	scope := make(map[string]bool, len(cfg.Clients))
+	for _, c := range cfg.Clients {
+		scope[c.ID] = true
+	}
+	var resolve []string
+	for k, of := range fc.byKey {
+		if of.run != fc.run && scope[of.client] {
+			resolve = append(resolve, k)
+		}
+	}
+	sort.Strings(resolve)
+	for start := 0; start < len(resolve); start += copyBatch {
+		part := resolve[start:min(start+copyBatch, len(resolve))]
+		r, err := rec.ReconcileKeys(ctx, deadline.RuleName, nil, part, now)
+		if err != nil {
+			return fmt.Errorf("resolving %d findings: %w", len(part), err)
+		}
+		addResult(&res, r)
+		s.recorded(nil, part)
+	}
+	s.mu.Lock()
+	s.cfg, s.days, s.fullAt = cfg, days, now
+	s.mu.Unlock()
+	e.log.Debug("rule evaluated", "rule", deadline.RuleName, "tasks", ntasks, "findings", emitted,
+		"unchanged", unchanged, "new", res.New, "changed", res.Changed, "resolved", res.Resolved,
+		"planned", res.Planned, "unrouted", res.Unrouted, "reloaded", rebuilt)
+	return nil
+}
+
+func addResult(sum *deliver.ReconcileResult, r deliver.ReconcileResult) {
+	sum.New += r.New
+	sum.Reopened += r.Reopened
+	sum.Changed += r.Changed
+	sum.Unchanged += r.Unchanged
+	sum.Resolved += r.Resolved
+	sum.Planned += r.Planned
+	sum.Unrouted += r.Unrouted
+}

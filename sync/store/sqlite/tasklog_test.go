@@ -1,0 +1,71 @@
+package sqlite_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/sync/store"
+	"github.com/liaisonhq/liaison/sync/store/sqlite"
+)
+
+// Every task write is stamped, so a copy catches up by asking for what
+// was written after its stamp: stores, changes and deletion marks show,
+// a stale record the store ignores does not, and removing a row moves the
+// removal stamp.
+func TestTaskLogStampsEveryWrite(t *testing.T) {
+	ctx := t.Context()
+	now := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	st, err := sqlite.Open(ctx, t.TempDir(), sqlite.Options{Clock: clock.NewFake(now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var log store.TaskLog = st
+	task := func(key string, updated time.Time) connectors.Task {
+		return connectors.Task{Key: key, ID: key, ProjectKey: "ACME", Summary: "s", Status: "To Do",
+			StatusCategory: connectors.StatusCategoryNew, Updated: updated}
+	}
+	keys := func(seq int64) []string {
+		t.Helper()
+		ts, err := log.TasksWrittenAfter(ctx, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.Key)
+		}
+		return out
+	}
+	s0, err := log.TaskSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpsertTasks(ctx, []connectors.Task{task("ACME-1", now), task("ACME-2", now)}); err != nil {
+		t.Fatal(err)
+	}
+	s1, _ := log.TaskSeq(ctx)
+	if got := keys(s0.Written); len(got) != 2 || s1.Written != s0.Written+2 {
+		t.Fatalf("after storing two tasks: written after %d = %q, stamp %d", s0.Written, got, s1.Written)
+	}
+	if err := st.UpsertTasks(ctx, []connectors.Task{task("ACME-2", now.Add(-time.Hour))}); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys(s1.Written); len(got) != 0 {
+		t.Fatalf("a stale record the store ignored shows as written: %q", got)
+	}
+	if err := st.MarkTasksDeleted(ctx, []string{"ACME-2"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys(s1.Written); len(got) != 1 || got[0] != "ACME-2" {
+		t.Fatalf("after marking ACME-2 deleted: written %q", got)
+	}
+	if _, err := st.DB().ExecContext(ctx, `DELETE FROM tasks WHERE key = 'ACME-1'`); err != nil {
+		t.Fatal(err)
+	}
+	if s2, _ := log.TaskSeq(ctx); s2.Removed == s1.Removed {
+		t.Fatalf("removing a row left the removal stamp at %d", s2.Removed)
+	}
+}
