@@ -26,6 +26,7 @@ import (
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/connectors/sheets"
 	"github.com/liaisonhq/liaison/connectors/table"
+	"github.com/liaisonhq/liaison/sync/crashpoint"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -197,6 +198,9 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 	}
 	plan := sheets.PlanWrite(st, t.Workbook)
 	inSync := sheets.InSync(st, t.Grants)
+	if st.SpreadsheetID == "" {
+		crashpoint.At(crashpoint.SheetsCreate, crashpoint.BeforeCreate, t.Key)
+	}
 	loc, err := p.sh.Locate(ctx, &st, sheets.Target{Title: t.Workbook.Title, AppProperties: t.AppProperties}, plan.Writes() > 0 || !inSync)
 	res.Reads, res.Writes = loc.Reads, loc.Writes
 	if err != nil {
@@ -216,10 +220,19 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 			"previous", loc.Previous, "spreadsheet", loc.SpreadsheetID)
 	}
 	// The id goes to the store before anything is written to the file.
+	if loc.Created {
+		crashpoint.At(crashpoint.SheetsCreate, crashpoint.AfterCreate, t.Key)
+	}
 	if loc.Reads+loc.Writes > 0 {
 		if err := p.save(ctx, t.Key, st); err != nil {
 			return res, err
 		}
+	}
+	if loc.Created {
+		crashpoint.At(crashpoint.SheetsCreate, crashpoint.AfterStore, t.Key)
+	}
+	if plan.Writes() > 0 {
+		crashpoint.At(crashpoint.SheetsWrite, crashpoint.BeforeWrite, t.Key)
 	}
 	wr, werr := p.sh.Write(ctx, &st, t.Workbook)
 	res.Plan = wr.Plan
@@ -230,10 +243,16 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 		p.log.Info("report commentary kept: the cell was edited by hand", "target", t.Key, "client", t.ClientID,
 			"spreadsheet", st.SpreadsheetID, "cell", cell)
 	}
+	if werr == nil && wr.Writes > 0 {
+		crashpoint.At(crashpoint.SheetsWrite, crashpoint.AfterWrite, t.Key)
+	}
 	if wr.Reads+wr.Writes > 0 {
 		if err := p.save(ctx, t.Key, st); err != nil {
 			return res, errors.Join(werr, err)
 		}
+	}
+	if werr == nil && wr.Writes > 0 {
+		crashpoint.At(crashpoint.SheetsWrite, crashpoint.AfterRecord, t.Key)
 	}
 	if werr != nil {
 		return res, fmt.Errorf("publishing %s: %w", t.Key, werr)
@@ -241,7 +260,13 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 	if inSync && !loc.Created && !loc.Found && !loc.Recreated && !p.sh.SharingDue(st) {
 		return res, nil
 	}
+	if !inSync {
+		crashpoint.At(crashpoint.SheetsShare, crashpoint.BeforeGrant, t.Key)
+	}
 	sr, serr := p.sh.Share(ctx, &st, t.Grants, t.Message)
+	if len(sr.Granted) > 0 {
+		crashpoint.At(crashpoint.SheetsShare, crashpoint.AfterGrant, t.Key)
+	}
 	res.Reads += sr.Reads
 	res.Writes += sr.Writes
 	res.Granted, res.Revoked, res.HandAdded = sr.Granted, sr.Revoked, sr.HandAdded
@@ -249,6 +274,9 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 	aerr := p.audit(ctx, t, sr)
 	if err := p.save(ctx, t.Key, st); err != nil {
 		return res, errors.Join(serr, aerr, err)
+	}
+	if len(sr.Granted) > 0 {
+		crashpoint.At(crashpoint.SheetsShare, crashpoint.AfterRecord, t.Key)
 	}
 	for _, h := range sr.HandAdded {
 		p.log.Info("permission added by hand in Drive left in place", "target", t.Key, "spreadsheet", st.SpreadsheetID,
