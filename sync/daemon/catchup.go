@@ -166,11 +166,19 @@ func (a *App) catchUpMessage(ctx context.Context, clientID, channel string, m sl
 	return errors.Join(errs...)
 }
 
-// judgeCaughtUp stores m and runs the message rules on it, unless it was
-// seen live and not edited since.
+// judgeCaughtUp stores m and runs the message rules on it. A client's
+// message seen live and not edited since is judged again all the same: a
+// process killed between storing it and recording what it called for
+// (the reply, the alert) left nothing else to find it by, and findings and
+// replies are keyed by the message, so one already handled changes
+// nothing. The agency's messages seen live are not judged again: they are
+// counted, not answered.
 func (a *App) judgeCaughtUp(ctx context.Context, clientID, channel string, m slackconn.Message) error {
 	if seen, err := a.st.GetMessage(ctx, channel, m.TS); err == nil {
 		if m.EditedTS == "" || (m.EditedTS == seen.EditedTS && m.Text == seen.Text) {
+			if side, _ := engine.ClassifyAuthor(a.cfg(), seen); side == engine.SideClient {
+				return a.onClientMessage(ctx, seen)
+			}
 			return nil // seen live, and not edited since
 		}
 		// Edited while nobody listened: judged again, as the live

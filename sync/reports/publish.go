@@ -58,7 +58,7 @@ type Options struct {
 }
 
 // Publisher publishes targets one at a time; it is safe for concurrent
-// use on different targets.
+// use, and publishes of one target wait for each other.
 type Publisher struct {
 	sh  *sheets.Client
 	st  Store
@@ -71,6 +71,27 @@ type Publisher struct {
 	// (a reload builds a new Publisher), so they are not attempted.
 	mu        sync.Mutex
 	noStorage error
+	// targets holds one lock per target key: two runs of the reports job
+	// at once (the run at start next to one rescued from a killed
+	// process) would otherwise both find a grant missing, and Drive
+	// would send its sharing email twice.
+	targets map[string]*sync.Mutex
+}
+
+// lockTarget serialises publishing of one target; it returns the unlock.
+func (p *Publisher) lockTarget(key string) func() {
+	p.mu.Lock()
+	if p.targets == nil {
+		p.targets = map[string]*sync.Mutex{}
+	}
+	l := p.targets[key]
+	if l == nil {
+		l = &sync.Mutex{}
+		p.targets[key] = l
+	}
+	p.mu.Unlock()
+	l.Lock()
+	return l.Unlock
 }
 
 // New returns a Publisher.
@@ -181,6 +202,7 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 			return res, fmt.Errorf("publishing %s: grant for %s has role %q; only reader and writer are given", t.Key, g.Email, g.Role)
 		}
 	}
+	defer p.lockTarget(t.Key)()
 	st, err := p.load(ctx, t.Key)
 	if err != nil {
 		return res, err
