@@ -62,6 +62,10 @@ type crashWorld struct {
 	dir       string
 	base, cfg string
 	clients   []string // client ids, one ping and one checklist task each
+	// contact names a client's contact's email and manager the account
+	// manager's: the report's grants.
+	contact func(client string) string
+	manager string
 
 	cur     *exec.Cmd
 	curLogs *syncBuffer
@@ -230,6 +234,7 @@ type worldState struct {
 	ephemerals   map[string]int          // ping ts → ephemeral notes in its thread
 	questions    map[string]int          // project → question tasks
 	checklists   map[string]int          // project → checklist tasks
+	reports      map[string]*reportState // client id → its report
 }
 
 func (w *crashWorld) state() worldState {
@@ -257,6 +262,7 @@ func (w *crashWorld) state() worldState {
 			s.alerts = append(s.alerts, m)
 		}
 	}
+	s.reports = w.reports(msgs)
 	for _, is := range w.issues() {
 		for _, l := range is.Labels {
 			switch l {
@@ -289,6 +295,9 @@ func (s worldState) summary(overdue string) string {
 		fmt.Fprintf(&b, "; client %s: %d thread replies, %d ephemeral notes", c, s.threadReplis[p.TS], s.ephemerals[p.TS])
 	}
 	fmt.Fprintf(&b, "; question tasks %v; checklist tasks %v", s.questions, s.checklists)
+	for c, r := range s.reports {
+		fmt.Fprintf(&b, "; client %s's report: %d files, grants %v, emails %v, %d tabs, %d ready messages", c, len(r.files), r.grants, r.emails, len(r.tabs), r.ready)
+	}
 	if overdue != "" {
 		fmt.Fprintf(&b, "; %s in %d alerts, updated %v", overdue, s.alertsAbout(overdue), s.updated(overdue))
 	}
@@ -332,6 +341,9 @@ func (w *crashWorld) step(overdue string) bool {
 			done, tasks = false, false
 		}
 		if s.alertsAbout("("+c+")") == 0 || s.alertsAbout(proj+"-1") == 0 || s.alertsAbout(proj+"-2") == 0 {
+			done = false
+		}
+		if !w.reportDone(c, s.reports[c]) {
 			done = false
 		}
 	}

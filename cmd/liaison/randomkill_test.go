@@ -62,6 +62,8 @@ func TestRandomKills(t *testing.T) {
 	spread := time.Duration(kills) * 2 * time.Second
 	seedFile := writeRandomKillSeed(t, spread)
 	w := newCrashWorld(t, liaisonBin, seedFile, randomKillClients)
+	w.contact = func(c string) string { return "contact@" + c + ".example" }
+	w.manager = "amy@kill.example"
 	began := time.Now()
 	w.start("")
 	for w.kills < kills {
@@ -103,6 +105,7 @@ func TestRandomKills(t *testing.T) {
 	w.stop(syscall.SIGTERM)
 	s := w.state()
 	checkExactlyOnce(t, w, s)
+	checkReports(t, w, s.reports)
 	if !s.updated(crashOverdue) {
 		t.Errorf("the alert about %s was not updated after it was closed", crashOverdue)
 	}
@@ -128,8 +131,8 @@ people:
 clients:
 `)
 	for _, c := range randomKillClients {
-		fmt.Fprintf(&b, `  - {id: %s, name: %s, language: en, account_manager: amy, specialists: [sam], start_date: today, jira_projects: [%s], contacts: [{id: %s-contact, name: %s Contact, email: contact@%s.example}]}
-`, c, strings.ToUpper(c[:1])+c[1:], strings.ToUpper(c), c, c, c)
+		fmt.Fprintf(&b, `  - {id: %s, name: %s, language: en, account_manager: amy, specialists: [sam], start_date: today, jira_projects: [%s], contacts: [{id: %s-contact, name: %s Contact, email: contact@%s.example}], report: %s}
+`, c, clientName(c), strings.ToUpper(c), c, c, c, crashReportSettings)
 	}
 	b.WriteString("issues:\n")
 	for _, c := range randomKillClients {
@@ -152,8 +155,9 @@ clients:
 
 // expectedEffects counts the side effects the scenario must produce
 // exactly once: per client a thread reply, a question task, a checklist
-// task, and its ping and two tasks in an alert; plus the update.
-func expectedEffects(w *crashWorld) int { return len(w.clients)*6 + 1 }
+// task, its ping and two tasks in an alert, the report's spreadsheet, its
+// two grants and the "report ready" message; plus the update.
+func expectedEffects(w *crashWorld) int { return len(w.clients)*10 + 1 }
 
 // tally counts lost and duplicated side effects among the expected ones.
 func tally(w *crashWorld, s worldState) (lost, dup int) {
@@ -173,6 +177,13 @@ func tally(w *crashWorld, s worldState) (lost, dup int) {
 		count(s.alertsAbout("(" + c + ")"))
 		count(s.alertsAbout(p + "-1"))
 		count(s.alertsAbout(p + "-2"))
+		if r := s.reports[c]; r != nil {
+			count(len(r.files))
+			for _, e := range w.reportWanted(c) {
+				count(r.grants[e])
+			}
+			count(r.ready)
+		}
 	}
 	if !s.updated(crashOverdue) {
 		lost++

@@ -16,8 +16,8 @@ func TestAllNamesEveryStepOnce(t *testing.T) {
 		}
 		seen[p.Name()] = true
 	}
-	if len(seen) != 18 {
-		t.Errorf("%d crash points, want 18 (4 Slack kinds × 3 steps, 2 Jira kinds × 3 steps)", len(seen))
+	if len(seen) != 30 {
+		t.Errorf("%d crash points, want 30 (4 Slack kinds, 2 Jira kinds and 4 report kinds, 3 steps each)", len(seen))
 	}
 }
 

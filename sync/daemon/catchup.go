@@ -9,6 +9,7 @@ import (
 
 	"github.com/liaisonhq/liaison/connectors"
 	slackconn "github.com/liaisonhq/liaison/connectors/slack"
+	"github.com/liaisonhq/liaison/sync/engine"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -73,6 +74,13 @@ func (a *App) catchUpSince(ctx context.Context, since time.Time) error {
 // connection dropped is only known to within this.
 const catchUpOverlap = time.Minute
 
+// reactionLookback is how far before a gap's start messages are read again
+// for their reactions alone: Slack has no history of reactions, and an
+// account manager forwards a client's question with an emoji on a message
+// that is usually hours, not days, old. A reaction_added event sent while
+// nobody listened is found this way on the message it was added to.
+const reactionLookback = 24 * time.Hour
+
 func historySource(channel string) string { return "slack.history:" + channel }
 
 func (a *App) catchUpChannel(ctx context.Context, clientID, channel string, now, since time.Time) error {
@@ -88,12 +96,20 @@ func (a *App) catchUpChannel(ctx context.Context, clientID, channel string, now,
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
+	// After a gap, messages from before it are read too, for the reactions
+	// added during it; they are not judged again as messages.
+	read := oldest
+	if !since.IsZero() {
+		if r := fmt.Sprintf("%d.000000", since.Add(-reactionLookback).Unix()); r < read {
+			read = r
+		}
+	}
 	var msgs []slackconn.Message
-	err := a.slack.History(ctx, channel, oldest, func(page []slackconn.Message) error {
+	err := a.slack.History(ctx, channel, read, func(page []slackconn.Message) error {
 		for _, m := range page {
 			msgs = append(msgs, m)
 			if m.ReplyCount > 0 {
-				if err := a.slack.Replies(ctx, channel, m.TS, oldest, func(rs []slackconn.Message) error {
+				if err := a.slack.Replies(ctx, channel, m.TS, read, func(rs []slackconn.Message) error {
 					for _, r := range rs {
 						if r.TS != m.TS {
 							msgs = append(msgs, r)
@@ -121,25 +137,61 @@ func (a *App) catchUpChannel(ctx context.Context, clientID, channel string, now,
 		if m.BotID != "" {
 			continue
 		}
-		if seen, err := a.st.GetMessage(ctx, channel, m.TS); err == nil {
-			if m.EditedTS == "" || (m.EditedTS == seen.EditedTS && m.Text == seen.Text) {
-				continue // seen live, and not edited since
-			}
-			// Edited while nobody listened: judged again, as the live
-			// message_changed event would have been.
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		rec := m.Record()
-		rec.ClientID = clientID
-		a.enrich(ctx, &rec)
-		if err := a.st.UpsertMessages(ctx, []connectors.Message{rec}); err != nil {
-			return err
-		}
-		a.tally.add(func(s *Summary) { s.Messages++ })
-		if err := a.onClientMessage(ctx, rec); err != nil {
+		if err := a.catchUpMessage(ctx, clientID, channel, m, m.TS > oldest || m.EditedTS != ""); err != nil {
 			return err
 		}
 	}
 	return a.st.PutCursor(ctx, store.Cursor{Source: source, Version: 1, Data: []byte(latest), UpdatedAt: now})
+}
+
+// catchUpMessage stores and judges a message read from history that was
+// not seen live (or was edited since), when judge is set, and then replays
+// its reactions as reaction_added events would have come: forwarding a
+// question is keyed by the message, so a reaction already handled live
+// changes nothing.
+func (a *App) catchUpMessage(ctx context.Context, clientID, channel string, m slackconn.Message, judge bool) error {
+	if judge {
+		if err := a.judgeCaughtUp(ctx, clientID, channel, m); err != nil {
+			return err
+		}
+	}
+	var errs []error
+	for _, r := range m.Reactions {
+		for _, u := range r.Users {
+			if err := a.questions.OnReaction(ctx, engine.Reaction{Channel: channel, ItemTS: m.TS, UserID: u, Reaction: r.Name}); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// judgeCaughtUp stores m and runs the message rules on it. A client's
+// message seen live and not edited since is judged again all the same: a
+// process killed between storing it and recording what it called for
+// (the reply, the alert) left nothing else to find it by, and findings and
+// replies are keyed by the message, so one already handled changes
+// nothing. The agency's messages seen live are not judged again: they are
+// counted, not answered.
+func (a *App) judgeCaughtUp(ctx context.Context, clientID, channel string, m slackconn.Message) error {
+	if seen, err := a.st.GetMessage(ctx, channel, m.TS); err == nil {
+		if m.EditedTS == "" || (m.EditedTS == seen.EditedTS && m.Text == seen.Text) {
+			if side, _ := engine.ClassifyAuthor(a.cfg(), seen); side == engine.SideClient {
+				return a.onClientMessage(ctx, seen)
+			}
+			return nil // seen live, and not edited since
+		}
+		// Edited while nobody listened: judged again, as the live
+		// message_changed event would have been.
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	rec := m.Record()
+	rec.ClientID = clientID
+	a.enrich(ctx, &rec)
+	if err := a.st.UpsertMessages(ctx, []connectors.Message{rec}); err != nil {
+		return err
+	}
+	a.tally.add(func(s *Summary) { s.Messages++ })
+	return a.onClientMessage(ctx, rec)
 }

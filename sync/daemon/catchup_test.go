@@ -99,3 +99,43 @@ func channelsOf(app *App) []string {
 	}
 	return out
 }
+
+// TestGapCatchUpForwardsAReactionMissedDuringTheGap: the account manager
+// forwards a client's question with :question: while no event stream is
+// up; the message itself is from before the gap and was seen live. The
+// gap's catch-up finds the reaction on the message and creates the
+// question task, once: a second catch-up adds no task and asks Jira for
+// nothing.
+func TestGapCatchUpForwardsAReactionMissedDuringTheGap(t *testing.T) {
+	app, sb, clk := sandboxApp(t, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
+	cfg := app.cfg()
+	asked := clientSays(t, app, sb, "steppe-foods", "Можно ли запустить рекламу в Astana с 10 декабря?", "")
+	clk.Advance(2 * time.Hour)
+	gapStart := clk.Now()
+	clk.Advance(10 * time.Minute)
+	// Added in Slack; its reaction_added event never reaches Liaison.
+	if err := sb.Slack().AddReaction(asked.Channel, asked.TS, cfg.Person("marat").SlackUserID, "question"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(questionTasks(sb)); n != 0 {
+		t.Fatalf("%d question tasks before the catch-up, want 0", n)
+	}
+	catchUp := func(ctx context.Context) error { return app.catchUpSince(ctx, gapStart) }
+	if err := withPacing(clk, catchUp); err != nil {
+		t.Fatal(err)
+	}
+	tasks := questionTasks(sb)
+	if len(tasks) != 1 || items(tasks[0]) != 1 {
+		t.Fatalf("after the gap's catch-up: %d question tasks, want 1 with the forwarded question", len(tasks))
+	}
+	calls := jiraCalls(sb)
+	if err := withPacing(clk, catchUp); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(questionTasks(sb)); n != 1 {
+		t.Errorf("%d question tasks after a second catch-up, want 1", n)
+	}
+	if n := jiraCalls(sb) - calls; n != 0 {
+		t.Errorf("a second catch-up made %d Jira calls for a question already forwarded, want 0", n)
+	}
+}

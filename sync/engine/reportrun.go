@@ -13,6 +13,7 @@ import (
 	"github.com/liaisonhq/liaison/rules/hours"
 	"github.com/liaisonhq/liaison/rules/invoice"
 	"github.com/liaisonhq/liaison/rules/report"
+	"github.com/liaisonhq/liaison/sync/crashpoint"
 	"github.com/liaisonhq/liaison/sync/deliver"
 	"github.com/liaisonhq/liaison/sync/store"
 )
@@ -125,21 +126,28 @@ func (e *Engine) PublishReport(ctx context.Context, clientID string, p report.Pe
 	// Queued before the period is marked final: if marking fails, the
 	// next run repeats the final run and the outbox keys keep the
 	// messages single.
+	readyKey := "report-ready/" + c.ID + "/" + p.String()
 	var replies []deliver.Reply
 	if am := cfg.Person(c.AccountManager); am != nil {
-		replies = append(replies, inWorkingHours(cfg, deliver.Reply{Key: "report-ready/" + c.ID + "/" + p.String(), Person: am.ID,
+		replies = append(replies, inWorkingHours(cfg, deliver.Reply{Key: readyKey, Person: am.ID,
 			Text: report.ReadyForAM(am.Language, c.Name, p, url)}, now))
 	}
 	if c.Report.PostToClientChannel && len(c.SlackChannels) > 0 {
 		replies = append(replies, deliver.Reply{Key: "report-ready/" + c.ID + "/" + p.String() + "/client",
 			Channel: c.SlackChannels[0], Text: report.ReadyForClient(c.Language, p, url)})
 	}
+	crashpoint.At(crashpoint.ReportReady, crashpoint.BeforeQueue, readyKey)
 	if len(replies) > 0 && e.rec != nil {
 		if _, err := e.rec.Record(ctx, reportReadyRule, nil, replies, now); err != nil {
 			return url, fmt.Errorf("queueing the report ready message: %w", err)
 		}
 	}
-	return url, e.MarkReportFinal(ctx, c.ID, p, now)
+	crashpoint.At(crashpoint.ReportReady, crashpoint.AfterQueue, readyKey)
+	if err := e.MarkReportFinal(ctx, c.ID, p, now); err != nil {
+		return url, err
+	}
+	crashpoint.At(crashpoint.ReportReady, crashpoint.AfterMark, readyKey)
+	return url, nil
 }
 
 // inWorkingHours holds a message to a person until their next working

@@ -26,6 +26,7 @@ import (
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/connectors/sheets"
 	"github.com/liaisonhq/liaison/connectors/table"
+	"github.com/liaisonhq/liaison/sync/crashpoint"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -57,7 +58,7 @@ type Options struct {
 }
 
 // Publisher publishes targets one at a time; it is safe for concurrent
-// use on different targets.
+// use, and publishes of one target wait for each other.
 type Publisher struct {
 	sh  *sheets.Client
 	st  Store
@@ -70,6 +71,27 @@ type Publisher struct {
 	// (a reload builds a new Publisher), so they are not attempted.
 	mu        sync.Mutex
 	noStorage error
+	// targets holds one lock per target key: two runs of the reports job
+	// at once (the run at start next to one rescued from a killed
+	// process) would otherwise both find a grant missing, and Drive
+	// would send its sharing email twice.
+	targets map[string]*sync.Mutex
+}
+
+// lockTarget serialises publishing of one target; it returns the unlock.
+func (p *Publisher) lockTarget(key string) func() {
+	p.mu.Lock()
+	if p.targets == nil {
+		p.targets = map[string]*sync.Mutex{}
+	}
+	l := p.targets[key]
+	if l == nil {
+		l = &sync.Mutex{}
+		p.targets[key] = l
+	}
+	p.mu.Unlock()
+	l.Lock()
+	return l.Unlock
 }
 
 // New returns a Publisher.
@@ -180,6 +202,7 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 			return res, fmt.Errorf("publishing %s: grant for %s has role %q; only reader and writer are given", t.Key, g.Email, g.Role)
 		}
 	}
+	defer p.lockTarget(t.Key)()
 	st, err := p.load(ctx, t.Key)
 	if err != nil {
 		return res, err
@@ -197,6 +220,9 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 	}
 	plan := sheets.PlanWrite(st, t.Workbook)
 	inSync := sheets.InSync(st, t.Grants)
+	if st.SpreadsheetID == "" {
+		crashpoint.At(crashpoint.SheetsCreate, crashpoint.BeforeCreate, t.Key)
+	}
 	loc, err := p.sh.Locate(ctx, &st, sheets.Target{Title: t.Workbook.Title, AppProperties: t.AppProperties}, plan.Writes() > 0 || !inSync)
 	res.Reads, res.Writes = loc.Reads, loc.Writes
 	if err != nil {
@@ -216,10 +242,19 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 			"previous", loc.Previous, "spreadsheet", loc.SpreadsheetID)
 	}
 	// The id goes to the store before anything is written to the file.
+	if loc.Created {
+		crashpoint.At(crashpoint.SheetsCreate, crashpoint.AfterCreate, t.Key)
+	}
 	if loc.Reads+loc.Writes > 0 {
 		if err := p.save(ctx, t.Key, st); err != nil {
 			return res, err
 		}
+	}
+	if loc.Created {
+		crashpoint.At(crashpoint.SheetsCreate, crashpoint.AfterStore, t.Key)
+	}
+	if plan.Writes() > 0 {
+		crashpoint.At(crashpoint.SheetsWrite, crashpoint.BeforeWrite, t.Key)
 	}
 	wr, werr := p.sh.Write(ctx, &st, t.Workbook)
 	res.Plan = wr.Plan
@@ -230,10 +265,16 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 		p.log.Info("report commentary kept: the cell was edited by hand", "target", t.Key, "client", t.ClientID,
 			"spreadsheet", st.SpreadsheetID, "cell", cell)
 	}
+	if werr == nil && wr.Writes > 0 {
+		crashpoint.At(crashpoint.SheetsWrite, crashpoint.AfterWrite, t.Key)
+	}
 	if wr.Reads+wr.Writes > 0 {
 		if err := p.save(ctx, t.Key, st); err != nil {
 			return res, errors.Join(werr, err)
 		}
+	}
+	if werr == nil && wr.Writes > 0 {
+		crashpoint.At(crashpoint.SheetsWrite, crashpoint.AfterRecord, t.Key)
 	}
 	if werr != nil {
 		return res, fmt.Errorf("publishing %s: %w", t.Key, werr)
@@ -241,7 +282,13 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 	if inSync && !loc.Created && !loc.Found && !loc.Recreated && !p.sh.SharingDue(st) {
 		return res, nil
 	}
+	if !inSync {
+		crashpoint.At(crashpoint.SheetsShare, crashpoint.BeforeGrant, t.Key)
+	}
 	sr, serr := p.sh.Share(ctx, &st, t.Grants, t.Message)
+	if len(sr.Granted) > 0 {
+		crashpoint.At(crashpoint.SheetsShare, crashpoint.AfterGrant, t.Key)
+	}
 	res.Reads += sr.Reads
 	res.Writes += sr.Writes
 	res.Granted, res.Revoked, res.HandAdded = sr.Granted, sr.Revoked, sr.HandAdded
@@ -249,6 +296,9 @@ func (p *Publisher) Publish(ctx context.Context, t Target) (Result, error) {
 	aerr := p.audit(ctx, t, sr)
 	if err := p.save(ctx, t.Key, st); err != nil {
 		return res, errors.Join(serr, aerr, err)
+	}
+	if len(sr.Granted) > 0 {
+		crashpoint.At(crashpoint.SheetsShare, crashpoint.AfterRecord, t.Key)
 	}
 	for _, h := range sr.HandAdded {
 		p.log.Info("permission added by hand in Drive left in place", "target", t.Key, "spreadsheet", st.SpreadsheetID,

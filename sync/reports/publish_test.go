@@ -260,3 +260,38 @@ func TestPublishWorkbook(t *testing.T) {
 		t.Errorf("emails %+v; want one Russian invitation to the client's reader", mails)
 	}
 }
+
+// TestConcurrentPublishesOfOneTargetShareOnce: two runs of the reports job
+// at once (the run at start next to one rescued from a killed process)
+// publish the same client's report; the second waits for the first, finds
+// the grants stored and shares nothing again, so each reader gets one
+// Drive email and the client one spreadsheet.
+func TestConcurrentPublishesOfOneTargetShareOnce(t *testing.T) {
+	e := newEnv(t)
+	p, err := reports.New(reports.Options{Sheets: e.sheet, Store: e.st, Clock: e.clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() { _, err := p.Publish(ctx, clientTarget(acme(), 10)); errs <- err }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(e.fake.Files()); n != 1 {
+		t.Errorf("%d files, want 1", n)
+	}
+	sent := map[string]int{}
+	for _, m := range e.fake.Emails() {
+		sent[m.To]++
+	}
+	for to, n := range sent {
+		if n != 1 {
+			t.Errorf("%d sharing emails to %s, want 1", n, to)
+		}
+	}
+}
