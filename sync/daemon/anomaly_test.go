@@ -41,7 +41,7 @@ func TestSpendDropAlertsTheAMThenResolves(t *testing.T) {
 		t.Fatalf("%d spend alerts in the AM's DM, want 1", n)
 	}
 	body := post.Text + string(post.Blocks)
-	for _, want := range []string{"акаунт Google Ads 1234567890", "Очікувалося", "UAH", "1\u00a0груд."} {
+	for _, want := range []string{"акаунт Google Ads «Account 1234567890»", "Очікувалося", "UAH", "1\u00a0груд."} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the alert lacks %q: %s", want, body)
 		}
