@@ -126,6 +126,8 @@ func Jira(ctx context.Context, o JiraOptions) (JiraResult, error) {
 	if n, err := stored(); err != nil || n != res.Backfill.Units {
 		return res, errors.Join(fmt.Errorf("the backfill stored %d tasks of %d", n, res.Backfill.Units), err)
 	}
+	o.Log.Info("jira backfill pulled", "requests", res.Backfill.Requests, "rejected", res.Backfill.Rejected,
+		"wall", res.Backfill.Wall.Round(time.Millisecond), "cpu", res.Backfill.CPU.Round(time.Millisecond))
 	if o.IdleCycles == 0 {
 		return res, nil
 	}
