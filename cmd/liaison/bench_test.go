@@ -38,7 +38,7 @@ func TestBenchJSON(t *testing.T) {
 		t.Errorf("scale %v, want the default 0.1", rep.Scale)
 	}
 	want := []string{"ping→reply p99", "ping→AM alert p99", "rule evaluation full", "rule evaluation one change",
-		"history calls steady", "jira requests idle ÷ minimum", "backfill ÷ floor jira", "backfill ÷ floor ads",
+		"history calls steady", "jira requests idle ÷ minimum", "backfill ÷ floor jira", "backfill ÷ floor google ads",
 		"backfill ÷ floor search console", "rss steady", "rss backfill"}
 	if len(rep.Figures) != len(want) {
 		t.Fatalf("%d figures, want %d", len(rep.Figures), len(want))

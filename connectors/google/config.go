@@ -40,6 +40,8 @@ type Config struct {
 	Ads AdsConfig `yaml:"ads,omitempty"`
 	// SearchConsoleBaseURL is the Search Console API root; default "https://searchconsole.googleapis.com/".
 	SearchConsoleBaseURL string `yaml:"search_console_base_url,omitempty" jsonschema:"format=uri"`
+	// SearchConsoleQueriesPerMinute is the Search Analytics quota per user Liaison paces its queries to, spread evenly over the minute; default 1200, Google's documented per-user and per-site limit.
+	SearchConsoleQueriesPerMinute int `yaml:"search_console_queries_per_minute,omitempty" jsonschema:"minimum=0"`
 	// SheetsBaseURL is the Sheets API root; default "https://sheets.googleapis.com/".
 	SheetsBaseURL string `yaml:"sheets_base_url,omitempty" jsonschema:"format=uri"`
 	// DriveBaseURL is the Drive API root; default "https://www.googleapis.com/drive/v3/".
@@ -66,6 +68,17 @@ type SheetsConfig struct {
 	// WritesPerMinute is Sheets' write quota per project per minute; default 300.
 	WritesPerMinute int `yaml:"writes_per_minute,omitempty"`
 }
+
+// DefaultAdsRequestsPerSecond is the pace of Ads searchStream calls when
+// the config sets none. Google documents rate limits per developer token
+// and per account in queries per second but publishes no figure (they
+// vary with server load); ten a second is this project's choice, well
+// under what a Basic-access token meets in practice.
+const DefaultAdsRequestsPerSecond = 10
+
+// DefaultSearchConsoleQueriesPerMinute is Search Console's documented
+// Search Analytics quota per user and per site.
+const DefaultSearchConsoleQueriesPerMinute = 1200
 
 // Default Sheets write quotas (Google's defaults for a project).
 const (
@@ -97,6 +110,8 @@ type AdsConfig struct {
 	APIVersion string `yaml:"api_version,omitempty"`
 	// BaseURL is the Ads API root; default "https://googleads.googleapis.com/".
 	BaseURL string `yaml:"base_url,omitempty" jsonschema:"format=uri"`
+	// RequestsPerSecond is the pace of searchStream calls under the developer token, with a bucket of one second's worth. Google meters queries per second per developer token and per account without publishing the limits; default 10.
+	RequestsPerSecond float64 `yaml:"requests_per_second,omitempty" jsonschema:"minimum=0"`
 }
 
 // DefaultConfig returns the defaults a google block is decoded over.
@@ -190,6 +205,12 @@ func (c Config) Validate() error {
 	}
 	if c.Sheets.WritesPerMinute < c.Sheets.WritesPerMinutePerUser {
 		l.Add("sheets.writes_per_minute", "must be at least writes_per_minute_per_user (%d)", c.Sheets.WritesPerMinutePerUser)
+	}
+	if c.Ads.RequestsPerSecond < 0 {
+		l.Add("ads.requests_per_second", "must not be negative (0 takes the default, %d)", DefaultAdsRequestsPerSecond)
+	}
+	if c.SearchConsoleQueriesPerMinute < 0 {
+		l.Add("search_console_queries_per_minute", "must not be negative (0 takes the default, %d)", DefaultSearchConsoleQueriesPerMinute)
 	}
 	if !adsVersionRE.MatchString(c.Ads.APIVersion) {
 		l.Add("ads.api_version", "must look like v22, not %q", c.Ads.APIVersion)

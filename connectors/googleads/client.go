@@ -134,7 +134,14 @@ func (s *Syncer) searchStream(ctx context.Context, ts oauth2.TokenSource, a Acco
 	if a.LoginCustomerID != "" {
 		req.Header.Set("login-customer-id", a.LoginCustomerID)
 	}
+	// Pacing to the token's rate costs nothing upstream; a 429 costs a
+	// request and the retry delay Google names.
+	paced, err := s.pace.Wait(ctx)
+	if err != nil {
+		return fmt.Errorf("google ads: %w", err)
+	}
 	resp, err := s.hc.Do(req)
+	paced()
 	if err != nil {
 		return fmt.Errorf("posting searchStream: %w", redactErr(err))
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/connectors/google"
+	"github.com/liaisonhq/liaison/connectors/httpx"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -59,6 +60,9 @@ type Options struct {
 	InitialDays int
 	// Concurrency bounds accounts pulled at once; default 4.
 	Concurrency int
+	// RequestsPerSecond overrides the config's ads.requests_per_second,
+	// the pace of searchStream calls; negative disables pacing.
+	RequestsPerSecond float64
 }
 
 // Account is one Ads account to pull.
@@ -98,6 +102,7 @@ type Syncer struct {
 	initial  int
 	conc     int
 	writeMu  sync.Mutex
+	pace     *httpx.Pacer // nil: not paced
 }
 
 // New checks cfg and opts and returns a Syncer. It makes no request.
@@ -136,10 +141,19 @@ func New(cfg google.Config, opts Options) (*Syncer, error) {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
+	perSecond := cfg.Ads.RequestsPerSecond
+	if opts.RequestsPerSecond != 0 {
+		perSecond = opts.RequestsPerSecond
+	}
+	if perSecond == 0 {
+		perSecond = google.DefaultAdsRequestsPerSecond
+	}
+	// A bucket of one second's worth, as the default assumes.
+	pace := httpx.NewPacer(perSecond, max(1, int(perSecond)))
 	return &Syncer{hc: opts.HTTPClient, ts: opts.TokenSource, st: opts.Store, log: opts.Logger, clk: opts.Clock,
 		loc: opts.Location, baseURL: strings.TrimRight(cfg.Ads.BaseURL, "/") + "/", version: cfg.Ads.APIVersion,
 		devToken: cfg.Ads.DeveloperToken.Reveal(), trailing: opts.TrailingDays, initial: opts.InitialDays,
-		conc: opts.Concurrency}, nil
+		conc: opts.Concurrency, pace: pace}, nil
 }
 
 // CursorVersion is the format version of the cursors this package writes.

@@ -63,8 +63,9 @@ func benchBackfill(b *testing.B, rate, issues int) {
 			b.Fatal(err)
 		}
 		hc := httpx.NewClient(httpx.Options{Name: "jira", Logger: slog.New(slog.DiscardHandler)})
-		c, err := jira.New(jira.Config{BaseURL: srv.URL, Email: jirafake.DefaultEmail, APIToken: secret.Secret(jirafake.DefaultToken)},
-			jira.Options{HTTPClient: hc})
+		// The connector paces to the fake's rate, as connections.jira.requests_per_second tells it.
+		c, err := jira.New(jira.Config{BaseURL: srv.URL, Email: jirafake.DefaultEmail, APIToken: secret.Secret(jirafake.DefaultToken),
+			RequestsPerSecond: float64(rate)}, jira.Options{HTTPClient: hc})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -36,6 +36,9 @@ type Options struct {
 	DryRun bool
 	// WebhookDebounce coalesces webhook bursts into one onChange call; default 2 s.
 	WebhookDebounce time.Duration
+	// RequestsPerSecond overrides Config.RequestsPerSecond, the pace of
+	// GET and POST requests per endpoint; negative disables pacing.
+	RequestsPerSecond float64
 }
 
 // Client talks to one Jira Cloud site through go-jira, with every request
@@ -48,6 +51,7 @@ type Client struct {
 	dryRun   bool
 	debounce time.Duration
 	secrets  []string // never to appear in errors or logs
+	pace     *pacer
 
 	mu     sync.Mutex
 	loc    *time.Location // the API user's zone, read once from /myself
@@ -90,9 +94,16 @@ func New(cfg Config, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	perSecond := cfg.RequestsPerSecond
+	if opts.RequestsPerSecond != 0 {
+		perSecond = opts.RequestsPerSecond
+	}
+	if perSecond == 0 {
+		perSecond = DefaultRequestsPerSecond
+	}
 	return &Client{
 		jc: jc, log: opts.Logger, clock: opts.Clock, m: m, dryRun: opts.DryRun, debounce: opts.WebhookDebounce,
-		secrets: []string{token, cfg.WebhookSecret.Reveal()},
+		secrets: []string{token, cfg.WebhookSecret.Reveal()}, pace: newPacer(perSecond),
 	}, nil
 }
 
@@ -131,7 +142,12 @@ func (c *Client) do(ctx context.Context, cl call) (skipped bool, err error) {
 	if err != nil {
 		return false, &opError{op: cl.op, clients: cl.rc.clients, jql: cl.rc.jql, err: fmt.Errorf("building request: %w", err)}
 	}
+	paced, err := c.pace.wait(ctx, cl.method, cl.route)
+	if err != nil {
+		return false, &opError{op: cl.op, clients: cl.rc.clients, jql: cl.rc.jql, err: fmt.Errorf("jira: %w", err)}
+	}
 	resp, err := c.jc.Do(req, nil)
+	paced()
 	if resp == nil || resp.Response == nil {
 		c.m.requests.WithLabelValues(cl.route, "error").Inc()
 		if err == nil {

@@ -23,7 +23,13 @@ type Config struct {
 	WebhookSecret secret.Secret `yaml:"webhook_secret,omitempty"`
 	// WebhookSecretFile is a file holding the webhook secret.
 	WebhookSecretFile string `yaml:"webhook_secret_file,omitempty"`
+	// RequestsPerSecond is the rate Liaison paces its GET and POST requests to, per endpoint, with a bucket of one second's worth; PUT and DELETE get half. Default 100, Jira Cloud's documented burst limit for API-token traffic.
+	RequestsPerSecond float64 `yaml:"requests_per_second,omitempty" jsonschema:"minimum=0"`
 }
+
+// DefaultRequestsPerSecond is Jira Cloud's documented burst limit for GET
+// and POST requests per endpoint (50 for PUT and DELETE).
+const DefaultRequestsPerSecond = 100
 
 // DefaultConfig returns an unconfigured Jira connection.
 func DefaultConfig() Config { return Config{} }
@@ -53,6 +59,9 @@ func (c Config) Validate() error {
 	}
 	if !c.APIToken.IsSet() {
 		l.Add("api_token", "is required (or api_token_file)")
+	}
+	if c.RequestsPerSecond < 0 {
+		l.Add("requests_per_second", "must not be negative (0 takes the default, %d)", DefaultRequestsPerSecond)
 	}
 	return l.Err()
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/liaisonhq/liaison/clock"
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/connectors/google"
+	"github.com/liaisonhq/liaison/connectors/httpx"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -69,6 +70,10 @@ type Options struct {
 	Concurrency int
 	// RowLimit is the page size; default and maximum 25,000.
 	RowLimit int
+	// QueriesPerMinute overrides the config's
+	// search_console_queries_per_minute, the pace of queries; negative
+	// disables pacing.
+	QueriesPerMinute int
 }
 
 // Site is one Search Console property to pull.
@@ -122,6 +127,7 @@ type Syncer struct {
 	conc     int
 	writeMu  sync.Mutex
 	limit    int
+	pace     *httpx.Pacer // nil: not paced
 }
 
 // New checks cfg and opts and returns a Syncer. It makes no request.
@@ -157,9 +163,19 @@ func New(cfg google.Config, opts Options) (*Syncer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("searchconsole: loading Pacific time: %w", err)
 	}
+	qpm := cfg.SearchConsoleQueriesPerMinute
+	if opts.QueriesPerMinute != 0 {
+		qpm = opts.QueriesPerMinute
+	}
+	if qpm == 0 {
+		qpm = google.DefaultSearchConsoleQueriesPerMinute
+	}
+	// The quota counts queries within any minute: one query every 60/qpm
+	// seconds, never a burst, is never more than qpm in a minute.
+	pace := httpx.NewPacer(float64(qpm)/60, 1)
 	return &Syncer{hc: opts.HTTPClient, ts: opts.TokenSource, st: opts.Store, log: opts.Logger, clk: opts.Clock, pt: pt,
 		endpoint: strings.TrimRight(cfg.SearchConsoleBaseURL, "/") + "/", lag: opts.LagDays, trailing: opts.TrailingDays,
-		initial: opts.InitialDays, conc: opts.Concurrency, limit: opts.RowLimit}, nil
+		initial: opts.InitialDays, conc: opts.Concurrency, limit: opts.RowLimit, pace: pace}, nil
 }
 
 // CursorVersion is the format version of the cursors this package writes.
@@ -260,10 +276,15 @@ func (s *Syncer) syncSite(ctx context.Context, ts oauth2.TokenSource, site Site)
 	var rows []connectors.MetricRow
 	for _, g := range groupings {
 		for start := 0; ; start += s.limit {
+			paced, err := s.pace.Wait(ctx)
+			if err != nil {
+				return res, fmt.Errorf("search console: %w", err)
+			}
 			resp, err := svc.Searchanalytics.Query(site.Property, &gsc.SearchAnalyticsQueryRequest{
 				StartDate: res.From, EndDate: res.To, Dimensions: g.dims, Type: "WEB", DataState: "FINAL",
 				RowLimit: int64(s.limit), StartRow: int64(start),
 			}).Context(ctx).Do()
+			paced()
 			res.Requests++
 			if err != nil {
 				return res, fmt.Errorf("querying %s..%s by %s from row %d: %w", res.From, res.To,

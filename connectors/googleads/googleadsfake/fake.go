@@ -59,6 +59,12 @@ type Options struct {
 	// answers 429 RESOURCE_EXHAUSTED until midnight Pacific time. Zero is
 	// unlimited, as with Standard access.
 	DailyOperations int
+	// Rate limits requests per second under the developer token, a token
+	// bucket of Rate.Burst refilled at Rate.PerSecond; past it a call
+	// answers 429 RESOURCE_EXHAUSTED (quotaError
+	// RESOURCE_TEMPORARILY_EXHAUSTED) with a retry delay. Google meters
+	// such rates but publishes no figure; the zero value enforces none.
+	Rate RateLimit
 }
 
 // Request is one searchStream call as the fake saw it.
@@ -99,6 +105,8 @@ type Fake struct {
 	requests []Request
 	seq      int
 	ops      dailyOps
+	rate     RateLimit
+	bucket   tokenBucket
 }
 
 // New returns a Fake with no accounts.
@@ -123,7 +131,7 @@ func New(opts Options) *Fake {
 		pt = time.FixedZone("PST", -8*3600)
 	}
 	return &Fake{clk: opts.Clock, log: opts.Logger, auth: opts.Auth, devTK: opts.DeveloperToken, batch: opts.BatchSize,
-		opsLimit: opts.DailyOperations, pt: pt,
+		opsLimit: opts.DailyOperations, pt: pt, rate: opts.Rate,
 		versions: slices.Clone(opts.Versions), accounts: map[string]*Account{}, managers: map[string][]string{},
 		failures: map[string]*injected{}}
 }

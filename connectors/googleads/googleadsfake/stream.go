@@ -63,6 +63,11 @@ func (f *Fake) serveSearchStream(w http.ResponseWriter, r *http.Request) {
 			adsError{ErrorCode: map[string]string{"authorizationError": "USER_PERMISSION_DENIED"}, Message: denied})
 		return
 	}
+	if retry, ok := f.takeToken(); !ok {
+		fail(http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).",
+			rateExhausted(retry))
+		return
+	}
 	if retry, ok := f.takeOperation(f.opsLimit); !ok {
 		fail(http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).",
 			quotaExhausted(f.opsLimit, retry))

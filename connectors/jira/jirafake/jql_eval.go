@@ -242,12 +242,24 @@ func (e *jqlEnv) narrow(n jqlNode, cq *compiledQuery) {
 		}
 		switch {
 		case c.field == "project" && (c.op == "=" || c.op == "IN") && c.list == (c.op == "IN"):
+			// A value names a project by key, id or name: keys and ids by
+			// map lookup, names through an index built once per query, so
+			// a query listing every project costs their number, not its
+			// square.
 			set := map[*project]bool{}
+			byName := make(map[string][]*project, len(e.f.projects))
+			for _, pr := range e.f.projects {
+				byName[strings.ToLower(pr.name)] = append(byName[strings.ToLower(pr.name)], pr)
+			}
 			for _, v := range c.values {
-				for _, pr := range e.f.projects {
-					if strings.EqualFold(pr.key, v.text) || strings.EqualFold(pr.name, v.text) || pr.id == v.text {
-						set[pr] = true
-					}
+				if pr, ok := e.f.projects[strings.ToUpper(v.text)]; ok && strings.EqualFold(pr.key, v.text) {
+					set[pr] = true
+				}
+				if pr, ok := e.f.projectsByID[v.text]; ok {
+					set[pr] = true
+				}
+				for _, pr := range byName[strings.ToLower(v.text)] {
+					set[pr] = true
 				}
 			}
 			if cq.projects == nil || len(set) < len(cq.projects) {

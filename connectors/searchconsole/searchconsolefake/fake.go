@@ -81,6 +81,7 @@ type Fake struct {
 	sites    map[string]*Site
 	limits   map[string]*rateLimit
 	used     minuteLog // recent queries per quota key
+	seconds  map[string]*secondBucket
 	requests []Request
 }
 
@@ -100,7 +101,8 @@ func New(opts Options) *Fake {
 		pt = time.FixedZone("PST", -8*3600)
 	}
 	return &Fake{clk: opts.Clock, log: opts.Logger, auth: opts.Auth, lag: opts.Lag, pt: pt, quota: opts.Quota,
-		sites: map[string]*Site{}, limits: map[string]*rateLimit{}, used: minuteLog{}}
+		sites: map[string]*Site{}, limits: map[string]*rateLimit{}, used: minuteLog{},
+		seconds: map[string]*secondBucket{}}
 }
 
 // AddSite adds (or replaces) a property.
@@ -316,7 +318,11 @@ func (f *Fake) serveQuery(w http.ResponseWriter, r *http.Request) {
 	var exhausted string
 	var wait time.Duration
 	if owned && lim == nil {
-		exhausted, wait = f.used.admit(f.clk.Now(), f.quota.checks(site, principal))
+		if w, ok := f.quota.takeSecond(f.seconds, principal, f.clk.Now()); !ok {
+			exhausted, wait = "Queries per second per user", w
+		} else {
+			exhausted, wait = f.used.admit(f.clk.Now(), f.quota.checks(site, principal))
+		}
 	}
 	f.mu.Unlock()
 	if exhausted != "" {
