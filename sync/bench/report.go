@@ -36,6 +36,9 @@ type Options struct {
 	Pings int
 	// Log receives progress; nil discards it.
 	Log *slog.Logger
+	// Binary is the liaison executable the RSS figures run as a daemon;
+	// default os.Executable().
+	Binary string
 }
 
 // Figure names, as `-json` prints them.
@@ -57,6 +60,7 @@ var groups = map[string][]string{
 	"ping":    {FigPingReply, FigPingAlert},
 	"history": {FigHistorySteady},
 	"rules":   {FigRulesFull, FigRulesOne},
+	"rss":     {FigRSSSteady, FigRSSBackfill},
 }
 
 // Run measures what opts select and returns every figure of the table,
@@ -138,13 +142,16 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		set(le(FigRulesOne, float64(walls[10].Microseconds())/1000, "ms", 10,
 			fmt.Sprintf("median of 20 runs; CPU %.1f ms", float64(cpus[10].Microseconds())/1000)))
 	}
+	if want(FigRSSSteady) || want(FigRSSBackfill) {
+		if err := measureRSS(ctx, opts, set); err != nil {
+			return rep, err
+		}
+	}
 	notMeasured := map[string]struct{ unit, goal, why string }{
 		FigJiraIdle:       {"÷", "≤ 1.05", "this bench does not run the Jira pull; it counts Jira requests per idle cycle against the one-query minimum only when it does"},
 		FigBackfillJira:   {"÷", "≤ 1.1", "the Jira fake answers without Jira's rate limits, so there is no floor to divide by"},
 		FigBackfillAds:    {"÷", "≤ 1.1", "the Google Ads fake answers without its rate limits, so there is no floor to divide by"},
 		FigBackfillSearch: {"÷", "≤ 1.1", "the Search Console fake answers without its rate limits, so there is no floor to divide by"},
-		FigRSSSteady:      {"MB", "≤ 150", "the bench runs the daemon's parts in its own process, not a whole daemon through the reference backfill"},
-		FigRSSBackfill:    {"MB", "≤ 300", "the bench runs the daemon's parts in its own process, not a whole daemon through the reference backfill"},
 	}
 	for _, name := range []string{FigPingReply, FigPingAlert, FigRulesFull, FigRulesOne, FigHistorySteady,
 		FigJiraIdle, FigBackfillJira, FigBackfillAds, FigBackfillSearch, FigRSSSteady, FigRSSBackfill} {
@@ -171,6 +178,10 @@ func goalOf(name string) (unit, goal string) {
 		return "s", "≤ 1"
 	case FigRulesOne:
 		return "ms", "≤ 10"
+	case FigRSSSteady:
+		return "MB", "≤ 150"
+	case FigRSSBackfill:
+		return "MB", "≤ 300"
 	default:
 		return "calls", "≤ 0"
 	}
