@@ -225,6 +225,7 @@ func cmdRun(args []string, stderr io.Writer) int {
 	}
 	format, level := pick(*logFormat, cfg.Log.Format), pick(*logLevel, cfg.Log.Level)
 	log := newLogger(stderr, format, level)
+	applyMemoryLimit(cfg, log)
 	d, err := daemon.New(daemon.Options{
 		ConfigPath:      *path,
 		Config:          cfg,

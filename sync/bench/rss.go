@@ -37,10 +37,11 @@ type RSSOptions struct {
 	// long enough for an idle Jira pull (every 2 minutes) besides the full
 	// rule run a reload causes.
 	Steady time.Duration
-	// Limit bounds the whole measurement; default 45 minutes.
+	// Limit bounds the whole measurement; default 90 minutes.
 	Limit time.Duration
-	// ExtraConfig is appended under the written config's server: block
-	// ("  pprof: true\n"), for profiling the daemon while it runs.
+	// ExtraConfig is appended under the written config's server: block,
+	// e.g. "  memory_limit: off\n". The daemon always serves pprof on
+	// loopback, so that it can be profiled while it is measured.
 	ExtraConfig string
 	// Log receives progress; nil discards it.
 	Log *slog.Logger
@@ -82,7 +83,7 @@ func DaemonRSS(ctx context.Context, o RSSOptions) (RSSResult, error) {
 		o.Steady = 150 * time.Second
 	}
 	if o.Limit <= 0 {
-		o.Limit = 45 * time.Minute
+		o.Limit = 90 * time.Minute
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -117,7 +118,7 @@ func DaemonRSS(ctx context.Context, o RSSOptions) (RSSResult, error) {
 	if err != nil {
 		return res, err
 	}
-	cfgPath, err := writeDaemonConfig(sb, base, dir, listen, o.ExtraConfig)
+	cfgPath, err := writeDaemonConfig(sb, base, dir, listen, "  pprof: true\n"+o.ExtraConfig)
 	if err != nil {
 		return res, err
 	}
@@ -135,7 +136,8 @@ func DaemonRSS(ctx context.Context, o RSSOptions) (RSSResult, error) {
 	go func() { exited <- cmd.Wait() }()
 	defer stopDaemon(cmd, exited)
 	pid := cmd.Process.Pid
-	o.Log.Info("daemon started against the sandbox", "pid", pid, "scale", o.Scale, "listen", listen)
+	o.Log.Info("daemon started against the sandbox", "pid", pid, "scale", o.Scale,
+		"pprof", "http://"+listen+"/debug/pprof/")
 
 	m := &daemonWatch{pid: pid, metrics: "http://" + listen + "/metrics", client: &http.Client{Timeout: 10 * time.Second}}
 	began := time.Now()
@@ -175,7 +177,7 @@ func DaemonRSS(ctx context.Context, o RSSOptions) (RSSResult, error) {
 	// began after them (the first full run over everything stored).
 	var pulled map[string]int
 	if _, err := wait(func(r map[string]int) bool {
-		if pulled == nil && r["jira.pull"] > 0 && r["google.pull"] > 0 {
+		if pulled == nil && r["jira.pull:ok"] > 0 && r["google.pull"] > 0 {
 			pulled = r
 		}
 		return pulled != nil && r["rules"] >= pulled["rules"]+2
@@ -215,7 +217,7 @@ func DaemonRSS(ctx context.Context, o RSSOptions) (RSSResult, error) {
 	res.SteadyTime = time.Since(steadyFrom)
 	res.SteadyRuns = map[string]int{}
 	for k, v := range end {
-		if d := v - start[k]; d > 0 {
+		if d := v - start[k]; d > 0 && !strings.HasSuffix(k, ":ok") {
 			res.SteadyRuns[k] = d
 		}
 	}
@@ -273,7 +275,7 @@ type daemonWatch struct {
 }
 
 // runs counts the finished runs of each task (liaison_jobs_runs_total,
-// every outcome).
+// every outcome; "task:ok" the successful ones).
 func (w *daemonWatch) runs(ctx context.Context) (map[string]int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, w.metrics, nil)
 	if err != nil {
@@ -291,7 +293,7 @@ func (w *daemonWatch) runs(ctx context.Context) (map[string]int, error) {
 }
 
 // parseRuns sums liaison_jobs_runs_total by task from a Prometheus text
-// exposition.
+// exposition, and the successful runs under the task's name with ":ok".
 func parseRuns(r io.Reader) (map[string]int, error) {
 	out := map[string]int{}
 	sc := bufio.NewScanner(r)
@@ -316,6 +318,9 @@ func parseRuns(r io.Reader) (map[string]int, error) {
 			continue
 		}
 		out[task] += int(f)
+		if strings.Contains(labels, `outcome="success"`) {
+			out[task+":ok"] += int(f)
+		}
 	}
 	return out, sc.Err()
 }

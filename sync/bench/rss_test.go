@@ -18,7 +18,7 @@ liaison_jobs_run_duration_seconds_count{task="rules"} 4
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := map[string]int{"rules": 4, "jira.pull": 1}; !maps.Equal(got, want) {
+	if want := map[string]int{"rules": 4, "rules:ok": 3, "jira.pull": 1, "jira.pull:ok": 1}; !maps.Equal(got, want) {
 		t.Fatalf("runs %v, want %v", got, want)
 	}
 }
