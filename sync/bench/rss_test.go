@@ -35,3 +35,10 @@ func TestParseStatusReadsRSSAndPeakInMB(t *testing.T) {
 		t.Fatal("a status without VmRSS parsed")
 	}
 }
+
+func TestRunsTextShowsSuccessfulOfAll(t *testing.T) {
+	got := runsText(map[string]int{"jira.pull": 3, "rules": 9, "rules:ok": 9})
+	if want := "jira.pull 0/3, rules 9/9"; got != want {
+		t.Fatalf("runsText = %q, want %q", got, want)
+	}
+}
