@@ -133,6 +133,9 @@ func (l *loader) validateAgency() *time.Location {
 
 func (l *loader) validateServer() {
 	c := l.cfg
+	if _, err := ParseMemoryLimit(c.Server.MemoryLimit); err != nil {
+		l.add("server.memory_limit", "%v", err)
+	}
 	if _, port, err := net.SplitHostPort(c.Server.Listen); err != nil {
 		l.add("server.listen", "must be host:port or :port, not %q", c.Server.Listen)
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {

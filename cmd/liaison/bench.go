@@ -20,7 +20,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	scale := fs.Float64("scale", 0.1, "fraction of the reference load (2,000 clients, 200,000 issues): 0.1 or 1")
-	only := fs.String("only", "", "comma-separated figures or groups to measure (ping, rules, history, jira, backfill); all by default")
+	only := fs.String("only", "", "comma-separated figures or groups to measure (ping, rules, history, jira, backfill, rss); all by default")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
 	pings := fs.Int("pings", 100, "client pings to time (at least 100)")
 	if err := fs.Parse(args); err != nil {

@@ -62,7 +62,7 @@ commands:
   audit         the audit log: silences, acknowledgements, reloads, sharing, redirects (-since 24h)
   faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
   faq eval      precision and recall of an answer base on labelled questions ([-faq FILE | -config FILE] [-threshold T] [-sweep] [-json] FILE.tsv)
-  sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config, -background)
+  sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config, -background; -scale 0.1 for the reference load)
   healthcheck   probe the running daemon's /healthz at the config's server.listen (container HEALTHCHECK)
   bench         measure the reference load in the sandbox, each figure beside its goal ([-scale 0.1|1] [-only ping,rules,history] [-json])
   migrate-store copy the state into an empty store of the other kind (-from sqlite:DIR -to postgres://… or back)
@@ -225,6 +225,7 @@ func cmdRun(args []string, stderr io.Writer) int {
 	}
 	format, level := pick(*logFormat, cfg.Log.Format), pick(*logLevel, cfg.Log.Level)
 	log := newLogger(stderr, format, level)
+	applyMemoryLimit(cfg, log)
 	d, err := daemon.New(daemon.Options{
 		ConfigPath:      *path,
 		Config:          cfg,

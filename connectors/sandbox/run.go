@@ -32,7 +32,7 @@ func (e *UsageError) Unwrap() error { return e.Err }
 //
 //	liaison sandbox [-addr 127.0.0.1:8089] [-seed FILE] [-record FILE]
 //	                [-write-config FILE] [-data-dir DIR] [-listen :9090]
-//	                [-events-url URL]
+//	                [-events-url URL] [-scale 0.1]
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -46,6 +46,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 	// process); it is declared here so that -h lists it.
 	fs.Bool("background", false, "start in the background and return once -write-config's FILE is written; output goes to FILE's name with .log")
 	eventsURL := fs.String("events-url", "", "deliver Slack events over HTTP (Events API) to this URL instead of Socket Mode")
+	scale := fs.Float64("scale", 0, "serve the reference load at this scale instead of a scenario (1 = 2,000 clients, 200,000 issues; 0.1 a tenth); excludes -seed")
 	slackLimits := fs.String("slack-rate-limits", "real", "real: Slack's per-method tiers apply; off: none (faults still do), e.g. for several replicas opening Socket Mode connections at once")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -60,6 +61,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 		logger = slog.New(slog.DiscardHandler)
 	}
 
+	if *scale != 0 && *seed != "" {
+		return &UsageError{Err: errors.New("sandbox: -scale and -seed exclude each other")}
+	}
 	sc := SampleScenario()
 	if *seed != "" {
 		data, err := os.ReadFile(*seed)
@@ -90,7 +94,16 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 		defer f.Close()
 		opts.Record = f
 	}
-	sb, err := New(opts)
+	var sb *Sandbox
+	var err error
+	if *scale != 0 {
+		if *scale < 0 || *scale > 1 {
+			return &UsageError{Err: fmt.Errorf("sandbox: -scale must be in (0, 1], not %g", *scale)}
+		}
+		sb, err = NewScaled(opts, *scale)
+	} else {
+		sb, err = New(opts)
+	}
 	if err != nil {
 		var se SeedErrors
 		if errors.As(err, &se) {
@@ -103,8 +116,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 	if err != nil {
 		return err
 	}
+	sc = sb.Scenario()
 	fmt.Fprintf(stdout, "liaison sandbox: %s (%d people, %d clients, %d issues, %d messages to replay)\n",
-		base, len(sc.People), len(sc.Clients), len(sc.Issues), len(sc.Messages))
+		base, len(sc.People), len(sc.Clients), len(sb.Jira().Issues()), len(sc.Messages))
 	fmt.Fprintf(stdout, "  inspect: %s/_sandbox/slack/messages  %s/_sandbox/jira/issues\n", base, base)
 	if *writeConfig != "" {
 		cfg, err := sb.Config(base, ConfigOptions{DataDir: *dataDir, Listen: *listen, SlackMode: mode, FAQ: "faq.yaml"})
