@@ -29,6 +29,9 @@ facebook фейсбук фейсбуке фейсбуці фб
 tiktok тикток тиктоке тікток
 instagram инстаграм инстаграме інстаграм інстаграмі инста
 site website
+реклама контекст контекстная контекстну ppc
+таблица таблиця spreadsheet sheet
+посещаемость відвідуваність traffic
 `
 
 // Synonyms returns the shipped domain synonym groups.
