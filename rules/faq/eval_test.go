@@ -75,6 +75,7 @@ var tuningFiles = []string{
 	"eval_en.tsv", "fresh_en.tsv", "final_en.tsv", "tune_en.tsv",
 	"tune2/tune2_ru.tsv", "tune2/tune2_uk.tsv", "tune2/tune2_en.tsv",
 	"tune3/tune3_ru.tsv", "tune3/tune3_uk.tsv", "tune3/tune3_en.tsv",
+	"tune4/tune4_ru.tsv", "tune4/tune4_uk.tsv", "tune4/tune4_en.tsv",
 }
 
 // goalP and goalR are the quality the shipped base must reach at the

@@ -65,6 +65,10 @@ type params struct {
 	// an entry through one shared term, if no other entry has that term
 	// (0 turns the rule off).
 	shortTerms int
+	// bare: a message with one strong term may match through it the one
+	// entry that has a phrasing with that term alone ("Отчёт?" among the
+	// phrasings of the entry on when the report comes).
+	bare bool
 	// noneMargin: an entry is dropped when a shipped near miss (a topic
 	// bases rarely cover) scores at least its best example's score plus
 	// noneMargin; 1 or more turns near misses off.
@@ -101,6 +105,7 @@ func defaultParams() params {
 		actPenalty:    0.25,
 		negMargin:     0,
 		shortTerms:    2,
+		bare:          true,
 		noneMargin:    0,
 		calGamma:      0.5,
 		calRef:        0.5,
@@ -149,6 +154,11 @@ type Index struct {
 	// answers maps, per language, each term to the entries whose answer
 	// has it.
 	answers map[connectors.Language]map[string][]int32
+	// bare maps, per language, the term of each one-word phrasing
+	// ("Отчёт?") to its entry, or to -1 when several entries list it.
+	// One-word phrasings are not scored as documents: they would match
+	// every message with the word.
+	bare map[connectors.Language]map[string]int
 }
 
 type langIndex struct {
@@ -197,9 +207,11 @@ func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 		pooled: map[connectors.Language]*langIndex{}, canon: synonymMap(append(Synonyms(), synonyms...))}
 	near := nearMissPhrasings()
 	ix.answers = map[connectors.Language]map[string][]int32{}
+	ix.bare = map[connectors.Language]map[string]int{}
 	for _, lang := range connectors.Languages() {
 		var qs, ps []doc
 		ans := map[string][]int32{}
+		bare := map[string]int{}
 		for ei, e := range entries {
 			for _, t := range ix.Terms(e.Answers[lang], lang) {
 				ans[t] = append(ans[t], int32(ei))
@@ -207,6 +219,14 @@ func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 			pool := doc{entry: ei, tf: map[string]int{}}
 			for _, q := range e.Questions[lang] {
 				d := ix.newDoc(ei, q, lang)
+				if t, ok := bareTerm(d, q); ok && p.bare {
+					if o, seen := bare[t]; seen && o != ei {
+						bare[t] = -1
+					} else if !seen {
+						bare[t] = ei
+					}
+					continue
+				}
 				if d.len > 0 {
 					qs = append(qs, d)
 				}
@@ -234,6 +254,7 @@ func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 			}
 		}
 		ix.answers[lang] = ans
+		ix.bare[lang] = bare
 		if li := newLangIndex(qs, p, lang); li != nil {
 			ix.langs[lang] = li
 		}
@@ -246,6 +267,17 @@ func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 		ix.refs[lang] = ix.selfRefs(lang)
 	}
 	return ix
+}
+
+// bareTerm returns the term of a one-word phrasing.
+func bareTerm(d doc, text string) (string, bool) {
+	if len(d.tf) != 1 || len(strings.Fields(Normalize(text))) != 1 {
+		return "", false
+	}
+	for t := range d.tf {
+		return t, true
+	}
+	return "", false
 }
 
 func (ix *Index) newDoc(entry int, text string, lang connectors.Language) doc {

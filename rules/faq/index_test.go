@@ -309,3 +309,26 @@ func TestSynonymsJoinInflectedForms(t *testing.T) {
 		t.Errorf("заявок and задача joined: %v", a)
 	}
 }
+
+func TestOneWordPhrasingSaysWhatABareWordMeans(t *testing.T) {
+	base := []Entry{
+		{ID: "report-when", Questions: map[connectors.Language][]string{
+			ru: {"Когда будет отчёт за месяц?", "Где посмотреть отчёт?", "Отчёт?"}}},
+		{ID: "report-sharing", Questions: map[connectors.Language][]string{
+			ru: {"Перешлите отчёт директору", "Добавьте коллегу к отчёту"}}},
+		{ID: "invoice", Questions: map[connectors.Language][]string{
+			ru: {"Когда придёт счёт?", "Счёт?"}}},
+	}
+	ix := NewIndex(base)
+	for q, want := range map[string]string{"отчёт?": "report-when", "отчет где": "report-when", "а счёт?": "invoice"} {
+		o := ix.Assess(q, ru, 3)
+		if m, ok := o.Suggestion(DefaultConfig().Threshold); !ok || m.EntryID != want {
+			t.Errorf("%q: got %+v, want %s", q, o.Matches, want)
+		}
+	}
+	// A word two entries list alone decides nothing.
+	base[1].Questions[ru] = append(base[1].Questions[ru], "Отчёт?")
+	if o := NewIndex(base).Assess("отчёт?", ru, 3); len(o.Matches) != 0 {
+		t.Errorf("отчёт? with two one-word phrasings: got %+v, want nothing", o.Matches)
+	}
+}

@@ -154,6 +154,7 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 	if pl := ix.pooled[lang]; pl != nil {
 		cov = pl.coverage(terms, len(ix.entries))
 	}
+	bare := ix.bareEntry(lang, li, terms, strong)
 	var out []Match
 	for ei, b := range best {
 		if b < 0 {
@@ -161,16 +162,17 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 		}
 		// One shared word is never enough, unless the message is short
 		// and the word belongs to this entry alone.
-		if n := bits.OnesCount64(hits[ei]); n < ix.p.minShared &&
-			(n == 0 || strong > ix.p.shortTerms || !rare[ei]) {
-			continue
-		}
 		s := score[ei]
 		if cov != nil {
 			s = ix.p.exampleWeight*s + (1-ix.p.exampleWeight)*cov[ei]
 		}
 		s = ix.calibrate(s, lang, ei)
-		out = append(out, Match{EntryID: ix.entries[ei].ID, Score: s, BM25: raw[b], Example: li.docs[b].text})
+		m := Match{EntryID: ix.entries[ei].ID, Score: s, BM25: raw[b], Example: li.docs[b].text}
+		if n := bits.OnesCount64(hits[ei]); n < ix.p.minShared && ei != bare &&
+			(n == 0 || strong > ix.p.shortTerms || !rare[ei]) {
+			continue
+		}
+		out = append(out, m)
 	}
 	ix.penaliseRivals(out)
 	slices.SortFunc(out, func(a, b Match) int {
@@ -186,6 +188,23 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 		out = out[:n]
 	}
 	return out
+}
+
+// bareEntry returns the entry whose one-word phrasing is the message's
+// single strong term ("Отчёт?", "Invoice?"), or -1: a base says what a
+// bare word means by listing it as a phrasing of one entry.
+func (ix *Index) bareEntry(lang connectors.Language, li *langIndex, terms []string, strong int) int {
+	if !ix.p.bare || strong != 1 {
+		return -1
+	}
+	for _, t := range terms {
+		if !li.weak[t] {
+			if ei, ok := ix.bare[lang][t]; ok {
+				return ei
+			}
+		}
+	}
+	return -1
 }
 
 // insertTop keeps top, sorted best first, as the len(top) best of the

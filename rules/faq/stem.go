@@ -20,12 +20,52 @@ func Stem(word string, lang connectors.Language) string {
 	switch lang {
 	case connectors.LanguageUkrainian:
 		return stemUkrainian(word)
-	case connectors.LanguageEnglish:
-		// Cyrillic in an English message: most likely Russian.
-		return russian.Stem(word, true)
 	default:
-		return russian.Stem(word, true)
+		// Cyrillic in an English message is most likely Russian.
+		return foldStem(russian.Stem(foldRussian(word), true))
 	}
+}
+
+// foldRussian spells a Russian word the way a Ukrainian keyboard lets it
+// be typed, so that both spellings meet: a Ukrainian layout has no ы, э,
+// ъ or ё, and clients type і or и for ы, е or є for э, е for ё, and ' or
+// ь for ъ. Before stemming, і (the key of ы) becomes ы, ї и, э and є е, ґ
+// г, and ъ and a ь before a vowel are dropped (объявление, обьявление and
+// об'явление all become обявление); after stemming, foldStem writes ы as
+// и, so that "показиваются" meets "показываются" while the stemmer still
+// sees the endings "ы" and "ами". The index and the message are folded
+// alike, so the stems still tell words apart but for those letters.
+func foldRussian(word string) string {
+	if !strings.ContainsAny(word, "іїэєъьґ") {
+		return word
+	}
+	rs := []rune(word)
+	out := rs[:0]
+	for i, r := range rs {
+		switch r {
+		case 'і':
+			r = 'ы'
+		case 'ї':
+			r = 'и'
+		case 'э', 'є':
+			r = 'е'
+		case 'ґ':
+			r = 'г'
+		case 'ъ':
+			continue
+		case 'ь':
+			if i+1 < len(rs) && strings.ContainsRune("еюяи", rs[i+1]) {
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// foldStem writes ы as и in a Russian stem (see foldRussian).
+func foldStem(stem string) string {
+	return strings.ReplaceAll(stem, "ы", "и")
 }
 
 func isLatin(word string) bool {
@@ -70,7 +110,7 @@ func termsOf(norm string, lang connectors.Language) []string {
 // tried for Slavic derivations ("органика"/"органический") and lost
 // precision on the labelled questions, so it is not done.
 func wordTerms(w string, lang connectors.Language) []string {
-	if stopWord(w) || isNumber(w) {
+	if stopWord(w) || isNumber(w) || (lang != connectors.LanguageUkrainian && foldedStopWords[foldStem(foldRussian(w))]) {
 		return nil
 	}
 	if s := Stem(w, lang); s != "" {
@@ -133,6 +173,18 @@ var stopWords = func() map[string]struct{} {
 	} {
 		for _, w := range strings.Fields(list) {
 			m[w] = struct{}{}
+		}
+	}
+	return m
+}()
+
+// foldedStopWords are the Russian stop words as foldRussian spells them
+// ("ви" for "вы", "ето" for "это").
+var foldedStopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range stopWords {
+		if !isLatin(w) {
+			m[foldStem(foldRussian(w))] = true
 		}
 	}
 	return m

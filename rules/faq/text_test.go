@@ -205,3 +205,26 @@ func TestLanguageID(t *testing.T) {
 		}
 	}
 }
+
+func TestStemFoldsUkrainianLayoutRussian(t *testing.T) {
+	ru := connectors.LanguageRussian
+	for _, p := range [][2]string{
+		{"показываются", "показиваются"},
+		{"объявления", "обьявления"},
+		{"объявления", "об'явления"},
+		{"выросла", "віросла"},
+		{"рекламы", "рекламі"},
+		{"это", "єто"},
+	} {
+		a, b := Terms(p[0], ru), Terms(p[1], ru)
+		if !slices.Equal(a, b) {
+			t.Errorf("Terms(%q) = %v, Terms(%q) = %v; want the same", p[0], a, p[1], b)
+		}
+	}
+	if got := Terms("рекламы", ru); !slices.Equal(got, Terms("реклама", ru)) {
+		t.Errorf("Terms(рекламы) = %v: the folding hides the ending from the stemmer", got)
+	}
+	if got := Terms("ви", ru); len(got) != 0 {
+		t.Errorf("Terms(ви) = %v, want none: вы typed with и is a stop word", got)
+	}
+}
