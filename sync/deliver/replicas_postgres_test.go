@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/sync/deliver"
 	"github.com/liaisonhq/liaison/sync/store"
@@ -176,4 +178,42 @@ func TestReplicasFlushingTogetherPostOnce(t *testing.T) {
 			t.Errorf("notification of %s: %s in %q, want sent in %v", f.Key, n.State, n.DeliveryKey, posts)
 		}
 	}
+}
+
+// TestKilledAfterPostingADMOnPostgres kills a replica between posting the
+// account manager's summary and recording it, on PostgreSQL: once the lease
+// lapses, the replica that takes the delivery over finds the message in the
+// DM's history by its key and records it instead of posting it again.
+func TestKilledAfterPostingADMOnPostgres(t *testing.T) {
+	h := newHarnessOn(t, monday10(t), func(clk *clock.Fake) store.Store {
+		st, _ := postgresStore(t, clk)
+		return st
+	})
+	h.d = h.deliverer(deliver.Options{Owner: "replica-a"})
+	var fs []rules.Finding
+	for i := range 9 {
+		fs = append(fs, deliver.MakeFinding("deadline", "acme", fmt.Sprintf("ACME-%d", i), rules.SeverityWarning))
+	}
+	h.reconcile("deadline", fs...)
+	h.clk.Advance(30 * time.Second)
+	deliver.SetHook(h.d, func(stage, key string) error {
+		if stage == deliver.StageAfterPost {
+			return errKilled
+		}
+		return nil
+	})
+	if err := h.d.Tick(t.Context()); !errors.Is(err, errKilled) {
+		t.Fatalf("tick = %v, want the injected crash", err)
+	}
+	h.d = h.deliverer(deliver.Options{Owner: "replica-b"})
+	h.settle()
+	h.clk.Advance(3 * time.Minute)
+	h.settle()
+	if n := len(h.posts(h.dm(slackfake.AMUserID))); n != 1 {
+		t.Errorf("the account manager has %d messages, want 1", n)
+	}
+	if n := h.fake.CallCount("conversations.history"); n == 0 {
+		t.Error("the DM's history was not searched")
+	}
+	assertExactlyOnce(t, h, 1)
 }
