@@ -16,11 +16,15 @@ import (
 // notifications due now becomes one post. Silenced findings stay pending
 // until their silence ends; a person's alerts that fall outside their working
 // hours (after a silence, or a config change) move to their next working
-// moment.
+// moment. Replicas sharing a store flush one at a time (store LockFlush), so
+// a group of alerts becomes one post, never one per replica.
 func (d *Deliverer) Flush(ctx context.Context) error {
 	now := d.clk.Now()
 	dir := d.dir()
 	err := d.st.WithTx(ctx, func(tx store.Tx) error {
+		if err := tx.LockFlush(ctx); err != nil {
+			return err
+		}
 		p := newPlanner(ctx, tx, dir, now)
 		if err := d.promote(p, store.NotifyWaiting, reasonEscalation); err != nil {
 			return fmt.Errorf("promoting escalations: %w", err)

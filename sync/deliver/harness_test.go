@@ -25,7 +25,7 @@ import (
 type harness struct {
 	t    *testing.T
 	clk  *clock.Fake
-	st   *sqlite.Store
+	st   store.Store
 	fake *slackfake.Server
 	sl   *slackconn.Client
 	dir  *deliver.TestDirectory
@@ -35,12 +35,21 @@ type harness struct {
 
 func newHarness(t *testing.T, start time.Time) *harness {
 	t.Helper()
+	return newHarnessOn(t, start, func(clk *clock.Fake) store.Store {
+		st, err := sqlite.Open(t.Context(), t.TempDir(), sqlite.Options{Clock: clk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		return st
+	})
+}
+
+// newHarnessOn is newHarness on the store open returns.
+func newHarnessOn(t *testing.T, start time.Time, open func(clk *clock.Fake) store.Store) *harness {
+	t.Helper()
 	clk := clock.NewFake(start)
-	st, err := sqlite.Open(t.Context(), t.TempDir(), sqlite.Options{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := open(clk)
 	fake, srv := slackfake.NewServer(t, &slackfake.Options{Clock: clk, SuppressOwnEvents: true, DisableSocketMode: true})
 	cfg := slackconn.DefaultConfig()
 	cfg.BotToken = secret.Secret(slackfake.DefaultBotToken)

@@ -82,6 +82,12 @@ type Notifications interface {
 	GroupSentAt(ctx context.Context, recipient string, digest bool) (time.Time, error)
 	// SetGroupSentAt records that a message was flushed for the group at at.
 	SetGroupSentAt(ctx context.Context, recipient string, digest bool, at time.Time) error
+	// LockFlush makes the calling transaction the only one flushing
+	// notifications until it ends: another transaction's LockFlush waits
+	// for it, then reads what it wrote. Without it, two replicas flushing
+	// at once both read the same pending notifications and group them
+	// into two identical posts. Called outside WithTx it holds nothing.
+	LockFlush(ctx context.Context) error
 
 	// SetAck records an acknowledgement; it reports false, changing
 	// nothing, when the finding is already acknowledged.

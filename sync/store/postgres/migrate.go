@@ -22,10 +22,12 @@ var migrationFS embed.FS
 
 // Advisory lock classes (the first key of the two-key form, which PostgreSQL
 // keeps apart from River's one-key locks). The second key hashes what is
-// locked: the schema being migrated, the metric window being replaced.
+// locked: the schema being migrated, the metric window being replaced, the
+// schema whose notifications are flushed.
 const (
 	lockClassMigrate int32 = 0x4c49_4d01 // "LIM" + 1
 	lockClassMetrics int32 = 0x4c49_4d02
+	lockClassFlush   int32 = 0x4c49_4d03
 )
 
 // SchemaTooNewError refuses a database migrated by a newer binary: running

@@ -162,6 +162,18 @@ func (q queries) SetGroupSentAt(ctx context.Context, recipient string, digest bo
 	return nil
 }
 
+// LockFlush implements store.Notifications with a transaction-scoped
+// advisory lock on the schema (another installation in the same database
+// flushes on its own). At READ COMMITTED every statement after it sees what the
+// previous holder committed, so a second replica's flush finds the
+// notifications the first one grouped already sent.
+func (q queries) LockFlush(ctx context.Context) error {
+	if _, err := q.db.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, lockClassFlush); err != nil {
+		return fmt.Errorf("locking the notification flush: %w", err)
+	}
+	return nil
+}
+
 // SetAck implements store.Notifications.
 func (q queries) SetAck(ctx context.Context, a store.Ack) (bool, error) {
 	if a.FindingKey == "" || a.By == "" || a.At.IsZero() {

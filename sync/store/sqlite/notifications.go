@@ -179,6 +179,10 @@ func (q queries) SetGroupSentAt(ctx context.Context, recipient string, digest bo
 	return nil
 }
 
+// LockFlush implements store.Notifications. Every write transaction takes
+// SQLite's write lock at BEGIN, so a flush already runs alone.
+func (q queries) LockFlush(context.Context) error { return nil }
+
 // SetAck implements store.Notifications.
 func (q queries) SetAck(ctx context.Context, a store.Ack) (bool, error) {
 	if a.FindingKey == "" || a.By == "" || a.At.IsZero() {
