@@ -249,3 +249,62 @@ func TestSocketModeDoesNotAckWhatItCouldNotRecord(t *testing.T) {
 		t.Errorf("inbox after handling = %v, want empty", keys)
 	}
 }
+
+// seenLog is an EventLog that already holds every key: the killed process
+// recorded the click as handled when it started handling it.
+type seenLog struct{}
+
+func (seenLog) FirstTime(context.Context, string) (bool, error) { return false, nil }
+func (seenLog) Forget(context.Context, string) error            { return nil }
+
+// A click whose handling a killed process had started (claimed, and marked
+// in the EventLog) is handled again by the next run rather than skipped.
+func TestSocketModeHandlesAnInterruptedClickAgain(t *testing.T) {
+	f := newFixture(t, &slackfake.Options{RateLimits: slackfake.RateLimitsOff}, nil)
+	box := newMemInbox()
+	box.holdClaims = true
+	sm1, err := NewSocketMode(f.c, SocketOptions{Inbox: box})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop1 := runSocketMode(t, sm1, newRecorder())
+	ctx := context.Background()
+	alert, err := f.c.PostMessage(ctx, deliver.Message{Channel: slackfake.SharedChanID, Text: "client pinged",
+		Blocks: json.RawMessage(alertBlocks)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clickID, err := f.srv.ClickButton(slackfake.SharedChanID, alert, slackfake.AMUserID, "take_over")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitAcked(t, f.srv, clickID, 1)
+	if err := stop1(); err != nil {
+		t.Fatal(err)
+	}
+	box.mu.Lock()
+	box.holdClaims = false
+	for i := range box.entries {
+		box.entries[i].Claimed = true // its claim ran out
+	}
+	box.mu.Unlock()
+
+	sm2, err := NewSocketMode(f.c, SocketOptions{Inbox: box, Events: seenLog{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	stop2 := runSocketMode(t, sm2, rec)
+	rec.waitFor(t, "the interrupted click", func(_ []Event, ac []Action) bool { return len(ac) > 0 })
+	// Stopping waits for the worker, which deletes an entry right after
+	// its handling; the echo of the alert, older, went first.
+	if err := stop2(); err != nil {
+		t.Fatal(err)
+	}
+	if _, actions := rec.snapshot(); len(actions) != 1 {
+		t.Errorf("actions = %+v, want the click once", actions)
+	}
+	if keys := box.keys(); len(keys) != 0 {
+		t.Errorf("inbox after handling = %v, want empty", keys)
+	}
+}
