@@ -17,6 +17,13 @@ type job struct {
 	key     string
 	event   *Event
 	actions []Action
+	// inbox is set when the delivery is recorded in the Inbox: it is
+	// claimed before and deleted after handling.
+	inbox bool
+	// resumed is set for an inbox entry a process claimed and did not
+	// finish: it is handled even if the EventLog has it, since that
+	// process may have died between recording it and handling it.
+	resumed bool
 }
 
 // receiver is what Socket Mode and the HTTP Events API share: dedupe,
@@ -27,6 +34,7 @@ type receiver struct {
 	log  *slog.Logger
 	seen *dedupe  // in this process, from arrival: keeps repeats out of the queue
 	done EventLog // shared, from handling: repeats across restarts and replicas; may be nil
+	box  Inbox    // durable record of deliveries acknowledged but not yet handled; may be nil
 	self Identity
 	q    chan job
 }
@@ -45,6 +53,16 @@ func (r *receiver) eventJob(api slackevents.EventsAPIEvent, retry int) (job, boo
 		r.log.Debug("slack event already handled", "event_id", cb.EventID, "retry", retry)
 		return job{}, false
 	}
+	return r.convertEventsAPI(api)
+}
+
+// convertEventsAPI turns an events_api delivery into a job, without
+// deduping. ok is false for events Liaison does not use.
+func (r *receiver) convertEventsAPI(api slackevents.EventsAPIEvent) (job, bool) {
+	cb, isCB := api.Data.(*slackevents.EventsAPICallbackEvent)
+	if api.Type != slackevents.CallbackEvent || !isCB {
+		return job{}, false
+	}
 	e, ok, err := convertEvent(cb, api.InnerEvent, r.self)
 	if err != nil {
 		r.log.Error("slack event unreadable, dropped", "event_id", cb.EventID, "type", api.InnerEvent.Type, "err", err)
@@ -60,24 +78,41 @@ func (r *receiver) eventJob(api slackevents.EventsAPIEvent, retry int) (job, boo
 // actionJob dedupes and converts an interaction; only block_actions are
 // used.
 func (r *receiver) actionJob(cb slack.InteractionCallback) (job, bool) {
+	j, ok := r.convertInteraction(cb)
+	if !ok {
+		return job{}, false
+	}
+	if !r.seen.firstTime(j.key) {
+		r.log.Debug("slack interaction already handled", "action_id", j.actions[0].ActionID)
+		return job{}, false
+	}
+	return j, true
+}
+
+// convertInteraction turns an interaction into a job, without deduping.
+func (r *receiver) convertInteraction(cb slack.InteractionCallback) (job, bool) {
 	acts := convertActions(cb)
 	if len(acts) == 0 {
 		r.log.Debug("slack interaction ignored", "type", cb.Type)
 		return job{}, false
 	}
-	key := actionKey(cb)
-	if !r.seen.firstTime(key) {
-		r.log.Debug("slack interaction already handled", "action_id", acts[0].ActionID)
-		return job{}, false
-	}
-	return job{key: key, actions: acts}, true
+	return job{key: actionKey(cb), actions: acts}, true
 }
 
 // handle calls the Handler, unless the shared EventLog says an earlier
 // process or another replica already handled j; failures are logged, never
 // silent, and forgotten by the log so that a later delivery is handled.
+// A recorded job is claimed first and deleted from the Inbox after the
+// Handler returns, unless ctx ended under it: then it stays for the next
+// run.
 func (r *receiver) handle(ctx context.Context, j job) {
-	if !r.firstHandling(ctx, j) {
+	if j.inbox && !r.claim(ctx, j) {
+		return
+	}
+	if j.resumed {
+		_ = r.firstHandling(ctx, j) // record it; handle regardless
+	} else if !r.firstHandling(ctx, j) {
+		r.finish(ctx, j)
 		return
 	}
 	failed := false
@@ -96,10 +131,42 @@ func (r *receiver) handle(ctx context.Context, j job) {
 				"channel", a.ChannelID, "message_ts", a.MessageTS, "err", err)
 		}
 	}
+	if failed && ctx.Err() != nil && j.inbox {
+		r.log.Warn("slack delivery interrupted by shutdown; it is handled again after its claim runs out", j.describe()...)
+		return
+	}
 	if failed && r.done != nil && j.key != "" {
 		if err := r.done.Forget(context.WithoutCancel(ctx), j.key); err != nil {
 			r.log.Warn("forgetting a failed slack event; a redelivery of it will be skipped", append(j.describe(), "err", err)...)
 		}
+	}
+	r.finish(ctx, j)
+}
+
+// claim takes a recorded job for this process. When the Inbox cannot
+// answer, j is handled: a repeat is safer than a loss.
+func (r *receiver) claim(ctx context.Context, j job) bool {
+	ok, err := r.box.Claim(ctx, j.key)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false
+		}
+		r.log.Warn("claiming a recorded slack delivery failed; handling it", append(j.describe(), "err", err)...)
+		return true
+	}
+	if !ok {
+		r.log.Debug("slack delivery handled or held by another run or replica", j.describe()...)
+	}
+	return ok
+}
+
+// finish deletes a recorded job from the Inbox.
+func (r *receiver) finish(ctx context.Context, j job) {
+	if !j.inbox {
+		return
+	}
+	if err := r.box.Done(context.WithoutCancel(ctx), j.key); err != nil {
+		r.log.Warn("deleting a handled slack delivery failed; it may be handled again", append(j.describe(), "err", err)...)
 	}
 }
 

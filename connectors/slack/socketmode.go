@@ -31,6 +31,11 @@ type SocketOptions struct {
 	// Events, when set, is the shared log of handled events that makes
 	// redeliveries repeats across restarts and replicas.
 	Events EventLog
+	// Inbox, when set, records each delivery durably before it is
+	// acknowledged, so that a kill between the ack and the handling loses
+	// nothing. When it cannot record one, the envelope is not acknowledged
+	// and Slack redelivers it.
+	Inbox Inbox
 	// MinBackoff and MaxBackoff bound the pause between failed runs of the
 	// connection (slack-go already retries dials; this covers the rest).
 	// Defaults 1 s and 2 min.
@@ -43,8 +48,8 @@ type SocketOptions struct {
 }
 
 // SocketMode receives events and interactions over a Socket Mode
-// websocket (slack-go's socketmode), acknowledges each envelope at once and
-// hands it to a Handler.
+// websocket (slack-go's socketmode), records each envelope in the Inbox
+// when one is given, then acknowledges it and hands it to a Handler.
 type SocketMode struct {
 	c    *Client
 	opts SocketOptions
@@ -84,7 +89,7 @@ func NewSocketMode(c *Client, opts SocketOptions) (*SocketMode, error) {
 // error only when retrying cannot help (invalid or revoked tokens).
 //
 // Events still queued when ctx ends are acknowledged but not handled; their
-// number is logged.
+// number is logged. With an Inbox they are handled at the next start.
 func (s *SocketMode) Run(ctx context.Context, h Handler) error {
 	lg := s.opts.Logger
 	self, err := s.identity(ctx)
@@ -92,12 +97,14 @@ func (s *SocketMode) Run(ctx context.Context, h Handler) error {
 		return err
 	}
 	sm := socketmode.New(s.c.api, socketmode.OptionLog(log.New(slogWriter{l: lg, secrets: s.c.secrets}, "", 0)))
-	r := &receiver{h: h, log: lg, seen: s.seen, done: s.opts.Events, self: self, q: make(chan job, s.opts.QueueSize)}
+	r := &receiver{h: h, log: lg, seen: s.seen, done: s.opts.Events, self: self, q: make(chan job, s.opts.QueueSize),
+		box: s.opts.Inbox}
+	replayC := make(chan struct{}, 1)
 
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Go(func() { s.work(ctx, r) })
-	wg.Go(func() { s.read(ctx, sm, r) })
+	wg.Go(func() { s.work(ctx, r, replayC) })
+	wg.Go(func() { s.read(ctx, sm, r, replayC) })
 	defer func() {
 		cancel()
 		wg.Wait()
@@ -146,8 +153,10 @@ func (s *SocketMode) identity(ctx context.Context) (Identity, error) {
 	}
 }
 
-// read acknowledges envelopes as they arrive and queues their content.
-func (s *SocketMode) read(ctx context.Context, sm *socketmode.Client, r *receiver) {
+// read records envelopes as they arrive (with an Inbox), acknowledges them
+// and queues their content. Each connection asks the worker, through
+// replayC, to handle what is left in the Inbox.
+func (s *SocketMode) read(ctx context.Context, sm *socketmode.Client, r *receiver, replayC chan<- struct{}) {
 	lg := s.opts.Logger
 	for {
 		var ev socketmode.Event
@@ -162,9 +171,9 @@ func (s *SocketMode) read(ctx context.Context, sm *socketmode.Client, r *receive
 		)
 		switch ev.Type {
 		case socketmode.EventTypeEventsAPI:
-			s.ack(ctx, sm, ev.Request)
 			api, isAPI := ev.Data.(slackevents.EventsAPIEvent)
 			if !isAPI {
+				s.ack(ctx, sm, ev.Request)
 				continue
 			}
 			retry := 0
@@ -172,16 +181,27 @@ func (s *SocketMode) read(ctx context.Context, sm *socketmode.Client, r *receive
 				retry = ev.Request.RetryAttempt
 			}
 			j, ok = r.eventJob(api, retry)
-		case socketmode.EventTypeInteractive:
+			if ok && !s.record(ctx, r, ev.Request, &j) {
+				continue
+			}
 			s.ack(ctx, sm, ev.Request)
+		case socketmode.EventTypeInteractive:
 			if cb, isCB := ev.Data.(slack.InteractionCallback); isCB {
 				j, ok = r.actionJob(cb)
 			}
+			if ok && !s.record(ctx, r, ev.Request, &j) {
+				continue
+			}
+			s.ack(ctx, sm, ev.Request)
 		case socketmode.EventTypeSlashCommand:
 			s.ack(ctx, sm, ev.Request)
 			lg.Debug("slack slash command ignored")
 		case socketmode.EventTypeConnected:
 			lg.Info("slack socket mode connected")
+			select {
+			case replayC <- struct{}{}:
+			default:
+			}
 			if s.opts.OnConnect != nil {
 				s.opts.OnConnect()
 			}
@@ -219,7 +239,11 @@ func (s *SocketMode) read(ctx context.Context, sm *socketmode.Client, r *receive
 		select {
 		case r.q <- j:
 		case <-ctx.Done():
-			lg.Warn("slack event acknowledged but not handled: shutting down", j.describe()...)
+			if j.inbox {
+				lg.Info("slack event recorded, not yet handled: shutting down; it is handled at the next start", j.describe()...)
+			} else {
+				lg.Warn("slack event acknowledged but not handled: shutting down", j.describe()...)
+			}
 			return
 		}
 	}
@@ -257,15 +281,31 @@ func (s *SocketMode) ack(ctx context.Context, sm *socketmode.Client, req *socket
 	}
 }
 
-// work calls the Handler for queued jobs, in order, until ctx ends.
-func (s *SocketMode) work(ctx context.Context, r *receiver) {
+// work calls the Handler for queued jobs, in order, until ctx ends. With
+// an Inbox it first handles what an earlier run left there, oldest first,
+// and again on each connection and every InboxSweep.
+func (s *SocketMode) work(ctx context.Context, r *receiver, replayC <-chan struct{}) {
+	s.replay(ctx, r)
+	var sweep <-chan time.Time
 	for {
+		if s.opts.Inbox != nil && sweep == nil {
+			sweep = s.opts.Clock.After(InboxSweep)
+		}
 		select {
 		case <-ctx.Done():
 			if n := len(r.q); n > 0 {
-				s.opts.Logger.Warn("slack events acknowledged but not handled: shutting down", "count", n)
+				if s.opts.Inbox != nil {
+					s.opts.Logger.Info("slack events recorded, not yet handled: shutting down; they are handled at the next start", "count", n)
+				} else {
+					s.opts.Logger.Warn("slack events acknowledged but not handled: shutting down", "count", n)
+				}
 			}
 			return
+		case <-replayC:
+			s.replay(ctx, r)
+		case <-sweep:
+			sweep = nil
+			s.replay(ctx, r)
 		case j := <-r.q:
 			r.handle(ctx, j)
 		}

@@ -138,6 +138,7 @@ func (a *App) RunSlack(ctx context.Context) error {
 	sm, err := slackconn.NewSocketMode(a.slack, slackconn.SocketOptions{
 		Logger: a.log.With("connector", "slack"), Clock: a.clock,
 		Events:    newStoreEventLog(a.st, a.clock, a.log),
+		Inbox:     newStoreInbox(a.st, a.clock),
 		OnConnect: func() { s.up(ctx) }, OnDisconnect: func() { s.down(ctx) },
 	})
 	if err != nil {

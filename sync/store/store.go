@@ -50,6 +50,7 @@ type Tx interface {
 	Reports
 	Audit
 	Events
+	SlackInbox
 }
 
 // Store is the whole state store. Calls made directly on a Store are each

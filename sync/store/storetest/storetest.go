@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"EventsSeen", testEventsSeen},
 		{"EventsConcurrent", testEventsConcurrent},
 		{"EventsInTx", testEventsInTx},
+		{"SlackInbox", testSlackInbox},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
