@@ -122,9 +122,20 @@ func sqliteTables(ctx context.Context, db *sql.DB) (map[string][]string, error) 
 		if err := rows.Scan(&t, &c); err != nil {
 			return nil, fmt.Errorf("reading the SQLite store's columns: %w", err)
 		}
+		if sqliteOnly(t, c) {
+			continue
+		}
 		out[t] = append(out[t], c)
 	}
 	return out, rows.Err()
+}
+
+// sqliteOnly names the SQLite store's own bookkeeping, which PostgreSQL
+// has no counterpart for and a move leaves behind: the task write stamps
+// that let one process keep a copy of the open tasks in memory. SQLite's
+// triggers stamp the rows a move writes into it.
+func sqliteOnly(table, column string) bool {
+	return table == "change_seqs" || table == "tasks" && column == "change_seq"
 }
 
 func quoted(cols []column) string {
