@@ -69,6 +69,12 @@ func (d *Deliverer) reconcile(ctx context.Context, rule string, clients []string
 	dir := d.dir()
 	var wakeAt time.Time
 	err := d.st.WithTx(ctx, func(tx store.Tx) error {
+		// A flush on another replica reads and then rewrites the same
+		// notifications; without the flush lock one of the two writes
+		// would be lost at PostgreSQL's READ COMMITTED.
+		if err := tx.LockFlush(ctx); err != nil {
+			return err
+		}
 		res = ReconcileResult{}
 		p := newPlanner(ctx, tx, dir, now)
 		defer func() { wakeAt = p.earliest }()
