@@ -1,10 +1,13 @@
 package jira
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/liaisonhq/liaison/sync/store"
@@ -30,10 +33,54 @@ const (
 // read from the others' cursor.
 type issuesCursor struct {
 	Projects map[string]time.Time `json:"projects"`
+	// Backfill holds, per project whose first pull has not finished, the
+	// last stored issue of the query that lists it, in the query's order
+	// (updated, then key). Search's page tokens are not durable, so a pull
+	// cut short (a job timeout, a restart) resumes after this issue instead
+	// of from the first page.
+	Backfill map[string]issueMark `json:"backfill,omitempty"`
+}
+
+// issueMark is a position in `ORDER BY updated ASC, key ASC`.
+type issueMark struct {
+	Updated time.Time `json:"updated"`
+	Key     string    `json:"key"`
+}
+
+// after reports whether an issue (updated, key) comes after m in the
+// backfill order; every issue comes after the zero mark.
+func (m issueMark) after(updated time.Time, key string) bool {
+	if m.Key == "" || updated.After(m.Updated) {
+		return true
+	}
+	return updated.Equal(m.Updated) && compareKeys(key, m.Key) > 0
+}
+
+// compareKeys orders issue keys as Jira's `ORDER BY key` does: by project
+// key, then by issue number as a number (ACME-9 before ACME-10).
+func compareKeys(a, b string) int {
+	pa, na := splitIssueKey(a)
+	pb, nb := splitIssueKey(b)
+	if c := strings.Compare(pa, pb); c != 0 {
+		return c
+	}
+	return cmp.Compare(na, nb)
+}
+
+func splitIssueKey(k string) (string, int64) {
+	i := strings.LastIndexByte(k, '-')
+	if i < 0 {
+		return k, 0
+	}
+	n, err := strconv.ParseInt(k[i+1:], 10, 64)
+	if err != nil {
+		return k, 0
+	}
+	return k[:i], n
 }
 
 func loadIssuesCursor(ctx context.Context, cs store.Cursors) (issuesCursor, error) {
-	cur := issuesCursor{Projects: map[string]time.Time{}}
+	cur := issuesCursor{Projects: map[string]time.Time{}, Backfill: map[string]issueMark{}}
 	c, err := cs.GetCursor(ctx, SourceIssues)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -44,18 +91,25 @@ func loadIssuesCursor(ctx context.Context, cs store.Cursors) (issuesCursor, erro
 		return cur, nil
 	}
 	if err := json.Unmarshal(c.Data, &cur); err != nil {
-		return issuesCursor{Projects: map[string]time.Time{}}, fmt.Errorf("decoding cursor %s: %w", SourceIssues, err)
+		return issuesCursor{Projects: map[string]time.Time{}, Backfill: map[string]issueMark{}}, fmt.Errorf("decoding cursor %s: %w", SourceIssues, err)
 	}
 	if cur.Projects == nil {
 		cur.Projects = map[string]time.Time{}
+	}
+	if cur.Backfill == nil {
+		cur.Backfill = map[string]issueMark{}
 	}
 	return cur, nil
 }
 
 func (c issuesCursor) clone() issuesCursor {
-	out := issuesCursor{Projects: make(map[string]time.Time, len(c.Projects))}
+	out := issuesCursor{Projects: make(map[string]time.Time, len(c.Projects)),
+		Backfill: make(map[string]issueMark, len(c.Backfill))}
 	for k, v := range c.Projects {
 		out.Projects[k] = v
+	}
+	for k, v := range c.Backfill {
+		out.Backfill[k] = v
 	}
 	return out
 }

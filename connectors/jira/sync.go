@@ -148,12 +148,17 @@ func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
 			delete(cur.Projects, p) // out of scope: a later return means a full pull
 		}
 	}
+	for p := range cur.Backfill {
+		if _, ok := s.clientOf[p]; !ok || !cur.Projects[p].IsZero() {
+			delete(cur.Backfill, p)
+		}
+	}
 	known, behind := s.splitByCursor(cur)
 	var errs []error
 	var loc *time.Location
 	needLoc := len(known) > 0
 	for _, group := range behind {
-		needLoc = needLoc || !cur.oldest(group).IsZero()
+		needLoc = needLoc || !cur.oldest(group).IsZero() || cur.Backfill[group[0]].Key != ""
 	}
 	if needLoc {
 		// JQL dates are read in the API user's zone; only incremental
@@ -169,16 +174,24 @@ func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
 	if len(known) > 0 {
 		stats.Queries++
 		jql := changedJQL(cur.oldest(known), loc)
-		if err := s.syncQuery(ctx, &stats, &cur, known, jql, safe); err != nil {
+		if err := s.syncQuery(ctx, &stats, &cur, known, jql, safe, nil); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	for _, group := range behind {
 		since := cur.oldest(group)
+		var mark *issueMark
+		if since.IsZero() {
+			// A first pull, maybe cut short before: resume after the last
+			// issue it stored (the minute of that issue is asked again and
+			// what precedes the mark in it is skipped).
+			m := cur.Backfill[group[0]]
+			mark, since = &m, m.Updated
+		}
 		build := func(ps []string) string { return issuesJQL(ps, since, loc) }
 		for _, part := range splitByLength(group, s.maxJQL, build) {
 			stats.Queries++
-			if err := s.syncQuery(ctx, &stats, &cur, part, build(part), safe); err != nil {
+			if err := s.syncQuery(ctx, &stats, &cur, part, build(part), safe, mark); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -213,21 +226,44 @@ func (s *Syncer) splitByCursor(cur issuesCursor) (known []string, behind [][]str
 			newest = t
 		}
 	}
-	groups := map[time.Time][]string{}
-	var order []time.Time
+	type groupKey struct {
+		minute time.Time
+		mark   issueMark // where an unfinished first pull of the group stopped
+	}
+	groups := map[groupKey][]string{}
+	var order []groupKey
 	for _, p := range s.projects {
 		t := cur.Projects[p]
 		if !t.IsZero() && !t.Before(newest.Add(-catchUpWindow)) {
 			known = append(known, p)
 			continue
 		}
-		k := t.Truncate(time.Minute)
+		k := groupKey{minute: t.Truncate(time.Minute)}
+		if t.IsZero() {
+			k.mark = cur.Backfill[p]
+		}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
 		groups[k] = append(groups[k], p)
 	}
-	slices.SortFunc(order, func(a, b time.Time) int { return a.Compare(b) })
+	// Oldest cursor first; among first pulls, those already under way
+	// first, furthest behind first, so they finish instead of restarting.
+	slices.SortFunc(order, func(a, b groupKey) int {
+		if c := a.minute.Compare(b.minute); c != 0 {
+			return c
+		}
+		if (a.mark.Key == "") != (b.mark.Key == "") {
+			if a.mark.Key == "" {
+				return 1
+			}
+			return -1
+		}
+		if c := a.mark.Updated.Compare(b.mark.Updated); c != 0 {
+			return c
+		}
+		return compareKeys(a.mark.Key, b.mark.Key)
+	})
 	for _, k := range order {
 		behind = append(behind, groups[k])
 	}
@@ -236,8 +272,18 @@ func (s *Syncer) splitByCursor(cur issuesCursor) (known []string, behind [][]str
 
 // syncQuery pages through one query, storing each page with a cursor that
 // advances the projects in part, in one transaction.
-func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor, part []string, jql string, safe time.Time) error {
+//
+// A non-nil mark makes it a first pull (backfill) of part: issues up to the
+// mark are skipped (a resumed pull asks again for the mark's minute), each
+// stored page records its last issue as the projects' mark, and only the
+// last page sets their cursors; until then they stay first pulls, resumed
+// from their mark by the next pass.
+func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor, part []string, jql string, safe time.Time, mark *issueMark) error {
 	rc := reqContext{clients: s.clientsOf(part)}
+	var pos issueMark
+	if mark != nil {
+		pos = *mark
+	}
 	q := searchQuery{jql: jql, fields: taskFields, maxResults: pageSizeFields, reconcile: s.c.recentWrites(), prefetch: true}
 	return s.c.searchPages(ctx, "searching issues", rc, q, func(p searchPage) error {
 		stats.Requests++
@@ -245,8 +291,20 @@ func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor,
 		tasks := make([]connectors.Task, 0, len(p.Issues))
 		all := make([]connectors.Task, 0, len(p.Issues))
 		var newest time.Time
+		last := pos
 		for _, is := range p.Issues {
 			t := toTask(is)
+			if mark != nil {
+				if !pos.after(t.Updated, t.Key) {
+					continue // stored by the pull this one resumes
+				}
+				// Only a change search surely shows may become the mark:
+				// one within the consistency lag could still be preceded
+				// by changes not indexed yet.
+				if t.Updated.Before(safe) && last.after(t.Updated, t.Key) {
+					last = issueMark{Updated: t.Updated, Key: t.Key}
+				}
+			}
 			all = append(all, t)
 			if t.Updated.After(newest) {
 				newest = t.Updated
@@ -258,12 +316,24 @@ func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor,
 			}
 		}
 		next := cur.clone()
-		if !newest.IsZero() {
+		done := p.IsLast || p.NextPageToken == ""
+		if mark != nil {
+			for _, pr := range part {
+				if done {
+					delete(next.Backfill, pr)
+				} else if last.Key != "" {
+					next.Backfill[pr] = last
+				}
+			}
+			if done {
+				next.advance(part, safe)
+			}
+		} else if !newest.IsZero() {
 			// Results come oldest change first: everything before this
 			// page's newest change that search could show has been shown.
 			next.advance(part, minTime(newest, safe))
 		}
-		if p.IsLast || p.NextPageToken == "" {
+		if mark == nil && done {
 			next.advance(part, safe)
 		}
 		var changed []connectors.Task
@@ -285,6 +355,7 @@ func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor,
 			return &opError{op: "storing issues", clients: rc.clients, jql: jql, err: err}
 		}
 		*cur = next
+		pos = last
 		stats.Changed += len(changed)
 		stats.Moved += len(moved)
 		s.c.m.issuesSynced.WithLabelValues("changed").Add(float64(len(changed)))

@@ -70,7 +70,7 @@ func openStore(ctx context.Context, cfg *configs.Config, opts StoreOptions) (*st
 			// The data dir's lock proves a previous process is gone:
 			// take over its lease and runs now rather than wait them out.
 			o.SoleOwner = true
-			return jobs.New(ctx, st.DB(), o)
+			return jobs.New(ctx, st.JobsDB(), o)
 		}}, nil
 	case configs.DriverPostgres:
 		// The DSN holds a password: it goes to pgx and nowhere else, and

@@ -46,6 +46,7 @@ type Options struct {
 type Store struct {
 	queries
 	db       *sql.DB
+	jobsDB   *sql.DB // the job engine's pool: its writes queue on the store's write gate
 	lock     *dirLock
 	closeErr error
 	once     sync.Once
@@ -79,10 +80,13 @@ func Open(ctx context.Context, dataDir string, opts Options) (*Store, error) {
 		lock.release()
 		return nil, fmt.Errorf("opening database in %s: %w", dataDir, err)
 	}
+	gate := newWriteGate()
 	s := &Store{
-		queries: queries{db: db, clk: opts.Clock, begin: db.BeginTx, gate: newWriteGate()},
+		queries: queries{db: db, clk: opts.Clock, begin: db.BeginTx, gate: gate},
 		db:      db,
-		lock:    lock,
+		jobsDB: sql.OpenDB(gatedConnector{drv: db.Driver(), dsn: dsn(filepath.Join(dataDir, DBFile), opts.BusyTimeout),
+			gate: gate, wait: jobsGateWait}),
+		lock: lock,
 	}
 	if err := migrate(ctx, db, opts.Logger, opts.Clock); err != nil {
 		_ = s.Close()
@@ -90,6 +94,10 @@ func Open(ctx context.Context, dataDir string, opts Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// jobsGateWait bounds how long a job engine connection queues on the write
+// gate before it falls back to SQLite's busy handler (see gatedConnector).
+const jobsGateWait = 30 * time.Second
 
 // dsn builds the connection string. Pragmas go in the DSN rather than
 // through Exec because database/sql pools connections: only the DSN reaches
@@ -107,8 +115,14 @@ func dsn(path string, busy time.Duration) string {
 }
 
 // DB exposes the database handle, for components that keep their own tables
-// in the same file (the River job engine). Callers must not close it.
+// in the same file. Callers must not close it.
 func (s *Store) DB() *sql.DB { return s.db }
+
+// JobsDB is a handle on the same database for the job engine (River): its
+// writes and transactions wait their turn on the store's write gate, as the
+// store's own do, so neither starves the other into SQLITE_BUSY. Callers
+// must not close it.
+func (s *Store) JobsDB() *sql.DB { return s.jobsDB }
 
 // Close closes the database and then releases the directory lock, in that
 // order so that another process never opens a database still being written.
@@ -116,6 +130,9 @@ func (s *Store) DB() *sql.DB { return s.db }
 func (s *Store) Close() error {
 	s.once.Do(func() {
 		var errs []error
+		if err := s.jobsDB.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("closing the job engine's database handle: %w", err))
+		}
 		if err := s.db.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("closing database: %w", err))
 		}

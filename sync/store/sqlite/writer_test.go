@@ -14,8 +14,8 @@ import (
 
 // TestWritersNeverSeeBusy provokes the start-up backlog: another connection
 // (as the job engine's) holds the write lock far longer than busy_timeout
-// while sixteen writers of every kind — lone statements, transactions,
-// metric replacements, claims, audit entries — pile up behind it. Every one
+// while 24 writers of every kind — lone statements, transactions,
+// metric replacements, claims, audit entries, webhook deduplication — pile up behind it. Every one
 // must wait its turn and succeed; none may surface SQLITE_BUSY.
 func TestWritersNeverSeeBusy(t *testing.T) {
 	ctx := context.Background()
@@ -61,8 +61,19 @@ func TestWritersNeverSeeBusy(t *testing.T) {
 			_, err := s.AppendAudit(ctx, store.AuditEntry{Actor: "test", Action: fmt.Sprint("write ", i)})
 			return err
 		},
+		func(i int) error { // webhook deduplication, outside any transaction
+			_, err := s.MarkEventSeen(ctx, fmt.Sprint("event-", i), time.Date(2026, 10, 5, 12, 0, 0, 0, time.UTC))
+			return err
+		},
+		func(i int) error { // the pruning job
+			_, err := s.PruneEvents(ctx, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
+			return err
+		},
+		func(i int) error {
+			return s.ForgetEvent(ctx, fmt.Sprint("event-", i))
+		},
 	}
-	const writers = 16
+	const writers = 24
 	errs := make(chan error, writers)
 	var wg sync.WaitGroup
 	for i := range writers {

@@ -1,0 +1,161 @@
+package jira_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/liaisonhq/liaison/connectors/jira"
+	"github.com/liaisonhq/liaison/connectors/jira/jirafake"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// cancellingStore cancels a pull's context once after commits transactions
+// have committed, as a job timeout or a shutdown cuts a pull short.
+type cancellingStore struct {
+	store.Store
+	mu      sync.Mutex
+	commits int
+	after   int
+	cancel  context.CancelFunc
+}
+
+func (c *cancellingStore) WithTx(ctx context.Context, fn func(tx store.Tx) error) error {
+	if err := c.Store.WithTx(ctx, fn); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.commits++
+	if c.commits == c.after && c.cancel != nil {
+		c.cancel()
+	}
+	return nil
+}
+
+const searchRoute = "GET /rest/api/3/search/jql"
+
+func TestBackfillCutShortResumesAfterLastStoredPage(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	if _, err := e.fake.Generate(jirafake.GenerateOptions{Seed: 11, Projects: 20, Issues: 5000}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Hour)
+	// Two queries (two JQL groups of projects), both first pulls.
+	opts := jira.SyncerOptions{Scopes: generatedScopes(), MaxJQLLength: 100}
+
+	// The first pull is cancelled after 13 stored pages.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cs := &cancellingStore{Store: e.store, after: 13, cancel: cancel}
+	s, err := jira.NewSyncer(e.client, cs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncIssues(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cut-short pull: err = %v, want context.Canceled", err)
+	}
+	stored := e.tasks(t, store.TaskFilter{})
+	if len(stored) != 1300 {
+		t.Fatalf("store holds %d tasks after 13 pages, want 1300", len(stored))
+	}
+	storedKeys := map[string]bool{}
+	for _, tk := range stored {
+		storedKeys[tk.Key] = true
+	}
+
+	// During the pause one stored and one not yet stored issue change.
+	e.clock.Advance(10 * time.Minute)
+	var before, notYet string
+	for _, is := range e.fake.Issues() {
+		if storedKeys[is.Key] && before == "" {
+			before = is.Key
+		}
+		if !storedKeys[is.Key] && notYet == "" {
+			notYet = is.Key
+		}
+	}
+	for _, k := range []string{before, notYet} {
+		if _, err := e.fake.UpdateIssue(k, func(is *jirafake.Issue) { is.Summary = "changed during the pause " + k }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.clock.Advance(5 * time.Minute) // past the consistency lag
+
+	// A new process resumes: it asks only for what was not stored (plus the
+	// minute of the last stored issue), never for the stored pages again.
+	reqs := e.fake.RequestCount(searchRoute)
+	s = e.syncer(t, opts)
+	st, err := s.SyncIssues(context.Background())
+	if err != nil {
+		t.Fatalf("resumed pull: %v", err)
+	}
+	pages := e.fake.RequestCount(searchRoute) - reqs
+	remaining := 5000 - 1300 + 1 // the stored issue changed during the pause comes again
+	if maxPages := remaining/100 + 3; pages > maxPages {
+		t.Fatalf("resumed pull asked for %d pages, want at most %d (no stored page again)", pages, maxPages)
+	}
+	if st.Fetched > remaining+100 || st.Changed != remaining {
+		t.Fatalf("resumed stats %+v, want %d changed out of at most %d fetched", st, remaining, remaining+100)
+	}
+	if n := len(e.tasks(t, store.TaskFilter{})); n != 5000 {
+		t.Fatalf("store holds %d tasks, want all 5000", n)
+	}
+	for _, k := range []string{before, notYet} {
+		if got := e.task(t, k).Summary; got != "changed during the pause "+k {
+			t.Fatalf("task %s summary %q, want the change made during the pause", k, got)
+		}
+	}
+
+	// The backfill is over: the next pass is one incremental query.
+	e.clock.Advance(5 * time.Minute)
+	st, err = s.SyncIssues(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Queries != 1 || st.Changed != 0 {
+		t.Fatalf("pass after the backfill %+v, want one query and nothing changed", st)
+	}
+}
+
+func TestBackfillCancelledRepeatedlyStillFinishes(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	if _, err := e.fake.Generate(jirafake.GenerateOptions{Seed: 5, Projects: 6, Issues: 2000}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Hour)
+	var scopes []jira.Scope
+	for i := 1; i <= 6; i++ {
+		scopes = append(scopes, jira.Scope{ClientID: fmt.Sprintf("client-%d", i), Projects: []string{fmt.Sprintf("C%02d", i)}})
+	}
+	opts := jira.SyncerOptions{Scopes: scopes, MaxJQLLength: 60}
+	// Each attempt gets three pages in before its "timeout": the pull must
+	// still finish, in about as many pages as one uninterrupted pull.
+	reqs := e.fake.RequestCount(searchRoute)
+	for attempt := 1; attempt <= 20; attempt++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		s, err := jira.NewSyncer(e.client, &cancellingStore{Store: e.store, after: 3, cancel: cancel}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.SyncIssues(ctx)
+		cut := ctx.Err() != nil
+		cancel()
+		if err == nil {
+			break
+		}
+		if !cut {
+			t.Fatalf("attempt %d failed without being cut short: %v", attempt, err)
+		}
+		e.clock.Advance(2 * time.Minute)
+	}
+	if n := len(e.tasks(t, store.TaskFilter{})); n != 2000 {
+		t.Fatalf("store holds %d tasks after the attempts, want 2000", n)
+	}
+	if pages := e.fake.RequestCount(searchRoute) - reqs; pages > 2000/100+3*10 {
+		t.Fatalf("the interrupted pulls asked for %d pages, want close to the 20 of one pull", pages)
+	}
+}
