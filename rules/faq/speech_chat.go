@@ -26,7 +26,7 @@ var (
 		no not zero none missing nothing stopped broken pending disapproved rejected expensive waiting
 		dropped drop drops fell falling down halved lost gone fewer lower still
 		больше більше більша більший выше вище higher нужен нужна нужны потрібен потрібна потрібні need needed
-		обычно обычного зазвичай usual толку
+		обычно обычного зазвичай usual толку pricey pricier costly
 		новости новини апдейт апдейты оновлення eta status update updates progress news`)
 	// problemStems start Russian and Ukrainian words of a problem:
 	// "упал", "просели", "пропали", "подорожал", "отклонили", "впав".
@@ -85,6 +85,9 @@ func chatAct(sentences [][]string) Act {
 			case midQuestion[w] && !notQuestionAfter[prev]:
 				question = true
 			case problemWords[w] && (i > 0 || (w != "нет" && w != "no" && w != "not")):
+				question = true
+			case w == "no" && i == 0 && len(words) >= 3:
+				// "no leads from ads this week"
 				question = true
 			case enNegations[w]:
 				question = true
