@@ -76,6 +76,7 @@ var tuningFiles = []string{
 	"tune2/tune2_ru.tsv", "tune2/tune2_uk.tsv", "tune2/tune2_en.tsv",
 	"tune3/tune3_ru.tsv", "tune3/tune3_uk.tsv", "tune3/tune3_en.tsv",
 	"tune4/tune4_ru.tsv", "tune4/tune4_uk.tsv", "tune4/tune4_en.tsv",
+	"tune5/tune5_ru.tsv", "tune5/tune5_uk.tsv", "tune5/tune5_en.tsv",
 }
 
 // goalP and goalR are the quality the shipped base must reach at the

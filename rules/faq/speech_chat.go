@@ -25,12 +25,15 @@ var (
 		дорожче ждем жду ждет ждут ждемо чекаємо чекаю чекає вообще взагалі сейчас зараз
 		no not zero none missing nothing stopped broken pending disapproved rejected expensive waiting
 		dropped drop drops fell falling down halved lost gone fewer lower still
+		больше більше більша більший выше вище higher нужен нужна нужны потрібен потрібна потрібні need needed
+		обычно обычного зазвичай usual толку pricey pricier costly
 		новости новини апдейт апдейты оновлення eta status update updates progress news`)
 	// problemStems start Russian and Ukrainian words of a problem:
 	// "упал", "просели", "пропали", "подорожал", "отклонили", "впав".
 	problemStems = []string{"упал", "упа", "просел", "просев", "просід", "просів", "пропал", "пропа", "зник",
 		"снизил", "снизи", "сниж", "подорож", "отклон", "відхил", "заблок", "сломал", "слома", "злама",
-		"впав", "впал", "впала", "впали", "пада", "обвал", "исчез"}
+		"впав", "впал", "впала", "впали", "пада", "обвал", "исчез",
+		"дорожа", "дорожч", "вырос", "выросл", "вирос", "вирасл", "зросл", "зріс", "disappear", "tank", "dried"}
 	// enNegations are English negations as normalisation writes them.
 	enNegations = wordSet(`cant cannot couldnt dont doesnt didnt havent hasnt hadnt isnt arent wasnt werent wont`)
 	// harmlessNot: "не" before these is politeness, not a problem.
@@ -82,6 +85,9 @@ func chatAct(sentences [][]string) Act {
 			case midQuestion[w] && !notQuestionAfter[prev]:
 				question = true
 			case problemWords[w] && (i > 0 || (w != "нет" && w != "no" && w != "not")):
+				question = true
+			case w == "no" && i == 0 && len(words) >= 3:
+				// "no leads from ads this week"
 				question = true
 			case enNegations[w]:
 				question = true
