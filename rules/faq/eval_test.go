@@ -197,6 +197,26 @@ var blind4Floors = map[string]blindFloor{
 	"blind_en.tsv two phrasings en": {0.731, 0.384},
 }
 
+// TestBlind5 measures the fifth frozen blind set, testdata/blind5,
+// written before the third tuning round (stated problems read as asking,
+// more phrasings) and measured once, after it was fixed.
+func TestBlind5(t *testing.T) {
+	measureBlind(t, "blind5", blind5Floors)
+}
+
+// blind5Floors are the first measured figures of testdata/blind5, per
+// file, base and language.
+var blind5Floors = map[string]blindFloor{
+	"blind_ru.tsv shipped base ru":  {0.936, 0.808},
+	"blind_uk.tsv shipped base uk":  {0.980, 0.850},
+	"blind_uk.tsv shipped base ru":  {0.875, 0.700},
+	"blind_en.tsv shipped base en":  {0.962, 0.712},
+	"blind_ru.tsv two phrasings ru": {0.838, 0.356},
+	"blind_uk.tsv two phrasings uk": {0.958, 0.383},
+	"blind_uk.tsv two phrasings ru": {1.000, 0.450},
+	"blind_en.tsv two phrasings en": {0.783, 0.397},
+}
+
 // blindFloor is the precision and recall a blind file is not to fall
 // below with a base, without a language prior.
 type blindFloor struct{ p, r float64 }
