@@ -19,7 +19,7 @@ func checkBackfill(t *testing.T, name string, b BackfillResult) {
 	if b.Floor <= 0 {
 		t.Fatalf("%s: no floor: %d requests within the burst of %d", name, b.Requests, b.Rate.Burst)
 	}
-	if b.Ratio() > maxTestRatio {
+	if b.Ratio() > maxTestRatio && !raceEnabled {
 		t.Errorf("%s: backfill ÷ floor %.2f, want ≤ %g", name, b.Ratio(), maxTestRatio)
 	}
 	// Pacing keeps the client under the limit: a 429 now and then is the
