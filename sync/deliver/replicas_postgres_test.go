@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,6 +65,7 @@ func postgresStore(t *testing.T, clk clock.Clock) (*postgres.Store, string) {
 type pausedStore struct {
 	*postgres.Store
 	listed, release chan struct{}
+	once            sync.Once
 }
 
 func (s *pausedStore) WithTx(ctx context.Context, fn func(tx store.Tx) error) error {
@@ -77,10 +79,14 @@ type pausedTx struct {
 
 func (tx pausedTx) ListNotifications(ctx context.Context, f store.NotificationFilter) ([]store.Notification, error) {
 	ns, err := tx.Tx.ListNotifications(ctx, f)
-	if f.State == store.NotifyPending && !f.DueBy.IsZero() && tx.s.listed != nil {
-		close(tx.s.listed)
-		tx.s.listed = nil
-		<-tx.s.release
+	if f.State == store.NotifyPending && !f.DueBy.IsZero() {
+		// Both replicas' flushes come here; only the first stops.
+		first := false
+		tx.s.once.Do(func() { first = true })
+		if first {
+			close(tx.s.listed)
+			<-tx.s.release
+		}
 	}
 	return ns, err
 }
