@@ -98,6 +98,9 @@ func (d *Deliverer) Run(ctx context.Context, idle time.Duration) error {
 				wait = max(at.Sub(now), 0)
 			}
 		}
+		// The timer starts before parked reports the wait, so a test
+		// that advances its clock on the report wakes this very timer.
+		timer := d.clk.After(wait)
 		if d.parked != nil {
 			d.parked(wait)
 		}
@@ -105,7 +108,7 @@ func (d *Deliverer) Run(ctx context.Context, idle time.Duration) error {
 		case <-ctx.Done():
 			return nil
 		case <-d.wake.ch:
-		case <-d.clk.After(wait):
+		case <-timer:
 		}
 	}
 }
