@@ -67,7 +67,7 @@ func Evaluate(in Input, now time.Time) []rules.Finding {
 	e, vs := judgeAll(in, now)
 	out := make([]rules.Finding, len(vs))
 	for i, v := range vs {
-		out[i] = e.finding(v)
+		out[i] = e.finding(&in.Tasks[v.task], v)
 	}
 	return out
 }
@@ -79,7 +79,7 @@ func Evaluate(in Input, now time.Time) []rules.Finding {
 func Each(in Input, now time.Time, yield func(rules.Finding) bool) {
 	e, vs := judgeAll(in, now)
 	for _, v := range vs {
-		if !yield(e.finding(v)) {
+		if !yield(e.finding(&in.Tasks[v.task], v)) {
 			return
 		}
 	}
@@ -102,7 +102,7 @@ func judgeAll(in Input, now time.Time) (*evaluation, []verdict) {
 		}
 		if v, ok := e.judge(ci, t); ok {
 			v.task = int32(i)
-			v.key = e.key(v)
+			v.key = e.key(t, v)
 			vs = append(vs, v)
 		}
 	}

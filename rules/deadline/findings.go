@@ -3,6 +3,7 @@ package deadline
 import (
 	"strconv"
 
+	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules"
 )
 
@@ -40,8 +41,7 @@ const (
 // finding renders a verdict. Titles are short English for logs and
 // fallbacks, and stay the same for the life of a key (no day counts), so a
 // repeated finding does not churn; rendering localises from Fields.
-func (e *evaluation) finding(v verdict) rules.Finding {
-	t := &e.in.Tasks[v.task]
+func (e *evaluation) finding(t *connectors.Task, v verdict) rules.Finding {
 	c := &e.in.Clients[v.client]
 	kind := kindNames[v.kind]
 	subj := rules.Subject{Kind: rules.SubjectTask, ID: t.Key}
@@ -118,8 +118,7 @@ func (e *evaluation) formerKinds(k kind, due string) []string {
 
 // key is the key of a verdict's finding: a dated finding is keyed by its
 // due date, not its stage.
-func (e *evaluation) key(v verdict) string {
-	t := &e.in.Tasks[v.task]
+func (e *evaluation) key(t *connectors.Task, v verdict) string {
 	keyKind := kindNames[v.kind]
 	if v.kind != kindNoDueDate {
 		keyKind = "due:" + t.DueDate
