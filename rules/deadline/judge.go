@@ -65,13 +65,18 @@ func (j *Judge) Task(t *connectors.Task) (Verdict, bool) {
 // ClientID is the id of the client owning the verdict's task.
 func (j *Judge) ClientID(v Verdict) string { return j.e.in.Clients[v.Client].ID }
 
-// Key is the key of the finding of t with verdict v.
-func (j *Judge) Key(t *connectors.Task, v Verdict) string { return j.e.key(t, v.v) }
+// Key is the key of the finding of t with verdict v. v keeps it, so that
+// rendering v later does not build it again.
+func (j *Judge) Key(t *connectors.Task, v *Verdict) string {
+	if v.v.key == "" {
+		v.v.key = j.e.key(t, v.v)
+	}
+	return v.v.key
+}
 
 // Finding renders the finding of t with verdict v, exactly as Evaluate
 // returns it.
 func (j *Judge) Finding(t *connectors.Task, v Verdict) rules.Finding {
-	vv := v.v
-	vv.key = j.e.key(t, vv)
-	return j.e.finding(t, vv)
+	j.Key(t, &v)
+	return j.e.finding(t, v.v)
 }

@@ -54,8 +54,8 @@ func TestJudgeRendersWhatEvaluateReturns(t *testing.T) {
 			continue
 		}
 		f := j.Finding(tk, v)
-		if f.Key != j.Key(tk, v) || f.ClientID != j.ClientID(v) {
-			t.Errorf("%s: key %s, client %s; Key %s, ClientID %s", tk.Key, f.Key, f.ClientID, j.Key(tk, v), j.ClientID(v))
+		if k := j.Key(tk, &v); f.Key != k || f.ClientID != j.ClientID(v) || j.Finding(tk, v).Key != k {
+			t.Errorf("%s: key %s, client %s; Key %s, ClientID %s", tk.Key, f.Key, f.ClientID, k, j.ClientID(v))
 		}
 		if f.Fields[FieldKind] != v.Kind || f.Severity != v.Severity {
 			t.Errorf("%s: finding kind %s/%v, verdict %s/%v", tk.Key, f.Fields[FieldKind], f.Severity, v.Kind, v.Severity)

@@ -1,12 +1,14 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/liaisonhq/liaison/configs"
@@ -26,10 +28,11 @@ const copyBatch = 1000
 // full runs: enough to tell whether an emitted finding is the same, and to
 // resolve it when it is no longer emitted.
 type openFinding struct {
-	client string
-	task   string
-	hash   uint64 // of what sameContent compares: everything but the key and timestamps
-	run    uint32 // the last full run that emitted it
+	client  string
+	task    string
+	hash    uint64 // of what sameContent compares: everything but the key and timestamps
+	verdict uint64 // of the verdict and task fields it was rendered from (verdictHash); 0: unknown
+	run     uint32 // the last full run that emitted it
 }
 
 // findingCopy is the open deadline findings of the configured clients,
@@ -42,6 +45,9 @@ type findingCopy struct {
 	seed  maphash.Seed
 	run   uint32
 	strs  map[string]string // interned client ids
+	// rendered is how many findings the last full run rendered: those of
+	// the tasks whose verdict or fields changed.
+	rendered int
 }
 
 // hash sums what a person reads in a finding (what deliver compares
@@ -69,6 +75,38 @@ func (fc *findingCopy) hash(f *rules.Finding) uint64 {
 		str(f.Fields[k])
 	}
 	return h.Sum64()
+}
+
+// verdictHash sums what a deadline finding is rendered from besides the
+// config: the task's fields it shows and the rule's verdict. Under one
+// config, equal sums mean equal findings, so a full run renders a finding
+// only for a task whose sum is not the one its open finding was recorded
+// with. It is never 0, which stands for unknown.
+func (fc *findingCopy) verdictHash(t *connectors.Task, v *deadline.Verdict) uint64 {
+	var h maphash.Hash
+	h.SetSeed(fc.seed)
+	var buf [binary.MaxVarintLen64]byte
+	for _, s := range [...]string{t.Key, t.Summary, t.Status, t.AssigneeAccountID, t.DueDate, v.Kind} {
+		_, _ = h.Write(binary.AppendUvarint(buf[:0], uint64(len(s))))
+		_, _ = h.WriteString(s)
+	}
+	for _, n := range [...]int{v.Client, int(v.Severity), v.WorkingDays, v.DaysOverdue} {
+		_, _ = h.Write(binary.AppendVarint(buf[:0], int64(n)))
+	}
+	return max(h.Sum64(), 1)
+}
+
+// unchanged reports whether an open finding of task t was recorded from
+// the verdict summed as vh, marking it emitted by this run if so.
+func (s *deadlineState) unchanged(t string, vh uint64) bool {
+	fc := s.open
+	for _, k := range s.byTask[t] {
+		if of := fc.byKey[k]; of != nil && of.verdict == vh {
+			of.run = fc.run
+			return true
+		}
+	}
+	return false
 }
 
 // find returns the open finding f continues: stored under f's key, or
@@ -120,7 +158,9 @@ func (e *Engine) loadOpenFindings(ctx context.Context, cfg *configs.Config) erro
 
 // recorded updates the findings copy after findings were recorded and the
 // keys in resolved resolved unless emitted, in one ReconcileKeys call.
-func (s *deadlineState) recorded(fs []rules.Finding, resolved []string) {
+// verdicts, when not nil, holds the verdictHash each finding was rendered
+// from.
+func (s *deadlineState) recorded(fs []rules.Finding, resolved []string, verdicts []uint64) {
 	fc := s.open
 	if fc == nil {
 		return
@@ -155,7 +195,10 @@ func (s *deadlineState) recorded(fs []rules.Finding, resolved []string) {
 			fc.byKey[k] = of
 			s.byTask[of.task] = append(s.byTask[of.task], k)
 		}
-		of.hash, of.run = fc.hash(f), fc.run
+		of.hash, of.run, of.verdict = fc.hash(f), fc.run, 0
+		if verdicts != nil {
+			of.verdict = verdicts[i]
+		}
 	}
 }
 
@@ -184,8 +227,8 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 	var (
 		res                        deliver.ReconcileResult
 		batch                      []rules.Finding
+		verdicts                   []uint64
 		emitted, unchanged, ntasks int
-		ferr                       error
 	)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -196,30 +239,68 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 			return fmt.Errorf("recording %d findings: %w", len(batch), err)
 		}
 		addResult(&res, r)
-		s.recorded(batch, nil)
+		s.recorded(batch, nil, verdicts)
 		clear(batch)
-		batch = batch[:0]
+		batch, verdicts = batch[:0], verdicts[:0]
 		return nil
 	}
-	in := DeadlineInput(cfg, nil)
-	e.tasks.view(func(tasks []connectors.Task) {
-		in.Tasks, ntasks = tasks, len(tasks)
-		deadline.Each(in, now, func(f rules.Finding) bool {
+	j := deadline.NewJudge(DeadlineInput(cfg, nil), now)
+	// A task whose verdict and fields are those its open finding was
+	// recorded from is done with; the others are rendered, in the order
+	// deadline.Evaluate returns their findings, and compared.
+	type pending struct {
+		task        int
+		client, key string
+		v           deadline.Verdict
+		vh          uint64
+	}
+	var (
+		todo []pending
+		ferr error
+	)
+	e.tasks.read(func(n int, task func(int, *connectors.Task)) {
+		ntasks = n
+		var t connectors.Task
+		for i := range n {
+			task(i, &t)
+			v, ok := j.Task(&t)
+			if !ok {
+				continue
+			}
 			emitted++
+			vh := fc.verdictHash(&t, &v)
+			if s.unchanged(t.Key, vh) {
+				unchanged++
+				continue
+			}
+			key := j.Key(&t, &v)
+			todo = append(todo, pending{task: i, client: j.ClientID(v), key: key, v: v, vh: vh})
+		}
+		fc.rendered = len(todo)
+		slices.SortFunc(todo, func(a, b pending) int {
+			return cmp.Or(strings.Compare(a.client, b.client), strings.Compare(a.key, b.key))
+		})
+		for i := range todo {
+			p := &todo[i]
+			task(p.task, &t)
+			f := j.Finding(&t, p.v)
 			if _, of := fc.find(&f); of != nil {
 				of.run = fc.run
 				if of.hash == fc.hash(&f) {
+					of.verdict = p.vh
 					unchanged++
-					return true
+					continue
 				}
 			}
-			batch = append(batch, f)
+			batch, verdicts = append(batch, f), append(verdicts, p.vh)
 			if len(batch) >= copyBatch {
-				ferr = flush()
+				if ferr = flush(); ferr != nil {
+					return
+				}
 			}
-			return ferr == nil
-		})
+		}
 	})
+	todo = nil
 	if ferr == nil {
 		ferr = flush()
 	}
@@ -244,13 +325,13 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 			return fmt.Errorf("resolving %d findings: %w", len(part), err)
 		}
 		addResult(&res, r)
-		s.recorded(nil, part)
+		s.recorded(nil, part, nil)
 	}
 	s.mu.Lock()
 	s.cfg, s.days, s.fullAt = cfg, days, now
 	s.mu.Unlock()
 	e.log.Debug("rule evaluated", "rule", deadline.RuleName, "tasks", ntasks, "findings", emitted,
-		"unchanged", unchanged, "new", res.New, "changed", res.Changed, "resolved", res.Resolved,
+		"unchanged", unchanged, "rendered", fc.rendered, "new", res.New, "changed", res.Changed, "resolved", res.Resolved,
 		"planned", res.Planned, "unrouted", res.Unrouted, "reloaded", rebuilt)
 	return nil
 }

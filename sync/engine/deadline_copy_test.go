@@ -306,3 +306,63 @@ func TestDeadlineFullRunFromCopiesWritesNothingWhenNothingChanged(t *testing.T) 
 		t.Fatalf("the copy holds %d open findings, the store %d", got, len(open))
 	}
 }
+
+// A full run renders a finding only for a task whose verdict or shown
+// fields changed since its open finding was recorded: none when nothing
+// changed; after unreported changes of a summary, a status and an
+// assignee, those tasks alone, with the same result as a run reading the
+// store; after a day turns, every dated one.
+func TestDeadlineFullRunRendersOnlyChangedVerdicts(t *testing.T) {
+	p := newCopyPair(t)
+	open := func() int {
+		fs, err := p.copied.st.ListOpenFindings(t.Context(), store.FindingFilter{Rule: deadline.RuleName})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(fs)
+	}
+	if n := open(); n < 10 {
+		t.Fatalf("the scenario opens %d deadline findings, want at least 10", n)
+	}
+	rendered := func() int { return p.copyE.deadline.open.rendered }
+	if got, want := rendered(), open(); got != want {
+		t.Fatalf("the first run rendered %d findings, want all %d (the copy starts from the store)", got, want)
+	}
+	p.advance(DeadlineFullEvery)
+	p.run()
+	if got := rendered(); got != 0 {
+		t.Fatalf("a full run with nothing changed rendered %d findings, want 0", got)
+	}
+
+	// ACME-2 (overdue), ACME-6 (due today) and BOLT-3 (overdue) change
+	// what their findings show, unreported.
+	get := func(key string) connectors.Task {
+		tk, err := p.copied.st.GetTask(t.Context(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	a, b, c := get("ACME-2"), get("ACME-6"), get("BOLT-3")
+	a.Summary, b.Status, c.AssigneeAccountID = "Renamed", "Review", "712020:nobody"
+	p.advance(DeadlineFullEvery)
+	p.put(false, a, b, c)
+	p.run()
+	if got := rendered(); got != 3 {
+		t.Fatalf("after three tasks changed a full run rendered %d findings, want 3", got)
+	}
+	p.advance(DeadlineFullEvery)
+	p.run()
+	if got := rendered(); got != 0 {
+		t.Fatalf("the run after rendered %d findings, want 0", got)
+	}
+
+	// Thursday 26 November, 00:05 in Kyiv: every dated finding's day
+	// counts move.
+	p.copied.clk.Set(time.Date(2026, 11, 25, 22, 5, 0, 0, time.UTC))
+	p.plain.clk.Set(time.Date(2026, 11, 25, 22, 5, 0, 0, time.UTC))
+	p.run()
+	if got := rendered(); got == 0 {
+		t.Fatal("a day turning rendered no finding")
+	}
+}

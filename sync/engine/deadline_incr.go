@@ -180,7 +180,7 @@ func (e *Engine) runDeadlineTasks(ctx context.Context, rec KeyedReconciler, cfg 
 		return fmt.Errorf("recording %d findings of %d changed tasks: %w", len(findings), len(keys), err)
 	}
 	if s.open != nil {
-		s.recorded(findings, resolve)
+		s.recorded(findings, resolve, nil)
 		e.log.Debug("rule evaluated", "rule", deadline.RuleName, "changed_tasks", len(keys), "findings", len(findings),
 			"new", res.New, "resolved", res.Resolved, "planned", res.Planned)
 		return nil

@@ -19,17 +19,32 @@ import (
 // not; a config reload, a removed row or a failed update rebuilds it from
 // a full read.
 //
-// It holds what the rules read: labels, issue type and parent are dropped,
-// and repeated strings (project, status, assignee, due date) are shared.
+// It holds a compact record per task (taskRec) with only what the rules
+// read; repeated strings (project, status, category, assignee, due date)
+// are held once and referred to by number.
 type taskCopy struct {
 	mu       sync.RWMutex
 	cfg      *configs.Config // config it was built for; nil: not built
 	projects map[string]bool
 	seq      store.TaskSeq     // the store's stamps it reflects
-	tasks    []connectors.Task // open tasks, in no particular order
-	index    map[string]int    // task key → position in tasks
-	strs     map[string]string // interned strings
+	recs     []taskRec         // open tasks, in no particular order
+	index    map[string]int32  // task key → position in recs
+	names    []string          // repeated strings, by number; names[0] is ""
+	ids      map[string]uint32 // name → its number
 	loads    int               // full reads so far, for tests and logs
+}
+
+// taskRec is what the copy keeps of an open task: what the deadline and
+// workload rules read, 80 bytes plus the key and summary.
+type taskRec struct {
+	key, summary string
+	est          [3]int64 // original and remaining estimates, time spent, in seconds; set per bit of has
+	project      uint32   // names[project] is the project key; likewise below
+	status       uint32
+	category     uint32
+	assignee     uint32
+	due          uint32
+	has          uint8 // bit i: est[i] is set
 }
 
 // syncTasks brings the copy up to date with the store for cfg. It returns
@@ -66,7 +81,7 @@ func (c *taskCopy) syncTasks(ctx context.Context, st store.Store, log store.Task
 }
 
 func (c *taskCopy) rebuild(ctx context.Context, st store.Store, log store.TaskLog, cfg *configs.Config) error {
-	c.cfg, c.tasks, c.index, c.strs = nil, nil, nil, nil
+	c.drop()
 	seq, err := log.TaskSeq(ctx)
 	if err != nil {
 		return err
@@ -87,16 +102,12 @@ func (c *taskCopy) rebuild(ctx context.Context, st store.Store, log store.TaskLo
 			return fmt.Errorf("loading tasks: %w", err)
 		}
 	}
-	c.projects, c.strs = projects, map[string]string{}
-	// A copy at the exact size: the listing's spare capacity would be
-	// held for good.
-	c.tasks, c.index = make([]connectors.Task, 0, len(ts)), make(map[string]int, len(ts))
+	c.projects, c.names, c.ids = projects, []string{""}, map[string]uint32{"": 0}
+	c.recs, c.index = make([]taskRec, 0, len(ts)), make(map[string]int32, len(ts))
 	for i := range ts {
-		t := &ts[i]
-		c.compact(t)
-		c.index[t.Key] = len(c.tasks)
-		c.tasks = append(c.tasks, *t)
-		ts[i] = connectors.Task{}
+		c.index[ts[i].Key] = int32(len(c.recs))
+		c.recs = append(c.recs, c.record(&ts[i]))
+		ts[i] = connectors.Task{} // the listing's strings go with it
 	}
 	c.cfg, c.seq = cfg, seq
 	c.loads++
@@ -111,55 +122,83 @@ func (c *taskCopy) apply(t *connectors.Task) {
 		if !had {
 			return
 		}
-		last := len(c.tasks) - 1
+		last := int32(len(c.recs) - 1)
 		if i != last {
-			c.tasks[i] = c.tasks[last]
-			c.index[c.tasks[i].Key] = i
+			c.recs[i] = c.recs[last]
+			c.index[c.recs[i].key] = i
 		}
-		c.tasks[last] = connectors.Task{}
-		c.tasks = c.tasks[:last]
+		c.recs[last] = taskRec{}
+		c.recs = c.recs[:last]
 		delete(c.index, t.Key)
 		return
 	}
-	c.compact(t)
 	if had {
-		c.tasks[i] = *t
+		c.recs[i] = c.record(t)
 		return
 	}
-	c.index[t.Key] = len(c.tasks)
-	c.tasks = append(c.tasks, *t)
+	c.index[t.Key] = int32(len(c.recs))
+	c.recs = append(c.recs, c.record(t))
 }
 
-// compact drops what no rule reads and shares repeated strings.
-func (c *taskCopy) compact(t *connectors.Task) {
-	t.Labels, t.IssueType, t.ParentKey = nil, "", ""
-	t.ProjectKey = c.intern(t.ProjectKey)
-	t.Status = c.intern(t.Status)
-	t.StatusCategory = connectors.StatusCategory(c.intern(string(t.StatusCategory)))
-	t.AssigneeAccountID = c.intern(t.AssigneeAccountID)
-	t.DueDate = c.intern(t.DueDate)
-}
-
-func (c *taskCopy) intern(s string) string {
-	if v, ok := c.strs[s]; ok {
-		return v
+// record is the copy's record of t.
+func (c *taskCopy) record(t *connectors.Task) taskRec {
+	r := taskRec{key: t.Key, summary: t.Summary, project: c.id(t.ProjectKey), status: c.id(t.Status),
+		category: c.id(string(t.StatusCategory)), assignee: c.id(t.AssigneeAccountID), due: c.id(t.DueDate)}
+	for i, p := range [...]*int64{t.OriginalEstimate, t.RemainingEstimate, t.TimeSpent} {
+		if p != nil {
+			r.est[i], r.has = *p, r.has|1<<i
+		}
 	}
-	c.strs[s] = s
-	return s
+	return r
 }
 
-// view calls fn with the open tasks; fn must not keep or change them.
+func (c *taskCopy) id(s string) uint32 {
+	if n, ok := c.ids[s]; ok {
+		return n
+	}
+	n := uint32(len(c.names))
+	c.names = append(c.names, s)
+	c.ids[s] = n
+	return n
+}
+
+// task fills t with what the copy holds of r. The estimates point into
+// r; t must not outlive the caller's hold on the copy.
+func (c *taskCopy) task(r *taskRec, t *connectors.Task) {
+	*t = connectors.Task{Key: r.key, ProjectKey: c.names[r.project], Summary: r.summary, Status: c.names[r.status],
+		StatusCategory: connectors.StatusCategory(c.names[r.category]), AssigneeAccountID: c.names[r.assignee],
+		DueDate: c.names[r.due]}
+	for i, p := range [...]**int64{&t.OriginalEstimate, &t.RemainingEstimate, &t.TimeSpent} {
+		if r.has&(1<<i) != 0 {
+			*p = &r.est[i]
+		}
+	}
+}
+
+// read calls fn, holding the copy still, with the number of open tasks
+// and a function filling t with the i-th of them (0 ≤ i < n). fn must not
+// keep or change the tasks.
+func (c *taskCopy) read(fn func(n int, task func(i int, t *connectors.Task))) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	fn(len(c.recs), func(i int, t *connectors.Task) { c.task(&c.recs[i], t) })
+}
+
+// view calls fn with the open tasks, built from the records for the call;
+// fn must not keep or change them.
 func (c *taskCopy) view(fn func(tasks []connectors.Task)) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	fn(c.tasks)
+	tasks := make([]connectors.Task, len(c.recs))
+	for i := range c.recs {
+		c.task(&c.recs[i], &tasks[i])
+	}
+	fn(tasks)
 }
 
-// reset drops the copy: the next use rebuilds it.
-func (c *taskCopy) reset() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.cfg, c.tasks, c.index, c.strs = nil, nil, nil, nil
+// drop empties the copy: the next use rebuilds it.
+func (c *taskCopy) drop() {
+	c.cfg, c.recs, c.index, c.names, c.ids = nil, nil, nil, nil, nil
 }
 
 // withOpenTasks calls fn with the open tasks of cfg's clients' projects:
