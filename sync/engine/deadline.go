@@ -18,9 +18,10 @@ import (
 //
 // When the store stamps its task writes (store.TaskLog) and the reconciler
 // is keyed, a full run reads neither the tasks nor the open findings: it
-// evaluates the tasks kept in memory, brought up to date from the store's
-// stamps, and compares each finding with the open ones kept in memory.
-// Runs are serialized.
+// judges the tasks kept in memory, brought up to date from the store's
+// stamps, and renders and compares a finding only for a task whose verdict
+// differs from the one its open finding, kept in memory, was recorded
+// from. Runs are serialized.
 func (e *Engine) RunDeadline(ctx context.Context) (err error) {
 	e.deadline.run.Lock()
 	defer e.deadline.run.Unlock()
