@@ -26,13 +26,19 @@ import (
 // working hours left, workload.Clocked) is left as it is stored: it
 // changes when what the AM acts on changes (workload.Same). When the store
 // stamps its task writes and the reconciler is keyed, the run compares
-// the findings with a copy of the open ones kept in memory
-// (workload_copy.go) instead of reading them.
+// each finding, as the rule makes it, with a copy of the open ones kept in
+// memory (workload_copy.go) instead of reading them, and holds only the
+// changed ones.
 func (e *Engine) RunWorkload(ctx context.Context) error {
 	e.workload.run.Lock()
 	defer e.workload.run.Unlock()
 	cfg := e.cfg()
 	now := e.clock.Now()
+	if keyed, ok := e.rec.(KeyedReconciler); ok {
+		if _, ok := e.st.(store.TaskLog); ok {
+			return e.runWorkloadCopy(ctx, keyed, cfg, now)
+		}
+	}
 	var (
 		findings []rules.Finding
 		ntasks   int
@@ -44,11 +50,6 @@ func (e *Engine) RunWorkload(ctx context.Context) error {
 	}
 	if !cfg.Rules.Workload.Enabled {
 		findings = nil
-	}
-	if keyed, ok := e.rec.(KeyedReconciler); ok {
-		if _, ok := e.st.(store.TaskLog); ok {
-			return e.runWorkloadCopy(ctx, keyed, findings, ntasks, now)
-		}
 	}
 	if err := e.carryClocked(ctx, findings); err != nil {
 		return err

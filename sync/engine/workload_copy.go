@@ -1,15 +1,18 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/rules/workload"
 	"github.com/liaisonhq/liaison/sync/deliver"
@@ -90,11 +93,12 @@ func (e *Engine) loadWorkloadFindings(ctx context.Context) (*workloadCopy, error
 	return wc, nil
 }
 
-// runWorkloadCopy records findings, the workload rule's output at now,
-// against the open findings in memory: only new findings, changed ones
-// (workload.Same) and those no longer emitted reach delivery and the
-// store, a batch at a time. The caller holds e.workload.run.
-func (e *Engine) runWorkloadCopy(ctx context.Context, rec KeyedReconciler, findings []rules.Finding, ntasks int, now time.Time) (err error) {
+// runWorkloadCopy evaluates the workload rule at now over the tasks in
+// memory and compares each finding with the open ones in memory as it is
+// made: only new findings, changed ones (workload.Same) and those no
+// longer emitted reach delivery and the store, a batch at a time, and
+// unchanged findings are not kept. The caller holds e.workload.run.
+func (e *Engine) runWorkloadCopy(ctx context.Context, rec KeyedReconciler, cfg *configs.Config, now time.Time) (err error) {
 	s := e.workload
 	defer func() {
 		if err != nil {
@@ -110,32 +114,61 @@ func (e *Engine) runWorkloadCopy(ctx context.Context, rec KeyedReconciler, findi
 	wc := s.open
 	wc.run++
 	var (
-		res       deliver.ReconcileResult
-		changed   []rules.Finding
-		unchanged int
+		res                        deliver.ReconcileResult
+		batch                      []rules.Finding
+		emitted, unchanged, ntasks int
+		ferr                       error
 	)
-	for i := range findings {
-		f := &findings[i]
-		if of, ok := wc.byKey[f.Key]; ok {
-			of.run = wc.run
-			wc.byKey[f.Key] = of
-			if of.hash == wc.hash(f) {
-				unchanged++
-				continue
-			}
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
 		}
-		changed = append(changed, *f)
-	}
-	for start := 0; start < len(changed); start += copyBatch {
-		part := changed[start:min(start+copyBatch, len(changed))]
-		r, err := rec.ReconcileKeys(ctx, workload.RuleName, part, nil, now)
+		// In the order the run reading the store hands them over.
+		slices.SortFunc(batch, func(a, b rules.Finding) int {
+			return cmp.Or(strings.Compare(a.ClientID, b.ClientID), strings.Compare(a.Key, b.Key))
+		})
+		r, err := rec.ReconcileKeys(ctx, workload.RuleName, batch, nil, now)
 		if err != nil {
-			return fmt.Errorf("recording %d findings: %w", len(part), err)
+			return fmt.Errorf("recording %d findings: %w", len(batch), err)
 		}
 		addResult(&res, r)
-		for i := range part {
-			wc.byKey[part[i].Key] = workloadOpen{hash: wc.hash(&part[i]), run: wc.run}
+		for i := range batch {
+			wc.byKey[batch[i].Key] = workloadOpen{hash: wc.hash(&batch[i]), run: wc.run}
 		}
+		clear(batch)
+		batch = batch[:0]
+		return nil
+	}
+	err = e.workloadInput(ctx, cfg, func(in workload.Input) {
+		ntasks = len(in.Tasks)
+		if !cfg.Rules.Workload.Enabled {
+			return // every open finding resolves
+		}
+		workload.Each(in, now, func(f rules.Finding) bool {
+			emitted++
+			if of, ok := wc.byKey[f.Key]; ok {
+				of.run = wc.run
+				wc.byKey[f.Key] = of
+				if of.hash == wc.hash(&f) {
+					unchanged++
+					return true
+				}
+			}
+			batch = append(batch, f)
+			if len(batch) >= copyBatch {
+				ferr = flush()
+			}
+			return ferr == nil
+		})
+		if ferr == nil {
+			ferr = flush()
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if ferr != nil {
+		return ferr
 	}
 	var resolve []string
 	for k, of := range wc.byKey {
@@ -155,7 +188,7 @@ func (e *Engine) runWorkloadCopy(ctx context.Context, rec KeyedReconciler, findi
 			delete(wc.byKey, k)
 		}
 	}
-	e.log.Debug("rule evaluated", "rule", workload.RuleName, "tasks", ntasks, "findings", len(findings),
+	e.log.Debug("rule evaluated", "rule", workload.RuleName, "tasks", ntasks, "findings", emitted,
 		"unchanged", unchanged, "new", res.New, "changed", res.Changed, "resolved", res.Resolved,
 		"planned", res.Planned, "unrouted", res.Unrouted, "reloaded", reloaded)
 	return nil
