@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,7 +11,9 @@ import (
 
 	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/rules/workload"
+	"github.com/liaisonhq/liaison/sync/deliver"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -160,5 +164,45 @@ func TestWorkloadFullRunFromCopyEqualsRunFromStore(t *testing.T) {
 	}
 	if n := len(p.copyE.workload.open.byKey); n != 0 {
 		t.Fatalf("the copy holds %d findings, the store none", n)
+	}
+}
+
+// flakyRec fails keyed reconciles while fail is set, as a store that is
+// briefly unreachable does.
+type flakyRec struct {
+	*deliver.Deliverer
+	fail bool
+}
+
+func (f *flakyRec) ReconcileKeys(ctx context.Context, rule string, fs []rules.Finding, resolve []string, now time.Time) (deliver.ReconcileResult, error) {
+	if f.fail {
+		return deliver.ReconcileResult{}, errors.New("store unreachable")
+	}
+	return f.Deliverer.ReconcileKeys(ctx, rule, fs, resolve, now)
+}
+
+// A failed run drops the copy of the open workload findings: the next run
+// reads them from the store again and records what the failed run did not.
+func TestWorkloadCopyReadAgainAfterAFailedRun(t *testing.T) {
+	p := newWorkloadPair(t)
+	doing := connectors.StatusCategoryInProgress
+	p.put(false, kateTask("ACME-1", "2026-12-07", 8, doing), kateTask("ACME-2", "2026-12-08", 8, doing),
+		kateTask("ACME-3", "2026-12-09", 8, doing), kateTask("BOLT-1", "2026-12-10", 8, doing),
+		kateTask("BOLT-2", "2026-12-11", 8, doing))
+	p.run()
+	flaky := &flakyRec{Deliverer: p.copyE.rec.(*deliver.Deliverer), fail: true}
+	p.copyE.rec = flaky
+	p.advance(time.Minute)
+	p.put(false, kateTask("BOLT-3", "2026-12-08", 3, doing))
+	if err := p.copyE.RunWorkload(t.Context()); err == nil {
+		t.Fatal("a run whose writes failed reported no error")
+	}
+	if p.copyE.workload.open != nil {
+		t.Fatal("a failed run kept its copy of the open workload findings")
+	}
+	flaky.fail = false
+	p.run()
+	if p.copyE.workload.open == nil || len(p.copyE.workload.open.byKey) != 3 {
+		t.Fatal("the run after the failure did not read the open workload findings again")
 	}
 }
