@@ -31,7 +31,7 @@ import (
 // is about), so a config reload keeps the copy: the next run compares the
 // findings the new config gives with it and writes what differs.
 type workloadState struct {
-	run  sync.Mutex    // held for a whole run from the copy: runs are serialized
+	run  sync.Mutex    // held for a whole RunWorkload: runs are serialized
 	open *workloadCopy // nil: read from the store at the next run
 }
 
