@@ -46,7 +46,7 @@ type Engine struct {
 	directReplies *prometheus.CounterVec
 	deadline      *deadlineState
 	tasks         *taskCopy
-	workload      *workloadState
+	workload      workloadState // its zero value is ready: see workload_copy.go
 }
 
 // New returns an Engine reading the config in force through cfg (so reloads
@@ -58,7 +58,7 @@ func New(cfg func() *configs.Config, st store.Store, rec Reconciler, clk clock.C
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log, deadline: newDeadlineState(), tasks: &taskCopy{}, workload: &workloadState{},
+	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log, deadline: newDeadlineState(), tasks: &taskCopy{},
 		directReplies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "liaison_redirect_direct_replies_total",
 			Help: "Specialists who answered a client directly: message=redirected when the redirect rule had handed " +

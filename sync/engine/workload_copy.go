@@ -99,7 +99,7 @@ func (e *Engine) loadWorkloadFindings(ctx context.Context) (*workloadCopy, error
 // longer emitted reach delivery and the store, a batch at a time, and
 // unchanged findings are not kept. The caller holds e.workload.run.
 func (e *Engine) runWorkloadCopy(ctx context.Context, rec KeyedReconciler, cfg *configs.Config, now time.Time) (err error) {
-	s := e.workload
+	s := &e.workload
 	defer func() {
 		if err != nil {
 			s.open = nil // read from the store next time
