@@ -68,24 +68,39 @@ const (
 //     the clients with open tasks of the specialist when the task count is
 //     over, else those with tasks in the horizon.
 func Evaluate(in Input, now time.Time) []rules.Finding {
+	var out []rules.Finding
+	Each(in, now, func(f rules.Finding) bool {
+		out = append(out, f)
+		return true
+	})
+	sortFindings(out)
+	return out
+}
+
+// Each calls fn with each finding Evaluate returns, one person's at a time
+// and in no particular order, until fn returns false: a caller comparing
+// findings with those it keeps need not hold them all. Every finding has
+// its own Fields.
+func Each(in Input, now time.Time, fn func(rules.Finding) bool) {
 	loads := Measure(in, now)
 	clients := make(map[string]*Client, len(in.Clients))
 	for i := range in.Clients {
 		clients[in.Clients[i].ID] = &in.Clients[i]
 	}
-	var out []rules.Finding
 	for i := range loads {
 		l := &loads[i]
 		subj := rules.Subject{Kind: rules.SubjectPerson, ID: l.Person}
 		if l.OverClients() {
-			f := newFinding(RuleName, "", subj, KindTooManyClients, rules.SeverityWarning, now)
+			f := newFinding(RuleName, "", subj, KindTooManyClients, rules.SeverityWarning, now, 8)
 			f.Title = name(l) + " leads more clients than their limit"
 			f.Fields[FieldActiveClients] = strconv.Itoa(len(l.ActiveClients))
 			f.Fields[FieldMaxClients] = strconv.Itoa(l.MaxClients)
 			f.Fields[FieldClients] = joinIDs(l.ActiveClients)
 			f.Fields[FieldClientNames] = clientNames(clients, l.ActiveClients)
 			fill(f.Fields, l)
-			out = append(out, f)
+			if !fn(f) {
+				return
+			}
 		}
 		overTasks, overUtil := l.OverTasks(), l.OverUtilization()
 		if !overTasks && !overUtil {
@@ -100,41 +115,48 @@ func Evaluate(in Input, now time.Time) []rules.Finding {
 		if overUtil {
 			reasons = append(reasons, ReasonUtilization)
 		}
-		head := newFinding(RuleName, "", subj, KindOverloaded, rules.SeverityWarning, now)
+		head := newFinding(RuleName, "", subj, KindOverloaded, rules.SeverityWarning, now, 16)
 		head.Title = name(l) + " is overloaded"
 		head.Fields[FieldReasons] = strings.Join(reasons, ",")
 		head.Fields[FieldClients] = joinIDs(affected)
 		head.Fields[FieldClientNames] = clientNames(clients, affected)
 		fill(head.Fields, l)
-		out = append(out, head)
 		for _, id := range affected {
 			c := clients[id]
-			f := newFinding(RuleName, id, subj, KindOverloaded, rules.SeverityInfo, now)
+			// Sized for the head's fields and the two added here: a map
+			// grown key by key holds twice the room it needs.
+			f := newFinding(RuleName, id, subj, KindOverloaded, rules.SeverityInfo, now, len(head.Fields)+2)
 			f.Title = head.Title
 			for k, v := range head.Fields {
 				f.Fields[k] = v
 			}
 			f.Fields[FieldClientName] = c.Name
 			f.Fields[FieldAM] = c.AM
-			out = append(out, f)
+			if !fn(f) {
+				return
+			}
+		}
+		if !fn(head) {
+			return
 		}
 	}
-	sortFindings(out)
-	return out
 }
 
-func newFinding(rule, clientID string, subj rules.Subject, kind string, sev rules.Severity, now time.Time) rules.Finding {
-	return rules.Finding{
+// newFinding returns a finding of kind with room for size fields.
+func newFinding(rule, clientID string, subj rules.Subject, kind string, sev rules.Severity, now time.Time, size int) rules.Finding {
+	f := rules.Finding{
 		Key:      rules.Key(rule, clientID, subj, kind),
 		Rule:     rule,
 		ClientID: clientID,
 		Subject:  subj,
 		Severity: sev,
-		Fields:   map[string]string{FieldKind: kind},
+		Fields:   make(map[string]string, size),
 		// FirstSeen is left to the store, which keeps it while open.
 		FirstSeen: now,
 		LastSeen:  now,
 	}
+	f.Fields[FieldKind] = kind
+	return f
 }
 
 // fill adds the figures of a load. Hours carry one decimal and percentages

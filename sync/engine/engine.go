@@ -46,6 +46,7 @@ type Engine struct {
 	directReplies *prometheus.CounterVec
 	deadline      *deadlineState
 	tasks         *taskCopy
+	workload      workloadState // its zero value is ready: see workload_copy.go
 }
 
 // New returns an Engine reading the config in force through cfg (so reloads

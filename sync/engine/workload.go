@@ -21,9 +21,24 @@ import (
 // findings are state-based: a person back under every limit has theirs
 // resolved. All open workload findings are in scope, since the rule judges
 // people, not clients; turning the rule off resolves them all.
+//
+// An open finding whose only difference is in its clocked figures (the
+// working hours left, workload.Clocked) is left as it is stored: it
+// changes when what the AM acts on changes (workload.Same). When the store
+// stamps its task writes and the reconciler is keyed, the run compares
+// each finding, as the rule makes it, with a copy of the open ones kept in
+// memory (workload_copy.go) instead of reading them, and holds only the
+// changed ones.
 func (e *Engine) RunWorkload(ctx context.Context) error {
+	e.workload.run.Lock()
+	defer e.workload.run.Unlock()
 	cfg := e.cfg()
 	now := e.clock.Now()
+	if keyed, ok := e.rec.(KeyedReconciler); ok {
+		if _, ok := e.st.(store.TaskLog); ok {
+			return e.runWorkloadCopy(ctx, keyed, cfg, now)
+		}
+	}
 	var (
 		findings []rules.Finding
 		ntasks   int
@@ -35,6 +50,9 @@ func (e *Engine) RunWorkload(ctx context.Context) error {
 	}
 	if !cfg.Rules.Workload.Enabled {
 		findings = nil
+	}
+	if err := e.carryClocked(ctx, findings); err != nil {
+		return err
 	}
 	res, err := e.rec.Reconcile(ctx, workload.RuleName, nil, findings, now)
 	if err != nil {

@@ -1,0 +1,219 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/rules"
+	"github.com/liaisonhq/liaison/rules/workload"
+	"github.com/liaisonhq/liaison/sync/deliver"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// workloadState is what the workload rule keeps between runs when the
+// store stamps its task writes (store.TaskLog, SQLite) and the reconciler
+// is keyed: its open findings, as key → hash of what a reader compares.
+// Only the engine writes workload findings to such a store, one process
+// owning it, and every write it makes goes through the copy, so the copy
+// stays what the store holds; a start or a failed run reads it again.
+//
+// Workload findings do not depend on the config the way the deadline
+// rule's scope does (every open workload finding is in scope, whoever it
+// is about), so a config reload keeps the copy: the next run compares the
+// findings the new config gives with it and writes what differs.
+type workloadState struct {
+	run  sync.Mutex    // held for a whole RunWorkload: runs are serialized
+	open *workloadCopy // nil: read from the store at the next run
+}
+
+// workloadCopy is the open workload findings of the store.
+type workloadCopy struct {
+	byKey map[string]workloadOpen
+	seed  maphash.Seed
+	run   uint32
+}
+
+// workloadOpen is what is kept of an open workload finding.
+type workloadOpen struct {
+	hash uint64 // of what workload.Same compares
+	run  uint32 // the last run that emitted it
+}
+
+// hash sums what workload.Same compares: rule, client, subject, severity,
+// title and the fields that are not clocked. Two findings with the same
+// hash read the same to the AM, the working hours left aside.
+func (wc *workloadCopy) hash(f *rules.Finding) uint64 {
+	var h maphash.Hash
+	h.SetSeed(wc.seed)
+	var buf [binary.MaxVarintLen64]byte
+	str := func(s string) {
+		_, _ = h.Write(binary.AppendUvarint(buf[:0], uint64(len(s))))
+		_, _ = h.WriteString(s)
+	}
+	for _, s := range [...]string{f.Key, f.Rule, f.ClientID, f.Subject.Kind, f.Subject.ID, f.Subject.URL, f.Title} {
+		str(s)
+	}
+	_, _ = h.Write(binary.AppendVarint(buf[:0], int64(f.Severity)))
+	var arr [24]string
+	keys := arr[:0]
+	for k := range f.Fields {
+		if !workload.Clocked(k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		str(k)
+		str(f.Fields[k])
+	}
+	return h.Sum64()
+}
+
+// loadWorkloadFindings reads the open workload findings from the store
+// into a new copy. All of them are read at once: findings of people or
+// clients no longer configured are in scope too, and must be resolved.
+func (e *Engine) loadWorkloadFindings(ctx context.Context) (*workloadCopy, error) {
+	fs, err := e.st.ListOpenFindings(ctx, store.FindingFilter{Rule: workload.RuleName})
+	if err != nil {
+		return nil, fmt.Errorf("loading the open workload findings: %w", err)
+	}
+	wc := &workloadCopy{byKey: make(map[string]workloadOpen, len(fs)), seed: maphash.MakeSeed()}
+	for i := range fs {
+		wc.byKey[fs[i].Key] = workloadOpen{hash: wc.hash(&fs[i])}
+	}
+	return wc, nil
+}
+
+// runWorkloadCopy evaluates the workload rule at now over the tasks in
+// memory and compares each finding with the open ones in memory as it is
+// made: only new findings, changed ones (workload.Same) and those no
+// longer emitted reach delivery and the store, a batch at a time, and
+// unchanged findings are not kept. The caller holds e.workload.run.
+func (e *Engine) runWorkloadCopy(ctx context.Context, rec KeyedReconciler, cfg *configs.Config, now time.Time) (err error) {
+	s := &e.workload
+	defer func() {
+		if err != nil {
+			s.open = nil // read from the store next time
+		}
+	}()
+	reloaded := s.open == nil
+	if reloaded {
+		if s.open, err = e.loadWorkloadFindings(ctx); err != nil {
+			return err
+		}
+	}
+	wc := s.open
+	wc.run++
+	var (
+		res                        deliver.ReconcileResult
+		batch                      []rules.Finding
+		emitted, unchanged, ntasks int
+		ferr                       error
+	)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		// In the order the run reading the store hands them over.
+		slices.SortFunc(batch, func(a, b rules.Finding) int {
+			return cmp.Or(strings.Compare(a.ClientID, b.ClientID), strings.Compare(a.Key, b.Key))
+		})
+		r, err := rec.ReconcileKeys(ctx, workload.RuleName, batch, nil, now)
+		if err != nil {
+			return fmt.Errorf("recording %d findings: %w", len(batch), err)
+		}
+		addResult(&res, r)
+		for i := range batch {
+			wc.byKey[batch[i].Key] = workloadOpen{hash: wc.hash(&batch[i]), run: wc.run}
+		}
+		clear(batch)
+		batch = batch[:0]
+		return nil
+	}
+	err = e.workloadInput(ctx, cfg, func(in workload.Input) {
+		ntasks = len(in.Tasks)
+		if !cfg.Rules.Workload.Enabled {
+			return // every open finding resolves
+		}
+		workload.Each(in, now, func(f rules.Finding) bool {
+			emitted++
+			if of, ok := wc.byKey[f.Key]; ok {
+				of.run = wc.run
+				wc.byKey[f.Key] = of
+				if of.hash == wc.hash(&f) {
+					unchanged++
+					return true
+				}
+			}
+			batch = append(batch, f)
+			if len(batch) >= copyBatch {
+				ferr = flush()
+			}
+			return ferr == nil
+		})
+		if ferr == nil {
+			ferr = flush()
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if ferr != nil {
+		return ferr
+	}
+	var resolve []string
+	for k, of := range wc.byKey {
+		if of.run != wc.run {
+			resolve = append(resolve, k)
+		}
+	}
+	sort.Strings(resolve)
+	for start := 0; start < len(resolve); start += copyBatch {
+		part := resolve[start:min(start+copyBatch, len(resolve))]
+		r, err := rec.ReconcileKeys(ctx, workload.RuleName, nil, part, now)
+		if err != nil {
+			return fmt.Errorf("resolving %d findings: %w", len(part), err)
+		}
+		addResult(&res, r)
+		for _, k := range part {
+			delete(wc.byKey, k)
+		}
+	}
+	e.log.Debug("rule evaluated", "rule", workload.RuleName, "tasks", ntasks, "findings", emitted,
+		"unchanged", unchanged, "new", res.New, "changed", res.Changed, "resolved", res.Resolved,
+		"planned", res.Planned, "unrouted", res.Unrouted, "reloaded", reloaded)
+	return nil
+}
+
+// carryClocked gives each emitted finding the clocked fields of its open
+// version in the store when nothing else in it changed (workload.Carry),
+// so that delivery, which compares every field, sees it unchanged. It is
+// the run reading the store's counterpart of comparing with the copy.
+func (e *Engine) carryClocked(ctx context.Context, findings []rules.Finding) error {
+	if len(findings) == 0 {
+		return nil
+	}
+	open, err := e.st.ListOpenFindings(ctx, store.FindingFilter{Rule: workload.RuleName})
+	if err != nil {
+		return fmt.Errorf("loading the open workload findings: %w", err)
+	}
+	byKey := make(map[string]*rules.Finding, len(open))
+	for i := range open {
+		byKey[open[i].Key] = &open[i]
+	}
+	for i := range findings {
+		if prev := byKey[findings[i].Key]; prev != nil {
+			workload.Carry(prev, &findings[i])
+		}
+	}
+	return nil
+}
