@@ -139,7 +139,7 @@ func (f *Fake) search(w http.ResponseWriter, r *http.Request, req searchRequest)
 		badRequest(w, "The 'properties' parameter accepts at most 5 properties.")
 		return
 	}
-	q, err := parseJQL(req.JQL)
+	q, err := f.parsed.parse(req.JQL)
 	if err == nil && q.where == nil {
 		err = &jqlError{msg: "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."}
 	}
