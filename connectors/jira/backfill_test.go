@@ -95,7 +95,8 @@ func TestBackfillCutShortResumesAfterLastStoredPage(t *testing.T) {
 	}
 	pages := e.fake.RequestCount(searchRoute) - reqs
 	remaining := 5000 - 1300 + 1 // the stored issue changed during the pause comes again
-	if maxPages := remaining/100 + 3; pages > maxPages {
+	// Each query, run at once with the others, ends on a part page.
+	if maxPages := remaining/100 + st.Queries + 1; pages > maxPages {
 		t.Fatalf("resumed pull asked for %d pages, want at most %d (no stored page again)", pages, maxPages)
 	}
 	if st.Fetched > remaining+100 || st.Changed != remaining {
@@ -131,9 +132,12 @@ func TestBackfillCancelledRepeatedlyStillFinishes(t *testing.T) {
 	for i := 1; i <= 6; i++ {
 		scopes = append(scopes, jira.Scope{ClientID: fmt.Sprintf("client-%d", i), Projects: []string{fmt.Sprintf("C%02d", i)}})
 	}
-	opts := jira.SyncerOptions{Scopes: scopes, MaxJQLLength: 60}
 	// Each attempt gets three pages in before its "timeout": the pull must
-	// still finish, in about as many pages as one uninterrupted pull.
+	// still finish, in about as many pages as one uninterrupted pull. One
+	// query at a time, so that no attempt drops pages other queries
+	// downloaded while it was cut short (TestBackfillCutShortResumesAfterLastStoredPage
+	// runs queries at once).
+	opts := jira.SyncerOptions{Scopes: scopes, MaxJQLLength: 60, BackfillStreams: 1}
 	reqs := e.fake.RequestCount(searchRoute)
 	for attempt := 1; attempt <= 20; attempt++ {
 		ctx, cancel := context.WithCancel(context.Background())
