@@ -2,8 +2,10 @@ package jira_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -161,5 +163,131 @@ func TestBackfillCancelledRepeatedlyStillFinishes(t *testing.T) {
 	}
 	if pages := e.fake.RequestCount(searchRoute) - reqs; pages > 2000/100+3*10 {
 		t.Fatalf("the interrupted pulls asked for %d pages, want close to the 20 of one pull", pages)
+	}
+}
+
+// cursorRecorder counts the cursor rows each committed page transaction writes.
+type cursorRecorder struct {
+	store.Store
+	mu     sync.Mutex
+	writes map[string]int // source → transactions that wrote it
+	txs    int
+}
+
+type recordingTx struct {
+	store.Tx
+	wrote map[string]bool
+}
+
+func (r recordingTx) PutCursor(ctx context.Context, c store.Cursor) error {
+	r.wrote[c.Source] = true
+	return r.Tx.PutCursor(ctx, c)
+}
+
+func (c *cursorRecorder) WithTx(ctx context.Context, fn func(tx store.Tx) error) error {
+	wrote := map[string]bool{}
+	if err := c.Store.WithTx(ctx, func(tx store.Tx) error { return fn(recordingTx{tx, wrote}) }); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.txs++
+	for s := range wrote {
+		c.writes[s]++
+	}
+	return nil
+}
+
+func TestBackfillPageWritesOnlyTheResumePoints(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	if _, err := e.fake.Generate(jirafake.GenerateOptions{Seed: 11, Projects: 20, Issues: 5000}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Hour)
+	rec := &cursorRecorder{Store: e.store, writes: map[string]int{}}
+	s, err := jira.NewSyncer(e.client, rec, jira.SyncerOptions{Scopes: generatedScopes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.SyncIssues(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every page records its query's resume point; the projects' cursors
+	// are written once per query, by its last page.
+	if rec.txs != st.Requests || rec.writes[jira.SourceIssuesBackfill] != st.Requests || rec.writes[jira.SourceIssues] != st.Queries {
+		t.Fatalf("%d pages of %d queries wrote the resume points %d times and the projects' cursors %d times, want %d and %d",
+			st.Requests, st.Queries, rec.writes[jira.SourceIssuesBackfill], rec.writes[jira.SourceIssues], st.Requests, st.Queries)
+	}
+	c, err := e.store.GetCursor(context.Background(), jira.SourceIssuesBackfill)
+	if err != nil || string(c.Data) != `{"marks":[]}` {
+		t.Fatalf("resume points after the backfill: %s %v, want none left", c.Data, err)
+	}
+	if n := len(e.tasks(t, store.TaskFilter{})); n != 5000 {
+		t.Fatalf("store holds %d tasks, want 5000", n)
+	}
+}
+
+func TestBackfillResumesFromMarksInTheProjectsCursor(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	if _, err := e.fake.Generate(jirafake.GenerateOptions{Seed: 11, Projects: 20, Issues: 5000}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Hour)
+	opts := jira.SyncerOptions{Scopes: generatedScopes()}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := jira.NewSyncer(e.client, &cancellingStore{Store: e.store, after: 13, cancel: cancel}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SyncIssues(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cut-short pull: err = %v, want context.Canceled", err)
+	}
+	// Rewrite the resume points as a projects row holding them, the form
+	// cursors had before they got a row of their own.
+	bg := context.Background()
+	c, err := e.store.GetCursor(bg, jira.SourceIssuesBackfill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var marks struct {
+		Marks []struct {
+			Updated  time.Time `json:"updated"`
+			Key      string    `json:"key"`
+			Projects []string  `json:"projects"`
+		} `json:"marks"`
+	}
+	if err := json.Unmarshal(c.Data, &marks); err != nil || len(marks.Marks) == 0 {
+		t.Fatalf("resume points %s: %v", c.Data, err)
+	}
+	legacy := map[string]any{}
+	for _, m := range marks.Marks {
+		for _, p := range m.Projects {
+			legacy[p] = map[string]any{"updated": m.Updated, "key": m.Key}
+		}
+	}
+	data, _ := json.Marshal(map[string]any{"projects": map[string]any{}, "backfill": legacy})
+	if err := e.store.PutCursor(bg, store.Cursor{Source: jira.SourceIssues, Version: 1, Data: data}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.PutCursor(bg, store.Cursor{Source: jira.SourceIssuesBackfill, Version: 0, Data: []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
+
+	reqs := e.fake.RequestCount(searchRoute)
+	st, err := e.syncer(t, opts).SyncIssues(bg)
+	if err != nil {
+		t.Fatalf("resumed pull: %v", err)
+	}
+	if pages, most := e.fake.RequestCount(searchRoute)-reqs, (5000-1300)/100+st.Queries+1; pages > most {
+		t.Fatalf("resumed pull asked for %d pages, want at most %d (no stored page again)", pages, most)
+	}
+	if n := len(e.tasks(t, store.TaskFilter{})); n != 5000 {
+		t.Fatalf("store holds %d tasks, want 5000", n)
+	}
+	c, err = e.store.GetCursor(bg, jira.SourceIssues)
+	if err != nil || strings.Contains(string(c.Data), "backfill") {
+		t.Fatalf("projects cursor after the resumed pull: %s %v, want no resume points in it", c.Data, err)
 	}
 }
