@@ -149,6 +149,7 @@ func New(opts Options) *Fake {
 	}
 	f.cache.entries = map[string]*searchResult{}
 	f.parsed.entries = map[string]parsedJQL{}
+	f.parsed.compiled = map[compiledKey]*compiledQuery{}
 	f.traffic.counts = map[string]int{}
 	f.limiter.buckets = map[string]*bucket{}
 	f.users = []*User{{AccountID: DefaultAccountID, DisplayName: "Liaison Bot", Email: DefaultEmail, APIToken: DefaultToken}}

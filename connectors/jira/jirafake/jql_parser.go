@@ -377,8 +377,18 @@ type parsedJQL struct {
 // parsed once, not once a page. Parsing is a function of the text alone
 // and compilation does not change the tree, so sharing it is safe.
 type parseCache struct {
-	mu      sync.Mutex
-	entries map[string]parsedJQL
+	mu       sync.Mutex
+	entries  map[string]parsedJQL
+	compiled map[compiledKey]*compiledQuery // see Fake.compiledLocked
+}
+
+// compiledKey is what a compilation that does not read the clock depends
+// on: the text, the user (currentUser()) and the data (project and user
+// names resolve against it).
+type compiledKey struct {
+	jql     string
+	user    string
+	version uint64
 }
 
 func (c *parseCache) parse(s string) (*jqlQuery, error) {
