@@ -43,13 +43,122 @@ type backfillQuery struct {
 	mark *issueMark
 }
 
-// pageStore serializes the storing of pages from queries running at once:
-// each page is stored, with the cursor step it makes, in one transaction,
-// and the cursor in memory takes the step only once that committed.
+// maxPagesPerTx bounds how many pages, waiting at once, one transaction
+// stores.
+const maxPagesPerTx = 8
+
+// pageStore stores the pages of queries running at once, one transaction
+// at a time: pages that arrive while one is being stored wait and are then
+// stored together (up to maxPagesPerTx), each with the cursor step it
+// makes, in page order per query. The cursor in memory takes the steps
+// only once their transaction committed. Storing several pages at once
+// costs one commit and touches each index page once for all of them.
 type pageStore struct {
 	mu    sync.Mutex
+	cond  *sync.Cond
+	queue []*storedPage
+	busy  bool // a transaction is under way
 	cur   *issuesCursor
 	stats *Stats
+}
+
+func newPageStore(cur *issuesCursor, stats *Stats) *pageStore {
+	ps := &pageStore{cur: cur, stats: stats}
+	ps.cond = sync.NewCond(&ps.mu)
+	return ps
+}
+
+// storedPage is one page waiting to be stored, and the outcome.
+type storedPage struct {
+	all, tasks []connectors.Task // every issue of the page; those of scoped projects
+	step       cursorStep
+	rc         reqContext
+	jql        string
+
+	done           bool
+	err            error
+	changed, moved int
+	changedTasks   []connectors.Task
+	movedKeys      []string
+}
+
+// store stores p, with pages that other queries hand in meanwhile, and
+// returns once its transaction has committed or failed.
+func (ps *pageStore) store(ctx context.Context, s *Syncer, p *storedPage) error {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	ps.queue = append(ps.queue, p)
+	for !p.done {
+		if ps.busy {
+			ps.cond.Wait()
+			continue
+		}
+		// Store what waits, oldest first, in one transaction.
+		n := min(len(ps.queue), maxPagesPerTx)
+		batch := ps.queue[:n:n]
+		ps.queue = ps.queue[n:]
+		ps.busy = true
+		ps.mu.Unlock()
+		err := s.storePages(ctx, ps.cur, batch)
+		ps.mu.Lock()
+		ps.finish(s, batch, err)
+		ps.busy = false
+		ps.cond.Broadcast()
+	}
+	return p.err
+}
+
+// finish records the outcome of a batch's transaction.
+func (ps *pageStore) finish(s *Syncer, batch []*storedPage, err error) {
+	for _, b := range batch {
+		b.done = true
+		if err != nil {
+			b.err = &opError{op: "storing issues", clients: b.rc.clients, jql: b.jql, err: err}
+			continue
+		}
+		ps.stats.Changed += len(b.changedTasks)
+		ps.stats.Moved += len(b.movedKeys)
+		s.c.m.issuesSynced.WithLabelValues("changed").Add(float64(len(b.changedTasks)))
+		s.c.m.issuesSynced.WithLabelValues("unchanged").Add(float64(len(b.tasks) - len(b.changedTasks)))
+		if len(b.movedKeys) > 0 {
+			s.c.m.tasksDeleted.Add(float64(len(b.movedKeys)))
+			s.log.Info("jira tasks moved to another project retired", "count", len(b.movedKeys), "keys", strings.Join(b.movedKeys, ","))
+		}
+		s.reportUnknownAssignees(b.changedTasks)
+	}
+}
+
+// storePages stores batch in one transaction, with the cursor rows its
+// steps change written once, and applies the steps to cur once it
+// committed.
+func (s *Syncer) storePages(ctx context.Context, cur *issuesCursor, batch []*storedPage) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	steps := make([]cursorStep, len(batch))
+	for i, b := range batch {
+		steps[i] = b.step
+	}
+	err := s.st.WithTx(ctx, func(tx store.Tx) error {
+		for _, b := range batch {
+			stored, err := storedByID(ctx, tx, b.all)
+			if err != nil {
+				return err
+			}
+			if b.movedKeys, err = retireMoved(ctx, tx, b.all, stored); err != nil {
+				return err
+			}
+			if b.changedTasks, err = upsertChanged(ctx, tx, b.tasks, stored); err != nil {
+				return err
+			}
+		}
+		return cur.save(ctx, tx, steps...)
+	})
+	if err != nil {
+		return err
+	}
+	cur.take(steps...)
+	return nil
 }
 
 // runQueries runs qs, at most s.streams at once, and returns their errors
@@ -144,42 +253,14 @@ func (s *Syncer) syncQuery(ctx context.Context, pages *pageStore, part []string,
 		}
 
 		pages.mu.Lock()
-		defer pages.mu.Unlock()
 		pages.stats.Requests++
 		pages.stats.Fetched += len(p.Issues)
 		pages.stats.Outside += outside
-		if err := ctx.Err(); err != nil {
+		pages.mu.Unlock()
+		if err := pages.store(ctx, s, &storedPage{all: all, tasks: tasks, step: step, rc: rc, jql: jql}); err != nil {
 			return err
 		}
-		var changed []connectors.Task
-		var moved []string
-		err := s.st.WithTx(ctx, func(tx store.Tx) error {
-			stored, err := storedByID(ctx, tx, all)
-			if err != nil {
-				return err
-			}
-			if moved, err = retireMoved(ctx, tx, all, stored); err != nil {
-				return err
-			}
-			if changed, err = upsertChanged(ctx, tx, tasks, stored); err != nil {
-				return err
-			}
-			return pages.cur.save(ctx, tx, step)
-		})
-		if err != nil {
-			return &opError{op: "storing issues", clients: rc.clients, jql: jql, err: err}
-		}
-		pages.cur.take(step)
 		pos = last
-		pages.stats.Changed += len(changed)
-		pages.stats.Moved += len(moved)
-		s.c.m.issuesSynced.WithLabelValues("changed").Add(float64(len(changed)))
-		s.c.m.issuesSynced.WithLabelValues("unchanged").Add(float64(len(tasks) - len(changed)))
-		if len(moved) > 0 {
-			s.c.m.tasksDeleted.Add(float64(len(moved)))
-			s.log.Info("jira tasks moved to another project retired", "count", len(moved), "keys", strings.Join(moved, ","))
-		}
-		s.reportUnknownAssignees(changed)
 		return nil
 	})
 }

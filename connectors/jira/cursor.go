@@ -171,30 +171,41 @@ type cursorStep struct {
 	dropMarks bool // the projects' first pull is over
 }
 
-// save writes, within cs (the page's transaction), the rows step changes,
-// leaving c as it was; take applies step to c once that transaction has
-// committed. The projects row is written only when a project's cursor
+// save writes, within cs (the pages' transaction), the rows steps change,
+// leaving c as it was; take applies the steps to c once that transaction
+// has committed. The projects row is written only when a project's cursor
 // moves, the resume points only when one changes, so a backfill page
 // costs the resume points of the pulls under way, not every project's
 // cursor.
-func (c *issuesCursor) save(ctx context.Context, cs store.Cursors, step cursorStep) error {
-	moved, marks := c.changes(step)
+func (c *issuesCursor) save(ctx context.Context, cs store.Cursors, steps ...cursorStep) error {
+	var moved, marks bool
+	var undo []func()
+	defer func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}()
+	for _, step := range steps {
+		m, k := c.changes(step)
+		moved, marks = moved || m, marks || k
+		undo = append(undo, c.change(step))
+	}
 	if !moved && !marks {
 		return nil
 	}
-	undo := c.change(step)
-	defer undo()
 	return c.write(ctx, cs, moved || (marks && c.legacyMarks), marks || c.legacyMarks)
 }
 
-// take applies a step whose rows save wrote and whose transaction committed.
-func (c *issuesCursor) take(step cursorStep) {
-	moved, marks := c.changes(step)
-	if !moved && !marks {
-		return
+// take applies steps whose rows save wrote and whose transaction committed.
+func (c *issuesCursor) take(steps ...cursorStep) {
+	for _, step := range steps {
+		moved, marks := c.changes(step)
+		if !moved && !marks {
+			continue
+		}
+		c.change(step)
+		c.legacyMarks = false
 	}
-	c.change(step)
-	c.legacyMarks = false
 }
 
 // changes reports whether step moves a project's cursor and whether it

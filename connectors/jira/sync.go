@@ -179,7 +179,7 @@ func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
 			return stats, err
 		}
 	}
-	pages := &pageStore{cur: &cur, stats: &stats}
+	pages := newPageStore(&cur, &stats)
 	if len(known) > 0 {
 		stats.Queries++
 		jql := changedJQL(cur.oldest(known), loc)
