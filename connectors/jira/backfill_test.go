@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -293,5 +295,49 @@ func TestBackfillResumesFromMarksInTheProjectsCursor(t *testing.T) {
 	c, err = e.store.GetCursor(bg, jira.SourceIssues)
 	if err != nil || strings.Contains(string(c.Data), "backfill") {
 		t.Fatalf("projects cursor after the resumed pull: %s %v, want no resume points in it", c.Data, err)
+	}
+}
+
+func TestBackfillQueriesOverlapRoundTrips(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	if _, err := e.fake.Generate(jirafake.GenerateOptions{Seed: 3, Projects: 32, Issues: 4000}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Hour)
+	// Every search takes a round trip of rtt, as over a network: one query
+	// pages through its 40 pages one after another, so only queries run at
+	// once bring the pull below 40 round trips.
+	const rtt = 100 * time.Millisecond
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/search/jql") {
+			time.Sleep(rtt)
+		}
+		e.fake.Handler().ServeHTTP(w, r)
+	}))
+	defer slow.Close()
+	e.srv = slow
+	var scopes []jira.Scope
+	for i := range 16 {
+		scopes = append(scopes, jira.Scope{ClientID: fmt.Sprintf("client-%02d", i+1),
+			Projects: []string{fmt.Sprintf("C%02d", 2*i+1), fmt.Sprintf("C%02d", 2*i+2)}})
+	}
+	s, err := jira.NewSyncer(e.newClient(t, envOptions{}), e.store, jira.SyncerOptions{Scopes: scopes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	st, err := s.SyncIssues(context.Background())
+	wall := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial := time.Duration(st.Requests) * rtt
+	t.Logf("%d pages of %d queries in %v; one after another they take at least %v", st.Requests, st.Queries, wall, serial)
+	if st.Changed != 4000 {
+		t.Fatalf("stats %+v, want 4000 changed", st)
+	}
+	// Four queries take about a quarter of serial; one at a time, all of it.
+	if wall > serial*6/10 && !raceEnabled {
+		t.Errorf("the pull took %v, want at most 0.6 × %v: the queries did not overlap their round trips", wall, serial)
 	}
 }
