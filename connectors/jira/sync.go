@@ -134,7 +134,8 @@ func (s *Syncer) clientsOf(projects []string) []string {
 // projects, whose stored copies are retired at once (the issue id survives
 // a move, the key does not). Issues of other projects are dropped here.
 // Projects never pulled (new clients) are backfilled by queries that list
-// them, split when the JQL would be too long. Errors of one query do not
+// them, split when the JQL would be too long and into BackfillStreams
+// queries that run at once (see runQueries). Errors of one query do not
 // stop the others; they are joined.
 func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
 	s.mu.Lock()
