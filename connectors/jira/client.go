@@ -153,8 +153,11 @@ func (c *Client) do(ctx context.Context, cl call) (skipped bool, err error) {
 		if err == nil {
 			err = errors.New("no response")
 		}
+		// The transport's error is kept as redacted text; a request cut
+		// short by ctx still matches ctx's error (a job timeout, a
+		// shutdown, a failed query running beside this one).
 		return false, &opError{op: cl.op, clients: cl.rc.clients, jql: cl.rc.jql,
-			err: errors.New(httpx.Redact(err.Error(), c.secrets...))}
+			err: &redactedError{msg: httpx.Redact(err.Error(), c.secrets...), cause: ctx.Err()}}
 	}
 	defer resp.Body.Close()
 	c.m.requests.WithLabelValues(cl.route, fmt.Sprint(resp.StatusCode)).Inc()
@@ -230,3 +233,14 @@ func (c *Client) recentWrites() []int64 {
 	defer c.mu.Unlock()
 	return append([]int64(nil), c.recent...)
 }
+
+// redactedError is a transport error as redacted text, unwrapping to the
+// context's error when the request was cut short by it.
+type redactedError struct {
+	msg   string
+	cause error // nil unless the request's context had ended
+}
+
+func (e *redactedError) Error() string { return e.msg }
+
+func (e *redactedError) Unwrap() error { return e.cause }

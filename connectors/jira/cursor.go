@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 // Cursor sources owned by this connector.
 const (
 	SourceIssues          = "jira.issues"
+	SourceIssuesBackfill  = "jira.issues.backfill"
 	SourceWorklogs        = "jira.worklogs"
 	SourceDeletedWorklogs = "jira.worklogs.deleted"
 )
@@ -23,8 +25,9 @@ const (
 // Cursor format versions; a stored cursor of another version is treated as
 // absent (a full pull) rather than misread.
 const (
-	issuesCursorVersion = 1
-	feedCursorVersion   = 1
+	issuesCursorVersion   = 1
+	backfillCursorVersion = 1
+	feedCursorVersion     = 1
 )
 
 // issuesCursor holds, per project, the instant from which the next
@@ -38,7 +41,13 @@ type issuesCursor struct {
 	// (updated, then key). Search's page tokens are not durable, so a pull
 	// cut short (a job timeout, a restart) resumes after this issue instead
 	// of from the first page.
+	//
+	// Written as SourceIssuesBackfill, apart from the projects' cursors:
+	// a backfill page rewrites the resume points, not every cursor. A
+	// projects row with them inside is read as well.
 	Backfill map[string]issueMark `json:"backfill,omitempty"`
+
+	legacyMarks bool // Backfill was read from the projects row
 }
 
 // issueMark is a position in `ORDER BY updated ASC, key ASC`.
@@ -84,34 +93,46 @@ func loadIssuesCursor(ctx context.Context, cs store.Cursors) (issuesCursor, erro
 	c, err := cs.GetCursor(ctx, SourceIssues)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return cur, nil
+		// A first pull's resume points are written before any project's
+		// cursor is.
 	case err != nil:
 		return cur, fmt.Errorf("reading cursor %s: %w", SourceIssues, err)
 	case c.Version != issuesCursorVersion:
 		return cur, nil
+	default:
+		if err := json.Unmarshal(c.Data, &cur); err != nil {
+			return issuesCursor{Projects: map[string]time.Time{}, Backfill: map[string]issueMark{}}, fmt.Errorf("decoding cursor %s: %w", SourceIssues, err)
+		}
+		if cur.Projects == nil {
+			cur.Projects = map[string]time.Time{}
+		}
+		if cur.Backfill == nil {
+			cur.Backfill = map[string]issueMark{}
+		}
+		// Resume points written by this version live in their own row;
+		// marks still inside the projects row were written before, and
+		// the first save moves them out.
+		cur.legacyMarks = len(cur.Backfill) > 0
 	}
-	if err := json.Unmarshal(c.Data, &cur); err != nil {
-		return issuesCursor{Projects: map[string]time.Time{}, Backfill: map[string]issueMark{}}, fmt.Errorf("decoding cursor %s: %w", SourceIssues, err)
+	m, err := cs.GetCursor(ctx, SourceIssuesBackfill)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return cur, nil
+	case err != nil:
+		return cur, fmt.Errorf("reading cursor %s: %w", SourceIssuesBackfill, err)
+	case m.Version != backfillCursorVersion:
+		return cur, nil
 	}
-	if cur.Projects == nil {
-		cur.Projects = map[string]time.Time{}
+	var marks backfillCursor
+	if err := json.Unmarshal(m.Data, &marks); err != nil {
+		return cur, fmt.Errorf("decoding cursor %s: %w", SourceIssuesBackfill, err)
 	}
-	if cur.Backfill == nil {
-		cur.Backfill = map[string]issueMark{}
+	for _, g := range marks.Marks {
+		for _, p := range g.Projects {
+			cur.Backfill[p] = issueMark{Updated: g.Updated, Key: g.Key}
+		}
 	}
 	return cur, nil
-}
-
-func (c issuesCursor) clone() issuesCursor {
-	out := issuesCursor{Projects: make(map[string]time.Time, len(c.Projects)),
-		Backfill: make(map[string]issueMark, len(c.Backfill))}
-	for k, v := range c.Projects {
-		out.Projects[k] = v
-	}
-	for k, v := range c.Backfill {
-		out.Backfill[k] = v
-	}
-	return out
 }
 
 // advance moves the projects' cursors to t, never backwards.
@@ -140,15 +161,152 @@ func (c issuesCursor) oldest(projects []string) time.Time {
 	return min
 }
 
-func (c issuesCursor) put(ctx context.Context, cs store.Cursors) error {
-	b, err := json.Marshal(c)
-	if err != nil {
-		return fmt.Errorf("encoding cursor %s: %w", SourceIssues, err)
+// cursorStep is what one stored page changes in the issues cursor, for
+// the projects its query lists.
+type cursorStep struct {
+	projects  []string
+	advanceTo time.Time // non-zero: move the projects' cursors up to it
+	setMark   bool      // record mark as the projects' resume point
+	mark      issueMark
+	dropMarks bool // the projects' first pull is over
+}
+
+// save writes, within cs (the pages' transaction), the rows steps change,
+// leaving c as it was; take applies the steps to c once that transaction
+// has committed. The projects row is written only when a project's cursor
+// moves, the resume points only when one changes, so a backfill page
+// costs the resume points of the pulls under way, not every project's
+// cursor.
+func (c *issuesCursor) save(ctx context.Context, cs store.Cursors, steps ...cursorStep) error {
+	var moved, marks bool
+	var undo []func()
+	defer func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}()
+	for _, step := range steps {
+		m, k := c.changes(step)
+		moved, marks = moved || m, marks || k
+		undo = append(undo, c.change(step))
 	}
-	if err := cs.PutCursor(ctx, store.Cursor{Source: SourceIssues, Version: issuesCursorVersion, Data: b}); err != nil {
-		return fmt.Errorf("saving cursor %s: %w", SourceIssues, err)
+	if !moved && !marks {
+		return nil
+	}
+	return c.write(ctx, cs, moved || (marks && c.legacyMarks), marks || c.legacyMarks)
+}
+
+// take applies steps whose rows save wrote and whose transaction committed.
+func (c *issuesCursor) take(steps ...cursorStep) {
+	for _, step := range steps {
+		moved, marks := c.changes(step)
+		if !moved && !marks {
+			continue
+		}
+		c.change(step)
+		c.legacyMarks = false
+	}
+}
+
+// changes reports whether step moves a project's cursor and whether it
+// changes resume points.
+func (c *issuesCursor) changes(step cursorStep) (moved, marks bool) {
+	if !step.advanceTo.IsZero() {
+		t := step.advanceTo.UTC().Truncate(time.Millisecond)
+		for _, p := range step.projects {
+			if t.After(c.Projects[p]) {
+				moved = true
+				break
+			}
+		}
+	}
+	return moved, step.setMark || step.dropMarks
+}
+
+// change applies step to c in place and returns what restores c.
+func (c *issuesCursor) change(step cursorStep) (undo func()) {
+	oldProjects := make(map[string]time.Time, len(step.projects))
+	oldMarks := make(map[string]issueMark, len(step.projects))
+	for _, p := range step.projects {
+		oldProjects[p] = c.Projects[p]
+		if m, ok := c.Backfill[p]; ok {
+			oldMarks[p] = m
+		}
+	}
+	if !step.advanceTo.IsZero() {
+		c.advance(step.projects, step.advanceTo)
+	}
+	for _, p := range step.projects {
+		switch {
+		case step.dropMarks:
+			delete(c.Backfill, p)
+		case step.setMark:
+			c.Backfill[p] = step.mark
+		}
+	}
+	return func() {
+		for p, t := range oldProjects {
+			if t.IsZero() {
+				delete(c.Projects, p)
+			} else {
+				c.Projects[p] = t
+			}
+			if m, ok := oldMarks[p]; ok {
+				c.Backfill[p] = m
+			} else {
+				delete(c.Backfill, p)
+			}
+		}
+	}
+}
+
+// write saves the projects row, the resume points' row, or both.
+func (c issuesCursor) write(ctx context.Context, cs store.Cursors, projects, marks bool) error {
+	if projects {
+		b, err := json.Marshal(issuesCursor{Projects: c.Projects})
+		if err != nil {
+			return fmt.Errorf("encoding cursor %s: %w", SourceIssues, err)
+		}
+		if err := cs.PutCursor(ctx, store.Cursor{Source: SourceIssues, Version: issuesCursorVersion, Data: b}); err != nil {
+			return fmt.Errorf("saving cursor %s: %w", SourceIssues, err)
+		}
+	}
+	if marks {
+		b, err := json.Marshal(c.backfillCursor())
+		if err != nil {
+			return fmt.Errorf("encoding cursor %s: %w", SourceIssuesBackfill, err)
+		}
+		if err := cs.PutCursor(ctx, store.Cursor{Source: SourceIssuesBackfill, Version: backfillCursorVersion, Data: b}); err != nil {
+			return fmt.Errorf("saving cursor %s: %w", SourceIssuesBackfill, err)
+		}
 	}
 	return nil
+}
+
+// backfillCursor is the row of resume points: the projects of one query
+// share their mark, so each mark is written once with its projects.
+type backfillCursor struct {
+	Marks []markGroup `json:"marks"`
+}
+
+type markGroup struct {
+	Updated  time.Time `json:"updated"`
+	Key      string    `json:"key"`
+	Projects []string  `json:"projects"`
+}
+
+func (c issuesCursor) backfillCursor() backfillCursor {
+	byMark := map[issueMark][]string{}
+	for p, m := range c.Backfill {
+		byMark[m] = append(byMark[m], p)
+	}
+	out := backfillCursor{Marks: make([]markGroup, 0, len(byMark))}
+	for m, ps := range byMark {
+		sort.Strings(ps)
+		out.Marks = append(out.Marks, markGroup{Updated: m.Updated, Key: m.Key, Projects: ps})
+	}
+	sort.Slice(out.Marks, func(i, j int) bool { return out.Marks[i].Projects[0] < out.Marks[j].Projects[0] })
+	return out
 }
 
 // feedCursor is where a worklog change feed resumes: the next "since", in

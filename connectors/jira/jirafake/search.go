@@ -139,7 +139,7 @@ func (f *Fake) search(w http.ResponseWriter, r *http.Request, req searchRequest)
 		badRequest(w, "The 'properties' parameter accepts at most 5 properties.")
 		return
 	}
-	q, err := parseJQL(req.JQL)
+	q, err := f.parsed.parse(req.JQL)
 	if err == nil && q.where == nil {
 		err = &jqlError{msg: "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."}
 	}
@@ -163,7 +163,7 @@ func (f *Fake) search(w http.ResponseWriter, r *http.Request, req searchRequest)
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	env := &jqlEnv{f: f, now: now, tz: f.tz, me: f.currentUserLocked(r)}
-	cq, err := env.compile(q)
+	cq, err := f.compiledLocked(env, q, req.JQL)
 	if err == nil && f.streamableLocked(cq) {
 		lagged := func(is *issue) bool {
 			return f.opts.SearchLag > 0 && now.Sub(is.updated) < f.opts.SearchLag && !slices.Contains(req.ReconcileIssues, is.id)
@@ -226,6 +226,34 @@ func (f *Fake) search(w http.ResponseWriter, r *http.Request, req searchRequest)
 		out["nextPageToken"] = encodeToken(pageToken{Hash: hash, After: last.keys, AfterID: last.id, Issued: now.Unix()})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// compiledLocked compiles q, reusing the compilation of the same text for
+// the same user at the same data version unless it reads the clock: a pull
+// paging through a query that lists thousands of projects resolves them
+// once, not on every page. Callers hold f.mu.
+func (f *Fake) compiledLocked(env *jqlEnv, q *jqlQuery, jql string) (*compiledQuery, error) {
+	key := compiledKey{jql: jql, user: env.me.AccountID, version: f.version}
+	c := &f.parsed
+	c.mu.Lock()
+	cq, ok := c.compiled[key]
+	c.mu.Unlock()
+	if ok {
+		return cq, nil
+	}
+	cq, err := env.compile(q)
+	if err != nil || cq.timeBound {
+		return cq, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.compiled {
+		if k.version != key.version || len(c.compiled) >= maxParsedJQL {
+			delete(c.compiled, k) // never hit again once the data moved on
+		}
+	}
+	c.compiled[key] = cq
+	return cq, nil
 }
 
 // resultLocked returns the sorted matches of q, from cache when the data and,

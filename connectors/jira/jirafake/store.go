@@ -55,6 +55,7 @@ func (f *Fake) AddUser(u User) error {
 		}
 	}
 	f.users = append(f.users, &u)
+	f.markWrittenLocked() // user names in cached compilations resolve anew
 	return nil
 }
 
