@@ -54,6 +54,7 @@ var nearMisses = map[connectors.Language]string{
 Можно отчёт на английском языке?
 Видели новый сайт конкурента?
 Стоит ли выключать рекламу на праздники?
+Можете пополнить баланс рекламы со своей карты, а мы вам компенсируем?
 `,
 	connectors.LanguageUkrainian: `
 Ви ведете рекламу в TikTok?
@@ -92,6 +93,7 @@ var nearMisses = map[connectors.Language]string{
 Чи можна звіт англійською мовою?
 Бачили новий сайт конкурента?
 Чи варто вимикати рекламу на свята?
+Можете поповнити баланс реклами зі своєї картки, а ми вам компенсуємо?
 `,
 	connectors.LanguageEnglish: `
 Do you run TikTok ads?
@@ -131,6 +133,7 @@ Can you guarantee a top 3 position by the end of the year?
 Can we get the report in another language?
 Did you see our competitor's new website?
 Should we switch off ads over the holidays?
+Can you top up our ads balance with your card and bill us for it?
 `,
 }
 
