@@ -55,6 +55,9 @@ var nearMisses = map[connectors.Language]string{
 Видели новый сайт конкурента?
 Стоит ли выключать рекламу на праздники?
 Можете пополнить баланс рекламы со своей карты, а мы вам компенсируем?
+Почему один конкретный запрос опустился на несколько позиций, а остальные на месте?
+Как нам самим настроить событие в GA4 на нажатие кнопки?
+Можно настроить расписание рекламы только на рабочее время?
 `,
 	connectors.LanguageUkrainian: `
 Ви ведете рекламу в TikTok?
@@ -94,6 +97,9 @@ var nearMisses = map[connectors.Language]string{
 Бачили новий сайт конкурента?
 Чи варто вимикати рекламу на свята?
 Можете поповнити баланс реклами зі своєї картки, а ми вам компенсуємо?
+Чому один конкретний запит опустився на кілька позицій, а решта на місці?
+Як нам самим налаштувати подію в GA4 на натискання кнопки?
+Можна налаштувати розклад реклами лише на робочий час?
 `,
 	connectors.LanguageEnglish: `
 Do you run TikTok ads?
@@ -134,6 +140,9 @@ Can we get the report in another language?
 Did you see our competitor's new website?
 Should we switch off ads over the holidays?
 Can you top up our ads balance with your card and bill us for it?
+Why did one particular keyword slip a few positions while the rest held?
+How do we set up a GA4 event on a button click ourselves?
+Can you set an ad schedule for business hours only?
 `,
 }
 
