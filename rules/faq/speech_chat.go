@@ -96,6 +96,9 @@ func chatAct(sentences [][]string) Act {
 			case (w == "yet" || w == "есть" || w == "є") && i == len(words)-1 && i > 0:
 				// "отчёт уже есть", "звіт вже є", "edits done yet"
 				question = true
+			case (w == "можно" || w == "можна") && i == len(words)-1 && i > 0:
+				// "картой тоже можно", "так можна"
+				question = true
 			case w == "удобно" || w == "зручно" || w == "подходит" || w == "підходить":
 				question = true
 			case w == "now" && prev == "right":

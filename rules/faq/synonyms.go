@@ -30,7 +30,7 @@ tiktok тикток тиктоке тікток
 instagram инстаграм инстаграме інстаграм інстаграмі инста
 site website
 реклама контекст контекстная контекстну ppc
-таблица таблиця spreadsheet sheet
+таблица таблиця табличка spreadsheet sheet
 посещаемость відвідуваність traffic
 лендинг лендінг лендос landing
 budget spend
