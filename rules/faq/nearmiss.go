@@ -58,6 +58,7 @@ var nearMisses = map[connectors.Language]string{
 Почему один конкретный запрос опустился на несколько позиций, а остальные на месте?
 Как нам самим настроить событие в GA4 на нажатие кнопки?
 Можно настроить расписание рекламы только на рабочее время?
+Я в отпуске до понедельника, по срочным вопросам пишите моему коллеге
 `,
 	connectors.LanguageUkrainian: `
 Ви ведете рекламу в TikTok?
@@ -100,6 +101,7 @@ var nearMisses = map[connectors.Language]string{
 Чому один конкретний запит опустився на кілька позицій, а решта на місці?
 Як нам самим налаштувати подію в GA4 на натискання кнопки?
 Можна налаштувати розклад реклами лише на робочий час?
+Я у відпустці до понеділка, з термінових питань пишіть моєму колезі
 `,
 	connectors.LanguageEnglish: `
 Do you run TikTok ads?
@@ -143,6 +145,7 @@ Can you top up our ads balance with your card and bill us for it?
 Why did one particular keyword slip a few positions while the rest held?
 How do we set up a GA4 event on a button click ourselves?
 Can you set an ad schedule for business hours only?
+I'm on vacation next week, contact my colleague with anything urgent
 `,
 }
 
