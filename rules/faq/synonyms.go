@@ -34,6 +34,7 @@ site website
 посещаемость відвідуваність traffic
 лендинг лендінг лендос landing
 budget spend
+schedule book arrange
 `
 
 // Synonyms returns the shipped domain synonym groups.
