@@ -59,6 +59,8 @@ var nearMisses = map[connectors.Language]string{
 Как нам самим настроить событие в GA4 на нажатие кнопки?
 Можно настроить расписание рекламы только на рабочее время?
 Я в отпуске до понедельника, по срочным вопросам пишите моему коллеге
+Сколько стоит SEO-аудит и продвижение сайта?
+Нарисуете баннеры для соцсетей к нашей распродаже?
 `,
 	connectors.LanguageUkrainian: `
 Ви ведете рекламу в TikTok?
@@ -102,6 +104,8 @@ var nearMisses = map[connectors.Language]string{
 Як нам самим налаштувати подію в GA4 на натискання кнопки?
 Можна налаштувати розклад реклами лише на робочий час?
 Я у відпустці до понеділка, з термінових питань пишіть моєму колезі
+Скільки коштує SEO-аудит і просування сайту?
+Намалюєте банери для соцмереж до нашого розпродажу?
 `,
 	connectors.LanguageEnglish: `
 Do you run TikTok ads?
@@ -146,6 +150,8 @@ Why did one particular keyword slip a few positions while the rest held?
 How do we set up a GA4 event on a button click ourselves?
 Can you set an ad schedule for business hours only?
 I'm on vacation next week, contact my colleague with anything urgent
+How much do an SEO audit and site promotion cost?
+Can you design social media banners for our sale?
 `,
 }
 
