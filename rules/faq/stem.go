@@ -146,6 +146,10 @@ var stopWords = func() map[string]struct{} {
 		hello hey guys team folks dear good morning afternoon evening quick question regards cheers ok okay sorry
 		would could should can will shall may might must let know any some then than now again already s t don
 		wondering wonder tell get got me want wanted like possible ok anyone
+		seem seems seemed actually really stuff thing things something anything everything anyway afaik btw fyi
+		maybe perhaps probably guess think sure bit lot lots much many all every each
+		only even ever well yeah yes im ive id youre youve weve theyre thats theres mid since till ago
+		jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
 		january february march april may june july august september october november december monday tuesday
 		wednesday thursday friday saturday sunday today tomorrow yesterday`,
 		// ru

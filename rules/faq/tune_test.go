@@ -17,7 +17,7 @@ import (
 // two-phrasing version on the labelled files named in FAQ_FILES at a few
 // thresholds, with the constants overridden from FAQ_ACT, FAQ_SHORT,
 // FAQ_NEG, FAQ_NONE, FAQ_TOPK, FAQ_EXW, FAQ_GAMMA, FAQ_CREF, FAQ_CMAX,
-// FAQ_MINSH, FAQ_ANSW and FAQ_BARE; FAQ_V=full or two also lists the confusions at FAQ_TH. It
+// FAQ_MINSH, FAQ_ANSW, FAQ_BARE, FAQ_RIVAL and FAQ_WEAK; FAQ_V=full or two also lists the confusions at FAQ_TH. It
 // runs only with FAQ_TUNE=1, e.g.
 //
 //	FAQ_TUNE=1 FAQ_FILES="eval_ru.tsv fresh_ru.tsv" FAQ_GAMMA=0 go test ./rules/faq -run TestTuneQuick -v
@@ -44,6 +44,8 @@ func TestTuneQuick(t *testing.T) {
 	fmt.Sscan(os.Getenv("FAQ_ANSW"), &p.AnswerWeight)
 	fmt.Sscan(os.Getenv("FAQ_SHPOOL"), &p.SharedPooled)
 	fmt.Sscan(os.Getenv("FAQ_BARE"), &p.Bare)
+	fmt.Sscan(os.Getenv("FAQ_RIVAL"), &p.RivalPenalty)
+	fmt.Sscan(os.Getenv("FAQ_WEAK"), &p.WeakWeight)
 	for _, b := range []struct {
 		name string
 		es   *configs.FAQ
