@@ -218,6 +218,26 @@ var blind5Floors = map[string]blindFloor{
 	"blind_en.tsv two phrasings en": {0.783, 0.397},
 }
 
+// TestBlind6 measures the sixth frozen blind set, written by a writer
+// who saw only the entry ids and English answers, after the fourth tuning
+// round; its floors are its first measured figures.
+func TestBlind6(t *testing.T) {
+	measureBlind(t, "blind6", blind6Floors)
+}
+
+// blind6Floors are the first measured figures of testdata/blind6, per
+// file, base and language.
+var blind6Floors = map[string]blindFloor{
+	"blind_ru.tsv shipped base ru":  {1.000, 0.842},
+	"blind_uk.tsv shipped base uk":  {0.968, 0.620},
+	"blind_uk.tsv shipped base ru":  {1.000, 0.636},
+	"blind_en.tsv shipped base en":  {0.964, 0.797},
+	"blind_ru.tsv two phrasings ru": {0.937, 0.428},
+	"blind_uk.tsv two phrasings uk": {0.888, 0.320},
+	"blind_uk.tsv two phrasings ru": {1.000, 0.454},
+	"blind_en.tsv two phrasings en": {0.763, 0.420},
+}
+
 // blindFloor is the precision and recall a blind file is not to fall
 // below with a base, without a language prior.
 type blindFloor struct{ p, r float64 }
