@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/liaisonhq/liaison/connectors/google"
+	"github.com/liaisonhq/liaison/connectors/httpx"
 )
 
 // int64s decodes proto3 JSON int64s, which arrive as strings (numbers are
@@ -140,7 +141,7 @@ func (s *Syncer) searchStream(ctx context.Context, ts oauth2.TokenSource, a Acco
 	if err != nil {
 		return fmt.Errorf("google ads: %w", err)
 	}
-	resp, err := s.hc.Do(req)
+	resp, err := s.hc.Do(req.WithContext(httpx.PaceRetries(ctx, s.pace, paced)))
 	paced()
 	if err != nil {
 		return fmt.Errorf("posting searchStream: %w", redactErr(err))

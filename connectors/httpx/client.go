@@ -76,7 +76,7 @@ func (o *Options) setDefaults() {
 func NewClient(opts Options) *http.Client {
 	opts.setDefaults()
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: opts.Transport, Timeout: opts.Timeout}
+	rc.HTTPClient = &http.Client{Transport: pacedRetries{base: opts.Transport}, Timeout: opts.Timeout}
 	rc.Logger = nil // the hooks below log, with URLs redacted
 	rc.RetryMax = opts.RetryMax
 	rc.RetryWaitMin = opts.WaitMin

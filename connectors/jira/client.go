@@ -138,15 +138,16 @@ func (c *Client) do(ctx context.Context, cl call) (skipped bool, err error) {
 		c.m.dryRunWrites.Inc()
 		return true, nil
 	}
+	rp := c.pace.route(cl.method, cl.route)
 	req, err := c.jc.NewRequestWithContext(ctx, cl.method, cl.path, cl.body)
 	if err != nil {
 		return false, &opError{op: cl.op, clients: cl.rc.clients, jql: cl.rc.jql, err: fmt.Errorf("building request: %w", err)}
 	}
-	paced, err := c.pace.wait(ctx, cl.method, cl.route)
+	paced, err := rp.Wait(ctx)
 	if err != nil {
 		return false, &opError{op: cl.op, clients: cl.rc.clients, jql: cl.rc.jql, err: fmt.Errorf("jira: %w", err)}
 	}
-	resp, err := c.jc.Do(req, nil)
+	resp, err := c.jc.Do(req.WithContext(httpx.PaceRetries(ctx, rp, paced)), nil)
 	paced()
 	if resp == nil || resp.Response == nil {
 		c.m.requests.WithLabelValues(cl.route, "error").Inc()

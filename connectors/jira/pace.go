@@ -1,7 +1,6 @@
 package jira
 
 import (
-	"context"
 	"net/http"
 	"sync"
 
@@ -24,11 +23,11 @@ func newPacer(perSecond float64) *pacer {
 	return &pacer{perSecond: perSecond, routes: map[string]*httpx.Pacer{}}
 }
 
-// wait blocks until route (method and pattern, as in metrics) may send;
-// the caller calls done once the request is answered.
-func (p *pacer) wait(ctx context.Context, method, route string) (done func(), err error) {
+// route returns the pacer of route (method and pattern, as in metrics);
+// nil, which does not wait, when pacing is off.
+func (p *pacer) route(method, route string) *httpx.Pacer {
 	if p.perSecond <= 0 {
-		return func() {}, nil
+		return nil
 	}
 	p.mu.Lock()
 	rp, ok := p.routes[route]
@@ -41,5 +40,5 @@ func (p *pacer) wait(ctx context.Context, method, route string) (done func(), er
 		p.routes[route] = rp
 	}
 	p.mu.Unlock()
-	return rp.Wait(ctx)
+	return rp
 }

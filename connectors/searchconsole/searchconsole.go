@@ -284,7 +284,7 @@ func (s *Syncer) syncSite(ctx context.Context, ts oauth2.TokenSource, site Site)
 			resp, err := svc.Searchanalytics.Query(site.Property, &gsc.SearchAnalyticsQueryRequest{
 				StartDate: res.From, EndDate: res.To, Dimensions: g.dims, Type: "WEB", DataState: "FINAL",
 				RowLimit: int64(s.limit), StartRow: int64(start),
-			}).Context(ctx).Do()
+			}).Context(httpx.PaceRetries(ctx, s.pace, paced)).Do()
 			paced()
 			res.Requests++
 			if err != nil {
