@@ -37,7 +37,7 @@ func (e *Engine) OpsSheet(ctx context.Context, now time.Time, record bool) (tabl
 		return table.Workbook{}, fmt.Errorf("loading ops weeks: %w", err)
 	}
 	var loads []workload.Load
-	if err := e.workloadInput(ctx, cfg, func(in workload.Input) { loads = workload.Measure(in, now) }); err != nil {
+	if err := e.workloadInput(ctx, cfg, func(in workload.Input, _ int) { loads = workload.Measure(in, now) }); err != nil {
 		return table.Workbook{}, err
 	}
 	y, w := now.In(loc).ISOWeek()

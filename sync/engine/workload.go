@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"strings"
 	"time"
 
@@ -43,8 +44,8 @@ func (e *Engine) RunWorkload(ctx context.Context) error {
 		findings []rules.Finding
 		ntasks   int
 	)
-	if err := e.workloadInput(ctx, cfg, func(in workload.Input) {
-		findings, ntasks = workload.Evaluate(in, now), len(in.Tasks)
+	if err := e.workloadInput(ctx, cfg, func(in workload.Input, n int) {
+		findings, ntasks = workload.Evaluate(in, now), n
 	}); err != nil {
 		return err
 	}
@@ -64,13 +65,18 @@ func (e *Engine) RunWorkload(ctx context.Context) error {
 }
 
 // workloadInput calls fn with the workload rule's input over the open
-// tasks (none while the rule is off); fn must not keep the tasks.
-func (e *Engine) workloadInput(ctx context.Context, cfg *configs.Config, fn func(workload.Input)) error {
+// tasks (none while the rule is off) and their number; fn must not keep
+// the tasks.
+func (e *Engine) workloadInput(ctx context.Context, cfg *configs.Config, fn func(in workload.Input, ntasks int)) error {
 	if !cfg.Rules.Workload.Enabled {
-		fn(WorkloadInput(cfg, nil))
+		fn(WorkloadInput(cfg, nil), 0)
 		return nil
 	}
-	return e.withOpenTasks(ctx, cfg, func(tasks []connectors.Task) { fn(WorkloadInput(cfg, tasks)) })
+	return e.withOpenTasks(ctx, cfg, func(tasks iter.Seq[*connectors.Task], n int) {
+		in := WorkloadInput(cfg, nil)
+		in.EachTask = tasks
+		fn(in, n)
+	})
 }
 
 // WorkloadInput builds the workload rule's input from the config in force.
@@ -143,7 +149,7 @@ func (e *Engine) RunWorkloadDigest(ctx context.Context) error {
 		return nil
 	}
 	var loads []workload.Load
-	if err := e.workloadInput(ctx, cfg, func(in workload.Input) { loads = workload.Measure(in, now) }); err != nil {
+	if err := e.workloadInput(ctx, cfg, func(in workload.Input, _ int) { loads = workload.Measure(in, now) }); err != nil {
 		return err
 	}
 	var errs []string

@@ -139,8 +139,8 @@ func (e *Engine) runWorkloadCopy(ctx context.Context, rec KeyedReconciler, cfg *
 		batch = batch[:0]
 		return nil
 	}
-	err = e.workloadInput(ctx, cfg, func(in workload.Input) {
-		ntasks = len(in.Tasks)
+	err = e.workloadInput(ctx, cfg, func(in workload.Input, n int) {
+		ntasks = n
 		if !cfg.Rules.Workload.Enabled {
 			return // every open finding resolves
 		}
