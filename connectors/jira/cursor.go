@@ -88,21 +88,37 @@ func splitIssueKey(k string) (string, int64) {
 	return k[:i], n
 }
 
-func loadIssuesCursor(ctx context.Context, cs store.Cursors) (issuesCursor, error) {
-	cur := issuesCursor{Projects: map[string]time.Time{}, Backfill: map[string]issueMark{}}
-	c, err := cs.GetCursor(ctx, SourceIssues)
+// readCursor decodes the cursor of source into v when it is stored at
+// version, and reports whether it was; a missing cursor or one of another
+// version leaves v alone (the pull starts afresh).
+func readCursor(ctx context.Context, cs store.Cursors, source string, version int, v any) (bool, error) {
+	c, err := cs.GetCursor(ctx, source)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		// A first pull's resume points are written before any project's
-		// cursor is.
+		return false, nil
 	case err != nil:
-		return cur, fmt.Errorf("reading cursor %s: %w", SourceIssues, err)
-	case c.Version != issuesCursorVersion:
-		return cur, nil
-	default:
-		if err := json.Unmarshal(c.Data, &cur); err != nil {
-			return issuesCursor{Projects: map[string]time.Time{}, Backfill: map[string]issueMark{}}, fmt.Errorf("decoding cursor %s: %w", SourceIssues, err)
-		}
+		return false, fmt.Errorf("reading cursor %s: %w", source, err)
+	case c.Version != version:
+		return false, nil
+	}
+	if err := json.Unmarshal(c.Data, v); err != nil {
+		return false, fmt.Errorf("decoding cursor %s: %w", source, err)
+	}
+	return true, nil
+}
+
+func loadIssuesCursor(ctx context.Context, cs store.Cursors) (issuesCursor, error) {
+	fresh := func() issuesCursor {
+		return issuesCursor{Projects: map[string]time.Time{}, Backfill: map[string]issueMark{}}
+	}
+	cur := fresh()
+	// A first pull's resume points are written before any project's
+	// cursor is, so a missing projects row does not end the read.
+	found, err := readCursor(ctx, cs, SourceIssues, issuesCursorVersion, &cur)
+	if err != nil {
+		return fresh(), err
+	}
+	if found {
 		if cur.Projects == nil {
 			cur.Projects = map[string]time.Time{}
 		}
@@ -114,18 +130,9 @@ func loadIssuesCursor(ctx context.Context, cs store.Cursors) (issuesCursor, erro
 		// the first save moves them out.
 		cur.legacyMarks = len(cur.Backfill) > 0
 	}
-	m, err := cs.GetCursor(ctx, SourceIssuesBackfill)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return cur, nil
-	case err != nil:
-		return cur, fmt.Errorf("reading cursor %s: %w", SourceIssuesBackfill, err)
-	case m.Version != backfillCursorVersion:
-		return cur, nil
-	}
 	var marks backfillCursor
-	if err := json.Unmarshal(m.Data, &marks); err != nil {
-		return cur, fmt.Errorf("decoding cursor %s: %w", SourceIssuesBackfill, err)
+	if _, err := readCursor(ctx, cs, SourceIssuesBackfill, backfillCursorVersion, &marks); err != nil {
+		return cur, err
 	}
 	for _, g := range marks.Marks {
 		for _, p := range g.Projects {
@@ -317,17 +324,8 @@ type feedCursor struct {
 
 func loadFeedCursor(ctx context.Context, cs store.Cursors, source string) (feedCursor, error) {
 	var cur feedCursor
-	c, err := cs.GetCursor(ctx, source)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return cur, nil
-	case err != nil:
-		return cur, fmt.Errorf("reading cursor %s: %w", source, err)
-	case c.Version != feedCursorVersion:
-		return cur, nil
-	}
-	if err := json.Unmarshal(c.Data, &cur); err != nil {
-		return feedCursor{}, fmt.Errorf("decoding cursor %s: %w", source, err)
+	if _, err := readCursor(ctx, cs, source, feedCursorVersion, &cur); err != nil {
+		return feedCursor{}, err
 	}
 	return cur, nil
 }

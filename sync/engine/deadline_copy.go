@@ -52,9 +52,14 @@ type findingCopy struct {
 
 // hash sums what a person reads in a finding (what deliver compares
 // before writing): rule, client, subject, severity, title and fields.
-func (fc *findingCopy) hash(f *rules.Finding) uint64 {
+func (fc *findingCopy) hash(f *rules.Finding) uint64 { return findingHash(fc.seed, f, nil) }
+
+// findingHash sums, under seed, a finding's rule, client, subject,
+// severity, title and the fields skip does not name (every field when skip
+// is nil). The key is left out: the copies look findings up by it.
+func findingHash(seed maphash.Seed, f *rules.Finding, skip func(field string) bool) uint64 {
 	var h maphash.Hash
-	h.SetSeed(fc.seed)
+	h.SetSeed(seed)
 	var buf [binary.MaxVarintLen64]byte
 	str := func(s string) {
 		_, _ = h.Write(binary.AppendUvarint(buf[:0], uint64(len(s))))
@@ -64,10 +69,12 @@ func (fc *findingCopy) hash(f *rules.Finding) uint64 {
 		str(s)
 	}
 	_, _ = h.Write(binary.AppendVarint(buf[:0], int64(f.Severity)))
-	var arr [16]string
+	var arr [24]string
 	keys := arr[:0]
 	for k := range f.Fields {
-		keys = append(keys, k)
+		if skip == nil || !skip(k) {
+			keys = append(keys, k)
+		}
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
@@ -75,6 +82,24 @@ func (fc *findingCopy) hash(f *rules.Finding) uint64 {
 		str(f.Fields[k])
 	}
 	return h.Sum64()
+}
+
+// resolveKeys resolves the open findings of rule under keys, in key order
+// and copyBatch at a time, adding to res; done is told each batch once it
+// is recorded.
+func resolveKeys(ctx context.Context, rec KeyedReconciler, rule string, keys []string, now time.Time,
+	res *deliver.ReconcileResult, done func(part []string)) error {
+	sort.Strings(keys)
+	for start := 0; start < len(keys); start += copyBatch {
+		part := keys[start:min(start+copyBatch, len(keys))]
+		r, err := rec.ReconcileKeys(ctx, rule, nil, part, now)
+		if err != nil {
+			return fmt.Errorf("resolving %d findings: %w", len(part), err)
+		}
+		addResult(res, r)
+		done(part)
+	}
+	return nil
 }
 
 // verdictHash sums what a deadline finding is rendered from besides the
@@ -317,15 +342,8 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 			resolve = append(resolve, k)
 		}
 	}
-	sort.Strings(resolve)
-	for start := 0; start < len(resolve); start += copyBatch {
-		part := resolve[start:min(start+copyBatch, len(resolve))]
-		r, err := rec.ReconcileKeys(ctx, deadline.RuleName, nil, part, now)
-		if err != nil {
-			return fmt.Errorf("resolving %d findings: %w", len(part), err)
-		}
-		addResult(&res, r)
-		s.recorded(nil, part, nil)
+	if err := resolveKeys(ctx, rec, deadline.RuleName, resolve, now, &res, func(part []string) { s.recorded(nil, part, nil) }); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	s.cfg, s.days, s.fullAt = cfg, days, now

@@ -3,11 +3,9 @@ package engine
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -52,30 +50,7 @@ type workloadOpen struct {
 // title and the fields that are not clocked. Two findings with the same
 // hash read the same to the AM, the working hours left aside.
 func (wc *workloadCopy) hash(f *rules.Finding) uint64 {
-	var h maphash.Hash
-	h.SetSeed(wc.seed)
-	var buf [binary.MaxVarintLen64]byte
-	str := func(s string) {
-		_, _ = h.Write(binary.AppendUvarint(buf[:0], uint64(len(s))))
-		_, _ = h.WriteString(s)
-	}
-	for _, s := range [...]string{f.Key, f.Rule, f.ClientID, f.Subject.Kind, f.Subject.ID, f.Subject.URL, f.Title} {
-		str(s)
-	}
-	_, _ = h.Write(binary.AppendVarint(buf[:0], int64(f.Severity)))
-	var arr [24]string
-	keys := arr[:0]
-	for k := range f.Fields {
-		if !workload.Clocked(k) {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		str(k)
-		str(f.Fields[k])
-	}
-	return h.Sum64()
+	return findingHash(wc.seed, f, workload.Clocked)
 }
 
 // loadWorkloadFindings reads the open workload findings from the store
@@ -176,17 +151,12 @@ func (e *Engine) runWorkloadCopy(ctx context.Context, rec KeyedReconciler, cfg *
 			resolve = append(resolve, k)
 		}
 	}
-	sort.Strings(resolve)
-	for start := 0; start < len(resolve); start += copyBatch {
-		part := resolve[start:min(start+copyBatch, len(resolve))]
-		r, err := rec.ReconcileKeys(ctx, workload.RuleName, nil, part, now)
-		if err != nil {
-			return fmt.Errorf("resolving %d findings: %w", len(part), err)
-		}
-		addResult(&res, r)
+	if err := resolveKeys(ctx, rec, workload.RuleName, resolve, now, &res, func(part []string) {
 		for _, k := range part {
 			delete(wc.byKey, k)
 		}
+	}); err != nil {
+		return err
 	}
 	e.log.Debug("rule evaluated", "rule", workload.RuleName, "tasks", ntasks, "findings", emitted,
 		"unchanged", unchanged, "new", res.New, "changed", res.Changed, "resolved", res.Resolved,
