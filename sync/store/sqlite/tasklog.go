@@ -8,8 +8,8 @@ import (
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
-// TaskSeq implements store.TaskLog: the stamps the triggers of migration
-// 0006 keep.
+// TaskSeq implements store.TaskLog: the stamps the task upsert and the
+// triggers of migrations 0006 and 0008 keep.
 func (q queries) TaskSeq(ctx context.Context) (store.TaskSeq, error) {
 	var s store.TaskSeq
 	err := q.db.QueryRowContext(ctx, `SELECT

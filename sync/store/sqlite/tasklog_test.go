@@ -62,10 +62,27 @@ func TestTaskLogStampsEveryWrite(t *testing.T) {
 	if got := keys(s1.Written); len(got) != 1 || got[0] != "ACME-2" {
 		t.Fatalf("after marking ACME-2 deleted: written %q", got)
 	}
+	// The upsert stamps rows itself and the triggers stamp every other
+	// writer; both draw on one counter, so neither hides the other's write.
+	s2, _ := log.TaskSeq(ctx)
+	if err := st.UpsertTasks(ctx, []connectors.Task{task("ACME-1", now.Add(time.Hour))}); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys(s2.Written); len(got) != 1 || got[0] != "ACME-1" {
+		t.Fatalf("after the upsert following a trigger's stamp: written %q", got)
+	}
+	s3, _ := log.TaskSeq(ctx)
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO tasks (key, id, project_key, summary, status, status_category,
+		assignee_account_id, labels, issue_type, parent_key) VALUES ('ACME-3', '3', 'ACME', 's', 'To Do', 'new', '', '[]', 'Task', '')`); err != nil {
+		t.Fatal(err)
+	}
+	if got := keys(s3.Written); len(got) != 1 || got[0] != "ACME-3" {
+		t.Fatalf("a row inserted by another writer: written %q", got)
+	}
 	if _, err := st.DB().ExecContext(ctx, `DELETE FROM tasks WHERE key = 'ACME-1'`); err != nil {
 		t.Fatal(err)
 	}
-	if s2, _ := log.TaskSeq(ctx); s2.Removed == s1.Removed {
-		t.Fatalf("removing a row left the removal stamp at %d", s2.Removed)
+	if s4, _ := log.TaskSeq(ctx); s4.Removed == s1.Removed {
+		t.Fatalf("removing a row left the removal stamp at %d", s4.Removed)
 	}
 }

@@ -19,10 +19,12 @@ const taskColumns = `key, id, project_key, summary, status, status_category, ass
 	due_date, original_estimate, remaining_estimate, time_spent, labels, issue_type, parent_key,
 	created_at, updated_at, resolved_at, deleted`
 
-// The WHERE on DO UPDATE drops stale records; both SQLite and PostgreSQL
-// accept this form.
-const upsertTask = `INSERT INTO tasks (` + taskColumns + `)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+// upsertTask writes the change stamp with the row: a stamp trigger would
+// write every new row a second time, and storing tasks sets the pace of a
+// first Jira pull. The WHERE on DO UPDATE drops stale records (their stamp
+// is simply never used).
+const upsertTask = `INSERT INTO tasks (` + taskColumns + `, change_seq)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (key) DO UPDATE SET
 	id = excluded.id, project_key = excluded.project_key, summary = excluded.summary,
 	status = excluded.status, status_category = excluded.status_category,
@@ -30,11 +32,17 @@ ON CONFLICT (key) DO UPDATE SET
 	original_estimate = excluded.original_estimate, remaining_estimate = excluded.remaining_estimate,
 	time_spent = excluded.time_spent, labels = excluded.labels, issue_type = excluded.issue_type,
 	parent_key = excluded.parent_key, created_at = excluded.created_at,
-	updated_at = excluded.updated_at, resolved_at = excluded.resolved_at, deleted = excluded.deleted
+	updated_at = excluded.updated_at, resolved_at = excluded.resolved_at, deleted = excluded.deleted,
+	change_seq = excluded.change_seq
 WHERE tasks.updated_at IS NULL OR excluded.updated_at IS NULL OR excluded.updated_at >= tasks.updated_at`
 
-// UpsertTasks implements store.Tasks.
+// UpsertTasks implements store.Tasks. It takes the next len(tasks) change
+// stamps in its transaction, so stamps stay unique and increasing across
+// writers just as the triggers' are.
 func (q queries) UpsertTasks(ctx context.Context, tasks []connectors.Task) error {
+	if len(tasks) == 0 {
+		return nil
+	}
 	for _, t := range tasks {
 		if t.Key == "" {
 			return fmt.Errorf("upserting tasks: task with empty key: %w", store.ErrInvalid)
@@ -45,22 +53,37 @@ func (q queries) UpsertTasks(ctx context.Context, tasks []connectors.Task) error
 			}
 		}
 	}
-	return batch(ctx, q, upsertTask, tasks, func(st *sql.Stmt, t connectors.Task) error {
-		labels := t.Labels
-		if labels == nil {
-			labels = []string{}
+	return q.inTx(ctx, func(q queries) error {
+		var seq int64
+		if err := q.db.QueryRowContext(ctx, `SELECT value FROM change_seqs WHERE name = 'tasks'`).Scan(&seq); err != nil {
+			return fmt.Errorf("upserting tasks: reading the change stamp: %w", err)
 		}
-		lb, err := json.Marshal(labels)
+		st, err := q.db.PrepareContext(ctx, upsertTask)
 		if err != nil {
-			return fmt.Errorf("encoding labels of %s: %w", t.Key, err)
+			return fmt.Errorf("preparing statement: %w", err)
 		}
-		if _, err := st.ExecContext(ctx,
-			t.Key, t.ID, t.ProjectKey, t.Summary, t.Status, string(t.StatusCategory), t.AssigneeAccountID,
-			nullString(t.DueDate), nullInt(t.OriginalEstimate), nullInt(t.RemainingEstimate), nullInt(t.TimeSpent),
-			string(lb), t.IssueType, t.ParentKey,
-			ms(t.Created), ms(t.Updated), ms(t.Resolved), boolInt(t.Deleted),
-		); err != nil {
-			return fmt.Errorf("upserting task %s: %w", t.Key, err)
+		defer st.Close()
+		for _, t := range tasks {
+			labels := t.Labels
+			if labels == nil {
+				labels = []string{}
+			}
+			lb, err := json.Marshal(labels)
+			if err != nil {
+				return fmt.Errorf("encoding labels of %s: %w", t.Key, err)
+			}
+			seq++
+			if _, err := st.ExecContext(ctx,
+				t.Key, t.ID, t.ProjectKey, t.Summary, t.Status, string(t.StatusCategory), t.AssigneeAccountID,
+				nullString(t.DueDate), nullInt(t.OriginalEstimate), nullInt(t.RemainingEstimate), nullInt(t.TimeSpent),
+				string(lb), t.IssueType, t.ParentKey,
+				ms(t.Created), ms(t.Updated), ms(t.Resolved), boolInt(t.Deleted), seq,
+			); err != nil {
+				return fmt.Errorf("upserting task %s: %w", t.Key, err)
+			}
+		}
+		if _, err := q.exec(ctx, `UPDATE change_seqs SET value = ? WHERE name = 'tasks'`, seq); err != nil {
+			return fmt.Errorf("upserting tasks: advancing the change stamp: %w", err)
 		}
 		return nil
 	})
