@@ -20,8 +20,13 @@ type errorCollection struct {
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	b, err := appendJSON(make([]byte, 0, 4096), v)
+	if err != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(append(b, '\n'))
 }
 
 func writeErrors(w http.ResponseWriter, status int, msgs []string, fields map[string]string) {
