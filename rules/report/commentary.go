@@ -229,7 +229,13 @@ func (c *commenter) ads() []string {
 		name, account, _ := strings.Cut(p.name, "\x00")
 		name = c.t.quote(name)
 		if len(a.Accounts) > 1 {
-			name += " (" + account + ")"
+			label := adsID(account)
+			for _, acc := range a.Accounts {
+				if acc.ID == account {
+					label = acc.shortLabel()
+				}
+			}
+			name += " (" + label + ")"
 		}
 		out = append(out, fmt.Sprintf(c.t.campaign, name, m.delta(p.cur-p.prev), m.show(p.cur), m.show(p.prev)))
 	}

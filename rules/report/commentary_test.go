@@ -150,7 +150,7 @@ func TestCommentaryFollowsData(t *testing.T) {
 			in.Ads.Before.Clicks, in.Ads.Before.Cost, in.Ads.Before.Conversions = 9000, 10000, 90
 			in.Ads.CampaignsBefore[0].Clicks = 8000
 		}, []string{"Google Ads: clicks fell by 71.8% against the previous period (2,541 against 9,000).",
-			"The campaign behind most of the change is “Brand” (1112223333): −7,160 clicks (840 against 8,000)."},
+			"The campaign behind most of the change is “Brand” (Acme Search): −7,160 clicks (840 against 8,000)."},
 			[]string{"conversions rose"}},
 		{"organic clicks unchanged", func(in *Input) { in.GSC.Before.Clicks = in.GSC.Current.Clicks },
 			[]string{"Search Console: organic clicks stayed at the previous period's level (840)."},

@@ -54,6 +54,9 @@ type Row struct {
 // AdsAccount is one of the client's Google Ads accounts.
 type AdsAccount struct {
 	ID string
+	// Name is the account's name in Google Ads (customer.descriptive_name);
+	// empty until a pull has seen it.
+	Name string
 	// TimeZone is the account's customer.time_zone, which its days are
 	// counted in; empty when not known yet.
 	TimeZone string
@@ -61,6 +64,31 @@ type AdsAccount struct {
 	// amounts are not converted, so the sheet says when it differs from
 	// the report's currency.
 	Currency string
+}
+
+// Label is how the sheet names the account: its name with the id as
+// Google Ads writes it, "Acme Search (111-222-3333)", since clients know
+// their accounts by name; the id alone while no name is known.
+func (a AdsAccount) Label() string {
+	if a.Name == "" {
+		return adsID(a.ID)
+	}
+	return a.Name + " (" + adsID(a.ID) + ")"
+}
+
+// shortLabel names the account inside a sentence: its name, or its id
+// while no name is known.
+func (a AdsAccount) shortLabel() string {
+	return cmp.Or(a.Name, adsID(a.ID))
+}
+
+// adsID writes a ten-digit customer id the way Google Ads shows it,
+// 111-222-3333.
+func adsID(id string) string {
+	if len(id) == 10 && strings.Trim(id, "0123456789") == "" {
+		return id[:3] + "-" + id[3:6] + "-" + id[6:]
+	}
+	return id
 }
 
 // Ads is the client's Google Ads data for the period and the one before.
@@ -187,7 +215,7 @@ func (b *builder) readyLines() [][]table.Cell {
 		var other []string
 		for _, a := range in.Ads.Accounts {
 			if a.Currency != "" && a.Currency != in.Currency {
-				other = append(other, a.ID+": "+a.Currency)
+				other = append(other, a.Label()+": "+a.Currency)
 			}
 		}
 		if len(other) > 0 {
@@ -197,14 +225,14 @@ func (b *builder) readyLines() [][]table.Cell {
 	return rows
 }
 
-// adsZones lists each Ads account's zone: "1234567890: Europe/Kyiv".
+// adsZones lists each Ads account's zone: "Acme (123-456-7890): Europe/Kyiv".
 func (b *builder) adsZones() string {
 	var parts []string
 	for _, a := range b.in.Ads.Accounts {
 		if a.TimeZone == "" {
-			parts = append(parts, a.ID)
+			parts = append(parts, a.Label())
 		} else {
-			parts = append(parts, a.ID+": "+a.TimeZone)
+			parts = append(parts, a.Label()+": "+a.TimeZone)
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -377,7 +405,7 @@ func (g *GSC) days() []Row {
 func (b *builder) adsTab() table.Tab {
 	t, ads := b.t, b.in.Ads
 	tab := table.Tab{Key: "ads", Name: "Google Ads", FrozenRows: 2,
-		Columns: []table.Column{{Width: 100}, {Width: 110}, {Width: 220}, {}, {}, {}, {}, {}, {}, {}}}
+		Columns: []table.Column{{Width: 100}, {Width: 200}, {Width: 220}, {}, {}, {}, {}, {}, {}, {}}}
 	tab.Rows = append(tab.Rows, []table.Cell{table.T(fmt.Sprintf(t.adsDays, b.adsZones()))})
 	tab.Rows = append(tab.Rows, []table.Cell{table.B(t.date), table.B(t.account), table.B(t.campaign), table.B(t.impressions),
 		table.B(t.clicks), table.B(t.ctr), table.B(t.cpc), table.B(t.spend), table.B(t.conversions), table.B(t.costConv)})
@@ -385,9 +413,14 @@ func (b *builder) adsTab() table.Tab {
 	slices.SortFunc(rows, func(x, y Row) int {
 		return cmp.Or(cmp.Compare(x.Date, y.Date), cmp.Compare(x.Account, y.Account), cmp.Compare(x.Name, y.Name))
 	})
+	labels := map[string]string{}
+	for _, a := range ads.Accounts {
+		labels[a.ID] = a.Label()
+	}
 	var sum Totals
 	for _, r := range rows {
-		tab.Rows = append(tab.Rows, append([]table.Cell{table.D(r.Date), table.T(r.Account), table.T(r.Name)}, adsCells(r.Totals, false)...))
+		tab.Rows = append(tab.Rows, append([]table.Cell{table.D(r.Date), table.T(cmp.Or(labels[r.Account], r.Account)), table.T(r.Name)},
+			adsCells(r.Totals, false)...))
 		sum = sum.Add(r.Totals)
 	}
 	tab.Rows = append(tab.Rows, append([]table.Cell{table.B(t.total), {}, {}}, adsCells(sum, true)...))

@@ -30,7 +30,7 @@ func sample(lang connectors.Language, final bool) Input {
 		Period:   p, Now: time.Date(2026, 12, 1, 9, 30, 0, 0, kyiv), Final: final,
 		JiraBaseURL: "https://agency.atlassian.net",
 		Ads: &Ads{
-			Accounts: []AdsAccount{{ID: "1112223333", TimeZone: "Europe/Kyiv"}, {ID: "4445556666", TimeZone: "America/New_York"}},
+			Accounts: []AdsAccount{{ID: "1112223333", Name: "Acme Search", TimeZone: "Europe/Kyiv"}, {ID: "4445556666", TimeZone: "America/New_York"}},
 			Before:   Totals{Impressions: 30000, Clicks: 900, Cost: 4500, Conversions: 30},
 			CampaignsBefore: []Row{
 				{Account: "1112223333", Name: "Brand", Totals: Totals{Impressions: 10000, Clicks: 400, Cost: 2000, Conversions: 15}},
@@ -244,7 +244,7 @@ func TestOtherCurrencyNoted(t *testing.T) {
 	wb := Build(in)
 	found := false
 	for _, row := range wb.Tabs[0].Rows {
-		if len(row) == 1 && row[0].Text == "Google Ads amounts are in each account's own currency, not converted: 4445556666: USD." {
+		if len(row) == 1 && row[0].Text == "Google Ads amounts are in each account's own currency, not converted: 444-555-6666: USD." {
 			found = true
 		}
 	}

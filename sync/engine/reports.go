@@ -159,7 +159,7 @@ func (e *Engine) ClientReport(ctx context.Context, clientID string, p report.Per
 	return report.Build(in), nil
 }
 
-// adsAccounts fills each Ads account's time zone and its campaigns'
+// adsAccounts fills each Ads account's name, time zone and its campaigns'
 // names from its pull cursor (as the last pull saw them) and returns the first
 // account currency found, for a client whose billing names none. An
 // account not pulled yet keeps an empty zone.
@@ -170,7 +170,7 @@ func (e *Engine) adsAccounts(ctx context.Context, ads *report.Ads) (currency str
 		if err != nil || !ok {
 			continue
 		}
-		ads.Accounts[i].TimeZone, ads.Accounts[i].Currency = cur.TimeZone, cur.Currency
+		ads.Accounts[i].TimeZone, ads.Accounts[i].Currency, ads.Accounts[i].Name = cur.TimeZone, cur.Currency, cur.Name
 		names[ads.Accounts[i].ID] = cur.Campaigns
 		if currency == "" {
 			currency = cur.Currency

@@ -337,7 +337,7 @@ func TestClientReportTotalsFromFakes(t *testing.T) {
 	if name := adsTab.Rows[2][2].Text; name == "" || strings.Trim(name, "0123456789") == "" {
 		t.Errorf("campaign shown as %q, want its name", name)
 	}
-	if note := adsTab.Rows[0][0].Text; !strings.Contains(note, "1000000001: Europe/Kyiv") || !strings.Contains(note, "1000000002: America/New_York") {
+	if note := adsTab.Rows[0][0].Text; !strings.Contains(note, "Account 1000000001 (100-000-0001): Europe/Kyiv") || !strings.Contains(note, "Account 1000000002 (100-000-0002): America/New_York") {
 		t.Errorf("Ads tab does not name each account's zone: %q", note)
 	}
 	if !strings.Contains(wb.Tabs[0].Rows[0][0].Text, "final") {
@@ -469,7 +469,7 @@ func commentaryFromFakes(t *testing.T, env *reportEnv, wb table.Workbook) {
 	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	for _, want := range []string{
 		"Google Ads: conversions rose by ",
-		fmt.Sprintf("The campaign behind most of the change is “Campaign 1 of 1000000001” (1000000001): +%s\u00a0conversions (%s against %s).",
+		fmt.Sprintf("The campaign behind most of the change is “Campaign 1 of 1000000001” (Account 1000000001): +%s\u00a0conversions (%s against %s).",
 			num(nov.Conversions-oct.Conversions), num(nov.Conversions), num(oct.Conversions)),
 		"Work done in the period: 1\u00a0task resolved, 9\u00a0hours logged; 1\u00a0task still in progress.",
 		"This is the period's final report",
