@@ -38,7 +38,7 @@ const (
 	FieldPersonName     = "person_name"
 	FieldActiveClients  = "active_clients" // count
 	FieldMaxClients     = "max_clients"
-	FieldClients        = "clients"      // comma-separated client ids: led (AM) or affected (specialist)
+	FieldClients        = "clients"      // comma-separated client ids: led (AM) or affected (specialist; on a per-client finding, those of the client's AM)
 	FieldClientNames    = "client_names" // the same as names, joined with ", "
 	FieldReasons        = "reasons"      // comma-separated Reason* values
 	FieldOpenTasks      = "open_tasks"
@@ -121,8 +121,18 @@ func Each(in Input, now time.Time, fn func(rules.Finding) bool) {
 		head.Fields[FieldClients] = joinIDs(affected)
 		head.Fields[FieldClientNames] = clientNames(clients, affected)
 		fill(head.Fields, l)
+		// An AM reads which of their own clients the load touches: a
+		// specialist spread over many clients would otherwise put every
+		// client's name in every AM's alert, and in every per-client
+		// finding kept in the store and in memory.
+		byAM := map[string][]string{}
+		for _, id := range affected {
+			am := clients[id].AM
+			byAM[am] = append(byAM[am], id)
+		}
 		for _, id := range affected {
 			c := clients[id]
+			mine := byAM[c.AM]
 			// Sized for the head's fields and the two added here: a map
 			// grown key by key holds twice the room it needs.
 			f := newFinding(RuleName, id, subj, KindOverloaded, rules.SeverityInfo, now, len(head.Fields)+2)
@@ -130,6 +140,8 @@ func Each(in Input, now time.Time, fn func(rules.Finding) bool) {
 			for k, v := range head.Fields {
 				f.Fields[k] = v
 			}
+			f.Fields[FieldClients] = joinIDs(mine)
+			f.Fields[FieldClientNames] = clientNames(clients, mine)
 			f.Fields[FieldClientName] = c.Name
 			f.Fields[FieldAM] = c.AM
 			if !fn(f) {

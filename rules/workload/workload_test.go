@@ -284,3 +284,31 @@ func TestMeasureOverdue(t *testing.T) {
 		t.Errorf("kate: %v", loads[1])
 	}
 }
+
+// An AM's per-client finding lists the affected clients that AM leads,
+// not every client of the specialist's: the head's finding lists them all.
+func TestPerClientFindingsListTheirAMsClients(t *testing.T) {
+	in, now := world(t)
+	kyiv := mustLoc(t, "Europe/Kyiv")
+	in.People = append(in.People, Person{ID: "oleh", Name: "Oleh", Role: connectors.RoleAccountManager, Calendar: officeCal(t, kyiv)})
+	in.Clients = append(in.Clients, Client{ID: "cora", Name: "Cora", AM: "oleh", Specialists: []string{"kate"}, Projects: []string{"CORA"}})
+	in.Tasks = append(fortyHours(8*h), task("CORA-1", "acc-kate", "2026-12-08", connectors.Secs(8*h)))
+	byClient := map[string]rules.Finding{}
+	for _, f := range Evaluate(in, now) {
+		byClient[f.ClientID] = f
+	}
+	for client, want := range map[string][2]string{
+		"":     {"acme,bolt,cora", "Acme, Bolt, Cora"},
+		"acme": {"acme,bolt", "Acme, Bolt"},
+		"bolt": {"acme,bolt", "Acme, Bolt"},
+		"cora": {"cora", "Cora"},
+	} {
+		f, ok := byClient[client]
+		if !ok {
+			t.Fatalf("no finding for client %q", client)
+		}
+		if f.Fields[FieldClients] != want[0] || f.Fields[FieldClientNames] != want[1] {
+			t.Errorf("client %q: clients %q (%q), want %q (%q)", client, f.Fields[FieldClients], f.Fields[FieldClientNames], want[0], want[1])
+		}
+	}
+}
