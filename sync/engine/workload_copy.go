@@ -57,13 +57,14 @@ func (wc *workloadCopy) hash(f *rules.Finding) uint64 {
 // into a new copy. All of them are read at once: findings of people or
 // clients no longer configured are in scope too, and must be resolved.
 func (e *Engine) loadWorkloadFindings(ctx context.Context) (*workloadCopy, error) {
-	fs, err := e.st.ListOpenFindings(ctx, store.FindingFilter{Rule: workload.RuleName})
+	// One finding at a time: the copy keeps only each key and hash.
+	wc := &workloadCopy{byKey: map[string]workloadOpen{}, seed: maphash.MakeSeed()}
+	err := e.st.EachOpenFinding(ctx, store.FindingFilter{Rule: workload.RuleName}, func(f *rules.Finding) error {
+		wc.byKey[f.Key] = workloadOpen{hash: wc.hash(f)}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("loading the open workload findings: %w", err)
-	}
-	wc := &workloadCopy{byKey: make(map[string]workloadOpen, len(fs)), seed: maphash.MakeSeed()}
-	for i := range fs {
-		wc.byKey[fs[i].Key] = workloadOpen{hash: wc.hash(&fs[i])}
 	}
 	return wc, nil
 }

@@ -50,6 +50,11 @@ type Findings interface {
 	GetFinding(ctx context.Context, key string) (rules.Finding, error)
 	// ListOpenFindings returns open findings matching f ordered by key.
 	ListOpenFindings(ctx context.Context, f FindingFilter) ([]rules.Finding, error)
+	// EachOpenFinding calls fn with each open finding matching f, in key
+	// order, holding one at a time: a caller that keeps only a digest of
+	// each need not hold them all. fn must not use the store; an error
+	// from fn stops the walk and is returned.
+	EachOpenFinding(ctx context.Context, f FindingFilter, fn func(*rules.Finding) error) error
 }
 
 // DeliveryKind is what a delivery does in Slack.

@@ -159,6 +159,16 @@ func (q queries) GetFinding(ctx context.Context, key string) (rules.Finding, err
 
 // ListOpenFindings implements store.Findings.
 func (q queries) ListOpenFindings(ctx context.Context, ff store.FindingFilter) ([]rules.Finding, error) {
+	var out []rules.Finding
+	err := q.EachOpenFinding(ctx, ff, func(f *rules.Finding) error {
+		out = append(out, *f)
+		return nil
+	})
+	return out, err
+}
+
+// EachOpenFinding implements store.Findings.
+func (q queries) EachOpenFinding(ctx context.Context, ff store.FindingFilter, fn func(*rules.Finding) error) error {
 	var w where
 	w.add("resolved_at IS NULL")
 	if ff.Rule != "" {
@@ -169,11 +179,20 @@ func (q queries) ListOpenFindings(ctx context.Context, ff store.FindingFilter) (
 	}
 	rows, err := q.db.Query(ctx, `SELECT `+findingColumns+` FROM findings`+w.String()+` ORDER BY key`, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("listing findings: %w", err)
+		return fmt.Errorf("listing findings: %w", err)
 	}
-	out, err := collect(rows, func(r pgx.Rows) (rules.Finding, error) { return scanFinding(r) })
-	if err != nil {
-		return nil, fmt.Errorf("listing findings: %w", err)
+	defer rows.Close()
+	for rows.Next() {
+		f, err := scanFinding(rows)
+		if err != nil {
+			return fmt.Errorf("listing findings: %w", err)
+		}
+		if err := fn(&f); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("listing findings: %w", err)
+	}
+	return nil
 }

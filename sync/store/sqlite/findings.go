@@ -158,6 +158,16 @@ func (q queries) GetFinding(ctx context.Context, key string) (rules.Finding, err
 
 // ListOpenFindings implements store.Findings.
 func (q queries) ListOpenFindings(ctx context.Context, ff store.FindingFilter) ([]rules.Finding, error) {
+	var out []rules.Finding
+	err := q.EachOpenFinding(ctx, ff, func(f *rules.Finding) error {
+		out = append(out, *f)
+		return nil
+	})
+	return out, err
+}
+
+// EachOpenFinding implements store.Findings.
+func (q queries) EachOpenFinding(ctx context.Context, ff store.FindingFilter, fn func(*rules.Finding) error) error {
 	var w where
 	w.add("resolved_at IS NULL")
 	if ff.Rule != "" {
@@ -168,19 +178,20 @@ func (q queries) ListOpenFindings(ctx context.Context, ff store.FindingFilter) (
 	}
 	rows, err := q.db.QueryContext(ctx, `SELECT `+findingColumns+` FROM findings`+w.String()+` ORDER BY key`, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("listing findings: %w", err)
+		return fmt.Errorf("listing findings: %w", err)
 	}
 	defer rows.Close()
-	var out []rules.Finding
 	for rows.Next() {
 		f, err := scanFinding(rows)
 		if err != nil {
-			return nil, fmt.Errorf("listing findings: %w", err)
+			return fmt.Errorf("listing findings: %w", err)
 		}
-		out = append(out, f)
+		if err := fn(&f); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("listing findings: %w", err)
+		return fmt.Errorf("listing findings: %w", err)
 	}
-	return out, nil
+	return nil
 }

@@ -105,6 +105,22 @@ func testFindings(t *testing.T, s store.Store) {
 		if !slices.Equal(keys, tt.want) {
 			t.Errorf("ListOpenFindings(%+v) = %v, want %v", tt.f, keys, tt.want)
 		}
+		keys = nil
+		must(t, s.EachOpenFinding(ctx(t), tt.f, func(g *rules.Finding) error {
+			keys = append(keys, g.Key)
+			return nil
+		}))
+		if !slices.Equal(keys, tt.want) {
+			t.Errorf("EachOpenFinding(%+v) = %v, want %v", tt.f, keys, tt.want)
+		}
+	}
+	stop := errors.New("enough")
+	var walked int
+	if err := s.EachOpenFinding(ctx(t), store.FindingFilter{}, func(*rules.Finding) error {
+		walked++
+		return stop
+	}); !errors.Is(err, stop) || walked != 1 {
+		t.Errorf("EachOpenFinding with fn failing at once: err %v after %d findings, want fn's error after 1", err, walked)
 	}
 
 	_, err = s.GetFinding(ctx(t), "deadline:missing")
