@@ -173,18 +173,18 @@ func (e *Engine) carryClocked(ctx context.Context, findings []rules.Finding) err
 	if len(findings) == 0 {
 		return nil
 	}
-	open, err := e.st.ListOpenFindings(ctx, store.FindingFilter{Rule: workload.RuleName})
+	emitted := make(map[string]*rules.Finding, len(findings))
+	for i := range findings {
+		emitted[findings[i].Key] = &findings[i]
+	}
+	err := e.st.EachOpenFinding(ctx, store.FindingFilter{Rule: workload.RuleName}, func(prev *rules.Finding) error {
+		if next := emitted[prev.Key]; next != nil {
+			workload.Carry(prev, next)
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("loading the open workload findings: %w", err)
-	}
-	byKey := make(map[string]*rules.Finding, len(open))
-	for i := range open {
-		byKey[open[i].Key] = &open[i]
-	}
-	for i := range findings {
-		if prev := byKey[findings[i].Key]; prev != nil {
-			workload.Carry(prev, &findings[i])
-		}
 	}
 	return nil
 }
