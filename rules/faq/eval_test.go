@@ -344,6 +344,9 @@ func TestDefaultThresholdServesBothBases(t *testing.T) {
 			best, bestF = th, f
 		}
 	}
+	for _, th := range []float64{0.30, 0.35, 0.38, 0.42, 0.46, 0.50} {
+		t.Logf("%.2f: mean weakest-language F0.5 %.3f", th, mean[th])
+	}
 	t.Logf("default %.2f: mean weakest-language F0.5 %.3f; best %.2f: %.3f", def, mean[def], best, bestF)
 	if best != def {
 		t.Errorf("threshold %.2f serves both bases better than the default %.2f (%.3f against %.3f)", best, def, bestF, mean[def])
