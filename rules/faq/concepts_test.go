@@ -66,4 +66,3 @@ func TestAblateConcepts(t *testing.T) {
 		t.Logf("without %-30s full %+d/%+d two %+d/%+d", strings.Join(g[:min(3, len(g))], " "), a-a0, b-b0, c-c0, d-d0)
 	}
 }
-
