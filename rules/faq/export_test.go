@@ -14,6 +14,8 @@ type TuneParams struct {
 	Bare                              bool
 	CalGamma, CalRef, CalMax          float64
 	AnswerWeight                      float64
+	ConceptWeight                     float64
+	ConceptGroups                     [][]string
 }
 
 // DefaultTuneParams returns the shipped parameters.
@@ -21,7 +23,7 @@ func DefaultTuneParams() TuneParams {
 	p := defaultParams()
 	return TuneParams{K1: p.k1, B: p.b, ExampleSide: p.exampleSide, ExampleWeight: p.exampleWeight, MinShared: p.minShared,
 		RivalPenalty: p.rivalPenalty, WeakWeight: p.weakWeight, SharedPooled: p.sharedPooled, SharedStrong: p.sharedStrong,
-		CoverAnswers: p.coverAnswers, TopK: p.topK, ActPenalty: p.actPenalty, NegMargin: p.negMargin, NoneMargin: p.noneMargin, ShortTerms: p.shortTerms, Bare: p.bare, CalGamma: p.calGamma, CalRef: p.calRef, CalMax: p.calMax, AnswerWeight: p.answerWeight}
+		CoverAnswers: p.coverAnswers, TopK: p.topK, ActPenalty: p.actPenalty, NegMargin: p.negMargin, NoneMargin: p.noneMargin, ShortTerms: p.shortTerms, Bare: p.bare, CalGamma: p.calGamma, CalRef: p.calRef, CalMax: p.calMax, AnswerWeight: p.answerWeight, ConceptWeight: p.conceptWeight}
 }
 
 // NewTunedIndex is NewIndex with other parameters.
@@ -29,5 +31,5 @@ func NewTunedIndex(entries []Entry, t TuneParams, synonyms ...[]string) *Index {
 	return newIndex(entries, params{k1: t.K1, b: t.B, exampleSide: t.ExampleSide, exampleWeight: t.ExampleWeight,
 		minShared: t.MinShared, rivalPenalty: t.RivalPenalty, weakWeight: t.WeakWeight, sharedPooled: t.SharedPooled,
 		sharedStrong: t.SharedStrong, coverAnswers: t.CoverAnswers, topK: t.TopK, actPenalty: t.ActPenalty,
-		negMargin: t.NegMargin, noneMargin: t.NoneMargin, shortTerms: t.ShortTerms, bare: t.Bare, calGamma: t.CalGamma, calRef: t.CalRef, calMax: t.CalMax, answerWeight: t.AnswerWeight}, synonyms)
+		negMargin: t.NegMargin, noneMargin: t.NoneMargin, shortTerms: t.ShortTerms, bare: t.Bare, calGamma: t.CalGamma, calRef: t.CalRef, calMax: t.CalMax, answerWeight: t.AnswerWeight, conceptWeight: t.ConceptWeight, concepts: t.ConceptGroups}, synonyms)
 }

@@ -80,6 +80,17 @@ type params struct {
 	// calMax bounds the calibration factor: an entry whose phrasings
 	// share almost nothing has no reliable reference.
 	calMax float64
+	// conceptWeight is what a word of the message counts, as a share of
+	// its weight, in a phrasing (or answer) that has another word of its
+	// concept (Concepts: "урезать" in a message, "снизить" in a
+	// phrasing) rather than the word itself or a synonym. A concept is
+	// looser than a synonym group, so it counts less than the word; the
+	// entries' self-references (calibration) stay on words alone. 0
+	// turns the concept lexicon off.
+	conceptWeight float64
+	// concepts replaces the shipped concept lexicon when not nil (for
+	// the tuning tests).
+	concepts [][]string
 	// answerWeight makes the entry's answer, in the message's language,
 	// one more example among the topK averaged, scored as the
 	// idf-weighted share of the message's terms it contains times
@@ -111,6 +122,7 @@ func defaultParams() params {
 		calRef:        0.5,
 		calMax:        2,
 		answerWeight:  0.6,
+		conceptWeight: 0.4,
 	}
 }
 
@@ -154,6 +166,10 @@ type Index struct {
 	// answers maps, per language, each term to the entries whose answer
 	// has it.
 	answers map[connectors.Language]map[string][]int32
+	// concept maps, per language, a term to its concept (Concepts), and
+	// ansConcept a concept to the entries whose answer has a term of it.
+	concept    map[connectors.Language]map[string]string
+	ansConcept map[connectors.Language]map[string][]int32
 	// bare maps, per language, the term of each one-word phrasing
 	// ("Отчёт?") to its entry, or to -1 when several entries list it.
 	// One-word phrasings are not scored as documents: they would match
@@ -177,6 +193,11 @@ type langIndex struct {
 	owners map[string]int
 	// positives counts the documents that are not negative phrasings.
 	positives int
+	// concept maps a term to its concept; cpost maps a concept to the
+	// documents holding a term of it, with the BM25 term-frequency
+	// factor of all its terms there.
+	concept map[string]string
+	cpost   map[string][]posting
 }
 
 type posting struct {
@@ -205,16 +226,31 @@ func NewIndex(entries []Entry, synonyms ...[]string) *Index {
 func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 	ix := &Index{entries: entries, p: p, langs: map[connectors.Language]*langIndex{},
 		pooled: map[connectors.Language]*langIndex{}, canon: synonymMap(append(Synonyms(), synonyms...))}
+	ix.concept = map[connectors.Language]map[string]string{}
+	if p.conceptWeight > 0 {
+		cs := p.concepts
+		if cs == nil {
+			cs = Concepts()
+		}
+		ix.concept = ix.conceptMap(cs)
+	}
+	ix.ansConcept = map[connectors.Language]map[string][]int32{}
 	near := nearMissPhrasings()
 	ix.answers = map[connectors.Language]map[string][]int32{}
 	ix.bare = map[connectors.Language]map[string]int{}
 	for _, lang := range connectors.Languages() {
 		var qs, ps []doc
 		ans := map[string][]int32{}
+		ansC := map[string][]int32{}
 		bare := map[string]int{}
 		for ei, e := range entries {
+			seenC := map[string]bool{}
 			for _, t := range ix.Terms(e.Answers[lang], lang) {
 				ans[t] = append(ans[t], int32(ei))
+				if c, ok := ix.concept[lang][t]; ok && !seenC[c] {
+					seenC[c] = true
+					ansC[c] = append(ansC[c], int32(ei))
+				}
 			}
 			pool := doc{entry: ei, tf: map[string]int{}}
 			for _, q := range e.Questions[lang] {
@@ -254,11 +290,12 @@ func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 			}
 		}
 		ix.answers[lang] = ans
+		ix.ansConcept[lang] = ansC
 		ix.bare[lang] = bare
-		if li := newLangIndex(qs, p, lang); li != nil {
+		if li := newLangIndex(qs, p, lang, ix.concept[lang]); li != nil {
 			ix.langs[lang] = li
 		}
-		if li := newLangIndex(ps, p, lang); li != nil {
+		if li := newLangIndex(ps, p, lang, ix.concept[lang]); li != nil {
 			ix.pooled[lang] = li
 		}
 	}
@@ -323,12 +360,12 @@ func (ix *Index) termsOf(norm string, lang connectors.Language) []string {
 	return out
 }
 
-func newLangIndex(docs []doc, p params, lang connectors.Language) *langIndex {
+func newLangIndex(docs []doc, p params, lang connectors.Language, concept map[string]string) *langIndex {
 	if len(docs) == 0 {
 		return nil
 	}
 	li := &langIndex{p: p, weak: weakStems(lang), docs: docs, df: map[string]int{}, post: map[string][]posting{},
-		examples: map[int]int{}, owners: map[string]int{}}
+		examples: map[int]int{}, owners: map[string]int{}, concept: concept, cpost: map[string][]posting{}}
 	total := 0
 	owned := map[string]map[int]bool{}
 	// Negative phrasings are scored like examples but do not shape the
@@ -358,8 +395,15 @@ func newLangIndex(docs []doc, p params, lang connectors.Language) *langIndex {
 	}
 	li.avgLen = float64(total) / float64(positives)
 	for i, d := range docs {
+		ctf := map[string]int{}
 		for t, n := range d.tf {
 			li.post[t] = append(li.post[t], posting{doc: int32(i), tfw: li.tfPart(n, float64(d.len))})
+			if c, ok := concept[t]; ok {
+				ctf[c] += n
+			}
+		}
+		for c, n := range ctf {
+			li.cpost[c] = append(li.cpost[c], posting{doc: int32(i), tfw: li.tfPart(n, float64(d.len))})
 		}
 	}
 	li.unknownIDF = li.idfOf(0)

@@ -69,6 +69,28 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 			}
 			raw[p.doc] += w * p.tfw
 		}
+		// A phrasing with another word of t's concept, and not t
+		// itself, gets t at the concept's lower weight.
+		c, hasC := li.concept[t]
+		if hasC {
+			cw := w * ix.p.conceptWeight
+			for _, p := range li.cpost[c] {
+				d := &li.docs[p.doc]
+				if d.tf[t] > 0 {
+					continue
+				}
+				if raw[p.doc] == 0 {
+					touched = append(touched, p.doc)
+				}
+				raw[p.doc] += cw * p.tfw
+				if !d.neg && !(ix.p.sharedStrong && li.weak[t]) {
+					hits[d.entry] |= bit
+					if !li.weak[t] {
+						known |= bit
+					}
+				}
+			}
+		}
 		if ix.p.sharedStrong && li.weak[t] {
 			continue
 		}
@@ -134,8 +156,17 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 			for _, t := range terms {
 				w := li.idf(t)
 				qIDF += w
+				has := map[int32]bool{}
 				for _, ei := range ix.answers[lang][t] {
 					got[ei] += w
+					has[ei] = true
+				}
+				if c, ok := li.concept[t]; ok {
+					for _, ei := range ix.ansConcept[lang][c] {
+						if !has[ei] {
+							got[ei] += w * ix.p.conceptWeight
+						}
+					}
 				}
 			}
 			for ei, b := range best {
@@ -260,6 +291,13 @@ func (li *langIndex) coverage(terms []string, entries int) []float64 {
 		tot += w
 		for _, p := range li.post[t] {
 			out[li.docs[p.doc].entry] += w
+		}
+		if c, ok := li.concept[t]; ok {
+			for _, p := range li.cpost[c] {
+				if d := &li.docs[p.doc]; d.tf[t] == 0 {
+					out[d.entry] += w * li.p.conceptWeight
+				}
+			}
 		}
 	}
 	for i := range out {

@@ -56,6 +56,7 @@ var nearMisses = map[connectors.Language]string{
 Стоит ли выключать рекламу на праздники?
 Можете пополнить баланс рекламы со своей карты, а мы вам компенсируем?
 Почему один конкретный запрос опустился на несколько позиций, а остальные на месте?
+По одному запросу позиция упала, почему именно он?
 Как нам самим настроить событие в GA4 на нажатие кнопки?
 Можно настроить расписание рекламы только на рабочее время?
 Я в отпуске до понедельника, по срочным вопросам пишите моему коллеге
@@ -101,6 +102,7 @@ var nearMisses = map[connectors.Language]string{
 Чи варто вимикати рекламу на свята?
 Можете поповнити баланс реклами зі своєї картки, а ми вам компенсуємо?
 Чому один конкретний запит опустився на кілька позицій, а решта на місці?
+По одному запиту позиція впала, чому саме він?
 Як нам самим налаштувати подію в GA4 на натискання кнопки?
 Можна налаштувати розклад реклами лише на робочий час?
 Я у відпустці до понеділка, з термінових питань пишіть моєму колезі
@@ -147,6 +149,7 @@ Did you see our competitor's new website?
 Should we switch off ads over the holidays?
 Can you top up our ads balance with your card and bill us for it?
 Why did one particular keyword slip a few positions while the rest held?
+One keyword dropped in position, why that one?
 How do we set up a GA4 event on a button click ourselves?
 Can you set an ad schedule for business hours only?
 I'm on vacation next week, contact my colleague with anything urgent

@@ -1,6 +1,7 @@
 package faq
 
 import (
+	_ "embed"
 	"strings"
 
 	"github.com/liaisonhq/liaison/connectors"
@@ -37,10 +38,62 @@ budget spend
 schedule book arrange
 `
 
+// conceptLexicon is the shipped concept lexicon (langdata/concepts.txt):
+// words that mean one thing to an agency's client across ru, uk and en
+// ("реквизиты", "реквізити"; "урезать", "trim"; "трафик", "visits"), one
+// concept a line, "#" starting a comment. It widens the synonym groups
+// above with the paraphrases clients use, so a message and a phrasing
+// that say one thing in different words share a concept, which counts
+// less than a shared word (params.conceptWeight).
+//
+//go:embed langdata/concepts.txt
+var conceptLexicon string
+
 // Synonyms returns the shipped domain synonym groups.
 func Synonyms() [][]string {
+	return groups(domainSynonyms)
+}
+
+// Concepts returns the shipped concept lexicon's groups.
+func Concepts() [][]string {
+	return groups(conceptLexicon)
+}
+
+// conceptMap maps, per language, each term of a concept group (after
+// synonyms) to the concept, named by its first word's term. A term keeps
+// the first concept that lists it.
+func (ix *Index) conceptMap(groups [][]string) map[connectors.Language]map[string]string {
+	out := map[connectors.Language]map[string]string{}
+	for _, lang := range connectors.Languages() {
+		m := map[string]string{}
+		for _, g := range groups {
+			head := ""
+			for _, w := range inflections(g, lang) {
+				ts := Terms(w, lang)
+				if len(ts) != 1 {
+					continue
+				}
+				t := ix.canonical(ts[0], lang)
+				if head == "" {
+					head = "~" + t
+				}
+				if _, ok := m[t]; !ok {
+					m[t] = head
+				}
+			}
+		}
+		out[lang] = m
+	}
+	return out
+}
+
+// groups parses one group a line, skipping blank and "#" lines.
+func groups(text string) [][]string {
 	var out [][]string
-	for _, line := range strings.Split(strings.TrimSpace(domainSynonyms), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
 		if g := strings.Fields(line); len(g) > 1 {
 			out = append(out, g)
 		}

@@ -17,7 +17,7 @@ import (
 // two-phrasing version on the labelled files named in FAQ_FILES at a few
 // thresholds, with the constants overridden from FAQ_ACT, FAQ_SHORT,
 // FAQ_NEG, FAQ_NONE, FAQ_TOPK, FAQ_EXW, FAQ_GAMMA, FAQ_CREF, FAQ_CMAX,
-// FAQ_MINSH, FAQ_ANSW, FAQ_BARE, FAQ_RIVAL and FAQ_WEAK; FAQ_V=full or two also lists the confusions at FAQ_TH. It
+// FAQ_MINSH, FAQ_ANSW, FAQ_BARE, FAQ_RIVAL, FAQ_WEAK and FAQ_CONCEPTS; FAQ_V=full or two also lists the confusions at FAQ_TH. It
 // runs only with FAQ_TUNE=1, e.g.
 //
 //	FAQ_TUNE=1 FAQ_FILES="eval_ru.tsv fresh_ru.tsv" FAQ_GAMMA=0 go test ./rules/faq -run TestTuneQuick -v
@@ -25,11 +25,22 @@ func TestTuneQuick(t *testing.T) {
 	if os.Getenv("FAQ_TUNE") == "" {
 		t.Skip("set FAQ_TUNE=1 and FAQ_FILES to run the tuning aid")
 	}
+	// FAQ_FILES may name several groups of files, separated by ";",
+	// each measured on its own.
+	for _, group := range strings.Split(os.Getenv("FAQ_FILES"), ";") {
+		if strings.TrimSpace(group) != "" {
+			tuneQuick(t, strings.Fields(group))
+		}
+	}
+}
+
+func tuneQuick(t *testing.T, files []string) {
 	entries := loadBase(t, exampleBase)
 	var qs []faq.Labelled
-	for _, f := range strings.Fields(os.Getenv("FAQ_FILES")) {
+	for _, f := range files {
 		qs = append(qs, readFile(t, filepath.Join("testdata", f))...)
 	}
+	t.Logf("files: %s", strings.Join(files, " "))
 	p := faq.DefaultTuneParams()
 	fmt.Sscan(os.Getenv("FAQ_ACT"), &p.ActPenalty)
 	fmt.Sscan(os.Getenv("FAQ_SHORT"), &p.ShortTerms)
@@ -46,6 +57,7 @@ func TestTuneQuick(t *testing.T) {
 	fmt.Sscan(os.Getenv("FAQ_BARE"), &p.Bare)
 	fmt.Sscan(os.Getenv("FAQ_RIVAL"), &p.RivalPenalty)
 	fmt.Sscan(os.Getenv("FAQ_WEAK"), &p.WeakWeight)
+	fmt.Sscan(os.Getenv("FAQ_CONCEPTS"), &p.ConceptWeight)
 	for _, b := range []struct {
 		name string
 		es   *configs.FAQ
