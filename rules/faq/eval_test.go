@@ -262,6 +262,7 @@ var blind7Floors = map[string]blindFloor{
 	"blind_uk.tsv two phrasings ru": {0.833, 0.454},
 	"blind_en.tsv two phrasings en": {0.864, 0.438},
 }
+
 // blindFloor is the precision and recall a blind file is not to fall
 // below with a base, without a language prior.
 type blindFloor struct{ p, r float64 }
