@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -95,6 +96,20 @@ func TestRunAnomaly(t *testing.T) {
 	fs, err := st.ListOpenFindings(ctx, store.FindingFilter{Rule: anomaly.RuleName})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Judged client by client, the run records what the rule gives for
+	// the whole input at once.
+	var want, got []string
+	for _, f := range anomaly.Evaluate(in, now) {
+		want = append(want, f.Key)
+	}
+	for _, f := range fs {
+		got = append(got, f.Key)
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) || len(want) == 0 {
+		t.Errorf("recorded %q, the whole input gives %q", got, want)
 	}
 	var spend bool
 	for _, f := range fs {
