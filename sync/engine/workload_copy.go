@@ -54,10 +54,10 @@ func (wc *workloadCopy) hash(f *rules.Finding) uint64 {
 }
 
 // loadWorkloadFindings reads the open workload findings from the store
-// into a new copy. All of them are read at once: findings of people or
-// clients no longer configured are in scope too, and must be resolved.
+// into a new copy, one finding at a time. All of them are read, not only
+// the configured people's and clients': findings of people or clients no
+// longer configured are in scope too, and must be resolved.
 func (e *Engine) loadWorkloadFindings(ctx context.Context) (*workloadCopy, error) {
-	// One finding at a time: the copy keeps only each key and hash.
 	wc := &workloadCopy{byKey: map[string]workloadOpen{}, seed: maphash.MakeSeed()}
 	err := e.st.EachOpenFinding(ctx, store.FindingFilter{Rule: workload.RuleName}, func(f *rules.Finding) error {
 		wc.byKey[f.Key] = workloadOpen{hash: wc.hash(f)}
