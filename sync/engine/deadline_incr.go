@@ -92,6 +92,10 @@ func clientDays(cfg *configs.Config, now time.Time) string {
 	return strings.Join(days, ",")
 }
 
+// dirtyKeep is the most changed tasks whose room the map of changed tasks
+// keeps for the next run; a larger map is dropped once its keys are taken.
+const dirtyKeep = 4096
+
 // plan decides the kind of the next run. It returns the task keys to
 // evaluate and true for an incremental run, or false for a full one; in
 // both cases the changes reported so far are taken.
@@ -102,7 +106,13 @@ func (s *deadlineState) plan(cfg *configs.Config, days string, now time.Time, ke
 	for k := range s.dirty {
 		keys = append(keys, k)
 	}
-	clear(s.dirty)
+	if len(keys) > dirtyKeep {
+		// A cleared map keeps its room: after a backfill that changed
+		// every task it would hold 200,000 slots for a few dozen keys.
+		s.dirty = map[string]struct{}{}
+	} else {
+		clear(s.dirty)
+	}
 	incremental := keyed && s.tracking && s.cfg == cfg && s.days == days && now.Sub(s.fullAt) < DeadlineFullEvery
 	sort.Strings(keys)
 	return keys, incremental
