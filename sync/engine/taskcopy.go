@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"sync"
 
 	"github.com/liaisonhq/liaison/configs"
@@ -81,7 +82,11 @@ func (c *taskCopy) syncTasks(ctx context.Context, st store.Store, log store.Task
 	return false, nil
 }
 
+// rebuildProjects is how many projects a rebuild reads at a time.
+const rebuildProjects = 64
+
 func (c *taskCopy) rebuild(ctx context.Context, st store.Store, log store.TaskLog, cfg *configs.Config) error {
+	hint := len(c.recs)
 	c.drop()
 	seq, err := log.TaskSeq(ctx)
 	if err != nil {
@@ -97,18 +102,25 @@ func (c *taskCopy) rebuild(ctx context.Context, st store.Store, log store.TaskLo
 			}
 		}
 	}
-	var ts []connectors.Task
-	if len(keys) > 0 {
-		if ts, err = st.ListTasks(ctx, store.TaskFilter{ProjectKeys: keys, OpenOnly: true}); err != nil {
-			return fmt.Errorf("loading tasks: %w", err)
+	c.projects, c.names, c.ids = projects, []string{""}, map[string]uint32{"": 0}
+	c.recs, c.index = make([]taskRec, 0, hint), make(map[string]int32, hint)
+	// A few projects at a time: every open task read at once would hold a
+	// full task value each (≈ 38 MB at 125,000 open tasks) beside the
+	// records being built, the peak of a reload at the reference load.
+	for start := 0; start < len(keys); start += rebuildProjects {
+		part := keys[start:min(start+rebuildProjects, len(keys))]
+		ts, err := st.ListTasks(ctx, store.TaskFilter{ProjectKeys: part, OpenOnly: true})
+		if err != nil {
+			c.drop()
+			return fmt.Errorf("loading the tasks of %d projects: %w", len(part), err)
+		}
+		for i := range ts {
+			c.index[ts[i].Key] = int32(len(c.recs))
+			c.recs = append(c.recs, c.record(&ts[i]))
 		}
 	}
-	c.projects, c.names, c.ids = projects, []string{""}, map[string]uint32{"": 0}
-	c.recs, c.index = make([]taskRec, 0, len(ts)), make(map[string]int32, len(ts))
-	for i := range ts {
-		c.index[ts[i].Key] = int32(len(c.recs))
-		c.recs = append(c.recs, c.record(&ts[i]))
-		ts[i] = connectors.Task{} // the listing's strings go with it
+	if cap(c.recs) > len(c.recs)+len(c.recs)/4 {
+		c.recs = slices.Clip(slices.Clone(c.recs)) // appending left up to twice the room
 	}
 	c.cfg, c.seq = cfg, seq
 	c.loads++
