@@ -29,26 +29,26 @@ func TestSameAcrossTime(t *testing.T) {
 		tasks    func() []connectors.Task // before
 		later    func() []connectors.Task // after; nil: the same tasks
 		maxTasks int                      // 0: the default limit
-		want     string                   // per finding of either run, by client: same, changed, new or gone
+		want     string                   // per finding of either run, by AM (none: the head's): same, changed, new or gone
 	}{
 		{name: "an hour of the working day passes", before: at(10, 0), after: at(11, 0),
 			tasks: func() []connectors.Task { return forty },
-			want:  "/same acme/same bolt/same"},
+			want:  "/same anna/same"},
 		{name: "a few minutes pass across the lunch break", before: at(12, 55), after: at(14, 7),
 			tasks: func() []connectors.Task { return forty },
-			want:  "/same acme/same bolt/same"},
+			want:  "/same anna/same"},
 		{name: "a new task due tomorrow", before: at(10, 0), after: at(10, 5),
 			tasks: func() []connectors.Task { return forty },
 			later: func() []connectors.Task {
 				return append(slices.Clone(forty), task("BOLT-9", "acc-kate", "2026-12-08", connectors.Secs(2*h)))
 			},
-			want: "/changed acme/changed bolt/changed"},
+			want: "/changed anna/changed"},
 		{name: "a new task beyond the horizon: the open-task count the alert shows", before: at(10, 0), after: at(10, 5),
 			tasks: func() []connectors.Task { return forty },
 			later: func() []connectors.Task {
 				return append(slices.Clone(forty), task("BOLT-9", "acc-kate", "2027-01-29", connectors.Secs(2*h)))
 			},
-			want: "/changed acme/changed bolt/changed"},
+			want: "/changed anna/changed"},
 		{name: "a re-estimate by a minute, the same to the tenth of an hour", before: at(10, 0), after: at(11, 0),
 			tasks: func() []connectors.Task { return forty },
 			later: func() []connectors.Task {
@@ -56,7 +56,7 @@ func TestSameAcrossTime(t *testing.T) {
 				ts[0].RemainingEstimate = connectors.Secs(8*h + 60)
 				return ts
 			},
-			want: "/same acme/same bolt/same"},
+			want: "/same anna/same"},
 		{name: "a re-estimate by half an hour", before: at(10, 0), after: at(11, 0),
 			tasks: func() []connectors.Task { return forty },
 			later: func() []connectors.Task {
@@ -64,24 +64,24 @@ func TestSameAcrossTime(t *testing.T) {
 				ts[0].RemainingEstimate = connectors.Secs(8*h + h/2)
 				return ts
 			},
-			want: "/changed acme/changed bolt/changed"},
+			want: "/changed anna/changed"},
 		{name: "over on open tasks, the hours crossing the utilisation limit as the day runs down", before: at(9, 0), after: at(15, 0),
 			// 27 h: under 32 h × 90% at 09:00, over 27 h × 90% at 15:00.
 			tasks: func() []connectors.Task { return fortyHours(27 * h / 5) }, maxTasks: 4,
-			want: "/changed acme/changed bolt/changed"},
+			want: "/changed anna/changed"},
 		{name: "over on open tasks only, an hour passes", before: at(9, 0), after: at(10, 0),
 			tasks: func() []connectors.Task { return fortyHours(27 * h / 5) }, maxTasks: 4,
-			want: "/same acme/same bolt/same"},
+			want: "/same anna/same"},
 		{name: "the working day ends: the horizon moves to next Monday", before: at(17, 0), after: at(18, 30),
 			tasks: func() []connectors.Task { return forty },
-			want:  "/changed acme/changed bolt/changed"},
+			want:  "/changed anna/changed"},
 		{name: "the evening passes after the horizon moved", before: at(18, 30), after: at(23, 0),
 			tasks: func() []connectors.Task { return forty },
-			want:  "/same acme/same bolt/same"},
+			want:  "/same anna/same"},
 		{name: "two tasks done: back under every limit", before: at(10, 0), after: at(10, 5),
 			tasks: func() []connectors.Task { return forty },
 			later: func() []connectors.Task { return forty[2:] },
-			want:  "/gone acme/gone bolt/gone"},
+			want:  "/gone anna/gone"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,19 +113,19 @@ func TestSameAcrossTime(t *testing.T) {
 						t.Fatalf("the available hours did not move (%s), the case tests nothing", p.Fields[FieldAvailableHours])
 					}
 					if !Carry(p, n) || !maps.Equal(p.Fields, n.Fields) {
-						t.Errorf("%s: carried %v, want the fields as before %v", n.ClientID, n.Fields, p.Fields)
+						t.Errorf("%s: carried %v, want the fields as before %v", n.Fields[FieldAM], n.Fields, p.Fields)
 					}
 				default:
 					verdict = "changed"
 					fresh := maps.Clone(n.Fields)
 					if Carry(p, n) || !maps.Equal(fresh, n.Fields) {
-						t.Errorf("%s: a changed finding got the former figures: %v", n.ClientID, n.Fields)
+						t.Errorf("%s: a changed finding got the former figures: %v", n.Fields[FieldAM], n.Fields)
 					}
 				}
-				got = append(got, n.ClientID+"/"+verdict)
+				got = append(got, n.Fields[FieldAM]+"/"+verdict)
 			}
 			for _, p := range byKey {
-				got = append(got, p.ClientID+"/gone")
+				got = append(got, p.Fields[FieldAM]+"/gone")
 			}
 			slices.Sort(got)
 			if len(prev) == 0 && len(next) == 0 {

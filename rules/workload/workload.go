@@ -21,7 +21,8 @@ const (
 	KindTooManyClients = "too_many_clients"
 	// KindOverloaded: a specialist is over their open-task or utilisation
 	// limit. One finding per specialist with no client (warning, for the
-	// head) and one per affected client (info, for that client's AM).
+	// head) and one per AM of an affected client (info, no client, for that
+	// AM: FieldAM).
 	KindOverloaded = "overloaded"
 )
 
@@ -38,7 +39,7 @@ const (
 	FieldPersonName     = "person_name"
 	FieldActiveClients  = "active_clients" // count
 	FieldMaxClients     = "max_clients"
-	FieldClients        = "clients"      // comma-separated client ids: led (AM) or affected (specialist; on a per-client finding, those of the client's AM)
+	FieldClients        = "clients"      // comma-separated client ids: led (AM) or affected (specialist; on a per-AM finding, those the AM leads)
 	FieldClientNames    = "client_names" // the same as names, joined with ", "
 	FieldReasons        = "reasons"      // comma-separated Reason* values
 	FieldOpenTasks      = "open_tasks"
@@ -49,8 +50,7 @@ const (
 	FieldMaxUtilization = "max_utilization_pct"
 	FieldHorizonEnd     = "horizon_end" // last day of the horizon, "2006-01-02" in the person's zone
 	FieldUnestimated    = "unestimated" // tasks in the horizon without an estimate
-	FieldClientName     = "client_name" // per-client findings
-	FieldAM             = "am"          // per-client findings: the client's AM
+	FieldAM             = "am"          // per-AM findings: the AM's person id
 )
 
 // Evaluate returns the workload findings for in at now, sorted by client
@@ -64,9 +64,11 @@ const (
 //   - A specialist with more open tasks than max_open_tasks, or whose
 //     remaining estimate due within the horizon exceeds their available
 //     hours × max_utilization → KindOverloaded, warning, no client (the
-//     head), plus KindOverloaded, info, for every affected client (its AM):
-//     the clients with open tasks of the specialist when the task count is
-//     over, else those with tasks in the horizon.
+//     head), plus KindOverloaded, info, no client, for every AM of an
+//     affected client (FieldAM; key AMKey), listing that AM's affected
+//     clients. The affected clients are those with open tasks of the
+//     specialist when the task count is over, else those with tasks in the
+//     horizon.
 func Evaluate(in Input, now time.Time) []rules.Finding {
 	var out []rules.Finding
 	Each(in, now, func(f rules.Finding) bool {
@@ -121,29 +123,33 @@ func Each(in Input, now time.Time, fn func(rules.Finding) bool) {
 		head.Fields[FieldClients] = joinIDs(affected)
 		head.Fields[FieldClientNames] = clientNames(clients, affected)
 		fill(head.Fields, l)
-		// An AM reads which of their own clients the load touches: a
-		// specialist spread over many clients would otherwise put every
-		// client's name in every AM's alert, and in every per-client
-		// finding kept in the store and in memory.
+		// An AM reads which of their own clients the load touches, once per
+		// specialist: the head's finding lists every affected client.
 		byAM := map[string][]string{}
+		var ams []string
 		for _, id := range affected {
 			am := clients[id].AM
+			if am == "" {
+				continue
+			}
+			if _, ok := byAM[am]; !ok {
+				ams = append(ams, am)
+			}
 			byAM[am] = append(byAM[am], id)
 		}
-		for _, id := range affected {
-			c := clients[id]
-			mine := byAM[c.AM]
-			// Sized for the head's fields and the two added here: a map
+		for _, am := range ams {
+			mine := byAM[am]
+			// Sized for the head's fields and the one added here: a map
 			// grown key by key holds twice the room it needs.
-			f := newFinding(RuleName, id, subj, KindOverloaded, rules.SeverityInfo, now, len(head.Fields)+2)
+			f := newFinding(RuleName, "", subj, KindOverloaded, rules.SeverityInfo, now, len(head.Fields)+1)
+			f.Key = AMKey(l.Person, am)
 			f.Title = head.Title
 			for k, v := range head.Fields {
 				f.Fields[k] = v
 			}
 			f.Fields[FieldClients] = joinIDs(mine)
 			f.Fields[FieldClientNames] = clientNames(clients, mine)
-			f.Fields[FieldClientName] = c.Name
-			f.Fields[FieldAM] = c.AM
+			f.Fields[FieldAM] = am
 			if !fn(f) {
 				return
 			}
@@ -152,6 +158,14 @@ func Each(in Input, now time.Time, fn func(rules.Finding) bool) {
 			return
 		}
 	}
+}
+
+// AMKey is the key of the info finding that tells account manager am that
+// specialist is overloaded: rules.Key("workload", "", specialist,
+// "overloaded/am:"+am). It differs from the head's finding about the same
+// specialist and depends on the two people only.
+func AMKey(specialist, am string) string {
+	return rules.Key(RuleName, "", rules.Subject{Kind: rules.SubjectPerson, ID: specialist}, KindOverloaded+"/am:"+am)
 }
 
 // newFinding returns a finding of kind with room for size fields.

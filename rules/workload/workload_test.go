@@ -77,25 +77,28 @@ func fortyHours(eight int64) []connectors.Task {
 	}
 }
 
+// want is a finding as a test reads it: am is FieldAM, empty on the
+// head's findings.
 type want struct {
-	client, kind string
-	sev          rules.Severity
-	reasons      string
+	am, kind string
+	sev      rules.Severity
+	reasons  string
 }
 
+// got returns fs as wants, the head's findings first, then by AM.
 func got(fs []rules.Finding) []want {
 	var out []want
 	for _, f := range fs {
-		out = append(out, want{f.ClientID, f.Fields[FieldKind], f.Severity, f.Fields[FieldReasons]})
+		out = append(out, want{f.Fields[FieldAM], f.Fields[FieldKind], f.Severity, f.Fields[FieldReasons]})
 	}
+	slices.SortStableFunc(out, func(a, b want) int { return strings.Compare(a.am, b.am) })
 	return out
 }
 
 func TestEvaluate(t *testing.T) {
 	overloaded := []want{
 		{"", KindOverloaded, rules.SeverityWarning, ReasonUtilization},
-		{"acme", KindOverloaded, rules.SeverityInfo, ReasonUtilization},
-		{"bolt", KindOverloaded, rules.SeverityInfo, ReasonUtilization},
+		{"anna", KindOverloaded, rules.SeverityInfo, ReasonUtilization},
 	}
 	tests := []struct {
 		name string
@@ -153,16 +156,14 @@ func TestEvaluate(t *testing.T) {
 			}
 		}, []want{
 			{"", KindOverloaded, rules.SeverityWarning, ReasonOpenTasks},
-			{"acme", KindOverloaded, rules.SeverityInfo, ReasonOpenTasks},
-			{"bolt", KindOverloaded, rules.SeverityInfo, ReasonOpenTasks},
+			{"anna", KindOverloaded, rules.SeverityInfo, ReasonOpenTasks},
 		}},
 		{"both limits; only clients with tasks in the horizon are named for utilisation", func(in *Input, _ *time.Time) {
 			in.People[1].Capacity.MaxOpenTasks = 4
 			in.Tasks = fortyHours(8 * h)
 		}, []want{
 			{"", KindOverloaded, rules.SeverityWarning, ReasonOpenTasks + "," + ReasonUtilization},
-			{"acme", KindOverloaded, rules.SeverityInfo, ReasonOpenTasks + "," + ReasonUtilization},
-			{"bolt", KindOverloaded, rules.SeverityInfo, ReasonOpenTasks + "," + ReasonUtilization},
+			{"anna", KindOverloaded, rules.SeverityInfo, ReasonOpenTasks + "," + ReasonUtilization},
 		}},
 		{"an AM over max_clients → head", func(in *Input, _ *time.Time) {
 			in.Config.MaxClients = 1
@@ -194,7 +195,7 @@ func TestEvaluate(t *testing.T) {
 				t.Fatalf("findings %+v\nwant %+v\nloads: %v", g, tt.want, Measure(in, now))
 			}
 			for _, f := range fs {
-				if f.Rule != RuleName || f.Subject.Kind != rules.SubjectPerson || !strings.HasPrefix(f.Key, RuleName+":") {
+				if f.Rule != RuleName || f.ClientID != "" || f.Subject.Kind != rules.SubjectPerson || !strings.HasPrefix(f.Key, RuleName+":") {
 					t.Errorf("malformed finding %+v", f)
 				}
 			}
@@ -207,10 +208,14 @@ func TestEvaluateFields(t *testing.T) {
 	in.Tasks = fortyHours(8 * h)
 	in.Tasks = append(in.Tasks, task("ACME-9", "acc-kate", "2026-12-08", nil))
 	fs := Evaluate(in, now)
-	if len(fs) != 3 {
-		t.Fatalf("%d findings, want 3", len(fs))
+	if len(fs) != 2 {
+		t.Fatalf("%d findings, want 2", len(fs))
 	}
-	head, acme := fs[0].Fields, fs[1].Fields
+	byAM := map[string]rules.Finding{}
+	for _, f := range fs {
+		byAM[f.Fields[FieldAM]] = f
+	}
+	head, anna := byAM[""].Fields, byAM["anna"].Fields
 	for k, v := range map[string]string{
 		FieldPerson: "kate", FieldPersonName: "Kate", FieldRemainingHours: "40.0", FieldAvailableHours: "32.0",
 		FieldUtilization: "125", FieldMaxUtilization: "90", FieldHorizonEnd: "2026-12-11", FieldOpenTasks: "6",
@@ -219,20 +224,113 @@ func TestEvaluateFields(t *testing.T) {
 		if head[k] != v {
 			t.Errorf("head finding %s = %q, want %q", k, head[k], v)
 		}
-	}
-	if acme[FieldClientName] != "Acme" || acme[FieldAM] != "anna" || fs[1].ClientID != "acme" {
-		t.Errorf("client finding: %v", acme)
-	}
-	if fs[0].Key == fs[1].Key || fs[1].Key == fs[2].Key {
-		t.Error("keys are not distinct per client")
-	}
-	// The key depends on the person (and client) only, not on the figures.
-	in.Tasks[0].RemainingEstimate = connectors.Secs(9 * h)
-	again := Evaluate(in, now.Add(time.Hour))
-	for i := range fs {
-		if again[i].Key != fs[i].Key {
-			t.Errorf("key %d changed with the figures", i)
+		if anna[k] != v {
+			t.Errorf("AM finding %s = %q, want %q", k, anna[k], v)
 		}
+	}
+	if len(anna) != len(head)+1 {
+		t.Errorf("AM finding has fields %v, want the head's and %s", anna, FieldAM)
+	}
+	if _, ok := anna["client_name"]; ok {
+		t.Errorf("AM finding names one client: %v", anna)
+	}
+}
+
+// A specialist over a limit is one warning for the head and one info
+// finding per AM of an affected client, which lists that AM's clients only;
+// keys depend on the people only.
+func TestOverloadedPerAM(t *testing.T) {
+	type amFinding struct{ clients, names string }
+	tests := []struct {
+		name  string
+		tasks func() []connectors.Task
+		head  string // the head finding's clients, "" for no findings
+		ams   map[string]amFinding
+	}{
+		{
+			name: "over the limit with tasks in clients of two AMs",
+			tasks: func() []connectors.Task {
+				return append(fortyHours(8*h), task("CORA-1", "acc-kate", "2026-12-08", connectors.Secs(8*h)))
+			},
+			head: "acme,bolt,cora",
+			ams:  map[string]amFinding{"anna": {"acme,bolt", "Acme, Bolt"}, "oleh": {"cora", "Cora"}},
+		},
+		{
+			name: "over the limit with tasks in one AM's clients only",
+			tasks: func() []connectors.Task {
+				return fortyHours(9 * h)
+			},
+			head: "acme,bolt",
+			ams:  map[string]amFinding{"anna": {"acme,bolt", "Acme, Bolt"}},
+		},
+		{
+			name: "under every limit",
+			tasks: func() []connectors.Task {
+				return append(fortyHours(4*h), task("CORA-1", "acc-kate", "2026-12-08", connectors.Secs(4*h)))
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, now := world(t)
+			kyiv := mustLoc(t, "Europe/Kyiv")
+			in.People = append(in.People, Person{ID: "oleh", Name: "Oleh", Role: connectors.RoleAccountManager, Calendar: officeCal(t, kyiv)})
+			in.Clients = append(in.Clients, Client{ID: "cora", Name: "Cora", AM: "oleh", Specialists: []string{"kate"}, Projects: []string{"CORA"}})
+			in.Tasks = tt.tasks()
+			fs := Evaluate(in, now)
+			if tt.head == "" {
+				if len(fs) != 0 {
+					t.Fatalf("findings %v, want none", got(fs))
+				}
+				return
+			}
+			if len(fs) != 1+len(tt.ams) {
+				t.Fatalf("findings %v, want the head's and one per AM of %v", got(fs), tt.ams)
+			}
+			keys := map[string]string{}
+			for _, f := range fs {
+				if f.ClientID != "" || f.Fields[FieldKind] != KindOverloaded || f.Subject.ID != "kate" {
+					t.Errorf("malformed finding %+v", f)
+				}
+				am := f.Fields[FieldAM]
+				if prev, ok := keys[f.Key]; ok {
+					t.Errorf("findings for %q and %q share key %s", prev, am, f.Key)
+				}
+				keys[f.Key] = am
+				if am == "" {
+					if f.Severity != rules.SeverityWarning || f.Fields[FieldClients] != tt.head {
+						t.Errorf("head finding: %v %v", f.Severity, f.Fields)
+					}
+					if f.Key != rules.Key(RuleName, "", f.Subject, KindOverloaded) {
+						t.Errorf("head finding key %s", f.Key)
+					}
+					continue
+				}
+				want, ok := tt.ams[am]
+				if !ok {
+					t.Errorf("finding for AM %q, want only %v", am, tt.ams)
+					continue
+				}
+				if f.Severity != rules.SeverityInfo || f.Fields[FieldClients] != want.clients || f.Fields[FieldClientNames] != want.names {
+					t.Errorf("AM %s: %v clients %q (%q), want info %q (%q)", am, f.Severity,
+						f.Fields[FieldClients], f.Fields[FieldClientNames], want.clients, want.names)
+				}
+				if f.Key != AMKey("kate", am) {
+					t.Errorf("AM %s: key %s, want AMKey %s", am, f.Key, AMKey("kate", am))
+				}
+			}
+			// Keys are stable across runs and do not follow the figures.
+			in.Tasks[0].RemainingEstimate = connectors.Secs(9 * h)
+			again := Evaluate(in, now.Add(time.Hour))
+			if len(again) != len(fs) {
+				t.Fatalf("%d findings an hour later, want %d", len(again), len(fs))
+			}
+			for _, f := range again {
+				if am, ok := keys[f.Key]; !ok || am != f.Fields[FieldAM] {
+					t.Errorf("an hour later, AM %q's finding has key %s, not the first run's", f.Fields[FieldAM], f.Key)
+				}
+			}
+		})
 	}
 }
 
@@ -282,33 +380,5 @@ func TestMeasureOverdue(t *testing.T) {
 	}
 	if loads[1].OpenTasks != 2 || loads[1].Unestimated != 2 {
 		t.Errorf("kate: %v", loads[1])
-	}
-}
-
-// An AM's per-client finding lists the affected clients that AM leads,
-// not every client of the specialist's: the head's finding lists them all.
-func TestPerClientFindingsListTheirAMsClients(t *testing.T) {
-	in, now := world(t)
-	kyiv := mustLoc(t, "Europe/Kyiv")
-	in.People = append(in.People, Person{ID: "oleh", Name: "Oleh", Role: connectors.RoleAccountManager, Calendar: officeCal(t, kyiv)})
-	in.Clients = append(in.Clients, Client{ID: "cora", Name: "Cora", AM: "oleh", Specialists: []string{"kate"}, Projects: []string{"CORA"}})
-	in.Tasks = append(fortyHours(8*h), task("CORA-1", "acc-kate", "2026-12-08", connectors.Secs(8*h)))
-	byClient := map[string]rules.Finding{}
-	for _, f := range Evaluate(in, now) {
-		byClient[f.ClientID] = f
-	}
-	for client, want := range map[string][2]string{
-		"":     {"acme,bolt,cora", "Acme, Bolt, Cora"},
-		"acme": {"acme,bolt", "Acme, Bolt"},
-		"bolt": {"acme,bolt", "Acme, Bolt"},
-		"cora": {"cora", "Cora"},
-	} {
-		f, ok := byClient[client]
-		if !ok {
-			t.Fatalf("no finding for client %q", client)
-		}
-		if f.Fields[FieldClients] != want[0] || f.Fields[FieldClientNames] != want[1] {
-			t.Errorf("client %q: clients %q (%q), want %q (%q)", client, f.Fields[FieldClients], f.Fields[FieldClientNames], want[0], want[1])
-		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules"
+	"github.com/liaisonhq/liaison/rules/workload"
 )
 
 // FieldAssignee is the finding field holding the Jira account id of the
@@ -64,6 +65,10 @@ func routeFinding(dir Directory, f rules.Finding) target {
 	return t
 }
 
+// resolveRecipients turns route recipient kinds into person ids and
+// channels. On a finding with no client, account_manager resolves to the
+// AM the finding names (workload.FieldAM: a workload finding for the AM of
+// an overloaded specialist's clients), else to nobody.
 func resolveRecipients(dir Directory, client *connectors.Client, f rules.Finding, kinds []string) []string {
 	var out []string
 	add := func(ids ...string) {
@@ -78,6 +83,8 @@ func resolveRecipients(dir Directory, client *connectors.Client, f rules.Finding
 		case RecipientAccountManager:
 			if client != nil {
 				add(client.AccountManager)
+			} else if f.ClientID == "" {
+				add(f.Fields[workload.FieldAM])
 			}
 		case RecipientAssignee:
 			if acc := f.Fields[FieldAssignee]; acc != "" {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules"
+	"github.com/liaisonhq/liaison/rules/workload"
 )
 
 func TestRouteFinding(t *testing.T) {
@@ -82,5 +83,45 @@ func TestClientlessFindingFallsBackToHead(t *testing.T) {
 	withClient := MakeFinding("deadline", "acme", "ACME-1", rules.SeverityWarning)
 	if got := routeFinding(dir, withClient).recipients; !slices.Equal(got, []string{"anna"}) {
 		t.Fatalf("a client's finding went to %v, want its AM only", got)
+	}
+}
+
+// A workload finding for an AM has no client: account_manager resolves
+// through its am field, while the head's finding (no client, no am) keeps
+// going to the head.
+func TestWorkloadFindingForAnAMGoesToThatAM(t *testing.T) {
+	subj := rules.Subject{Kind: rules.SubjectPerson, ID: "pavel"}
+	head := rules.Finding{Key: rules.Key(workload.RuleName, "", subj, workload.KindOverloaded), Rule: workload.RuleName,
+		Subject: subj, Severity: rules.SeverityWarning, Title: "Pavel is overloaded",
+		Fields: map[string]string{workload.FieldKind: workload.KindOverloaded, workload.FieldPerson: "pavel", workload.FieldClients: "acme"}}
+	forAM := head
+	forAM.Key = workload.AMKey("pavel", "anna")
+	forAM.Severity = rules.SeverityInfo
+	forAM.Fields = map[string]string{workload.FieldKind: workload.KindOverloaded, workload.FieldPerson: "pavel",
+		workload.FieldClients: "acme", workload.FieldAM: "anna"}
+	documented := []Route{
+		{Rule: workload.RuleName, Severity: "info", Recipients: []string{RecipientAccountManager}},
+		{Rule: workload.RuleName, Recipients: []string{RecipientHead}},
+	}
+	headOnly := []Route{{Rule: workload.RuleName, Recipients: []string{RecipientHead}}}
+	for _, tc := range []struct {
+		name   string
+		routes []Route
+		f      rules.Finding
+		want   []string
+	}{
+		{"default routes: the AM's finding to the AM", nil, forAM, []string{"anna"}},
+		{"default routes: the head's finding to the head", nil, head, []string{"helen"}},
+		{"documented routes: the AM's finding (info) to the AM", documented, forAM, []string{"anna"}},
+		{"documented routes: the head's finding (warning) to the head", documented, head, []string{"helen"}},
+		{"workload to the head alone: the AM's finding to the agency's one head", headOnly, forAM, []string{"helen"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := Agency(t)
+			dir.Cfg.Routes = tc.routes
+			if got := routeFinding(dir, tc.f).recipients; !slices.Equal(got, tc.want) {
+				t.Errorf("recipients %v, want %v", got, tc.want)
+			}
+		})
 	}
 }

@@ -22,8 +22,8 @@ import (
 
 // workloadYAML: Olena heads Anna (AM of Acme and Bolt) and Kate, their
 // specialist, who works 8-hour days and is on vacation on Wednesday 9
-// December 2026. Workload alerts for the head go to her, those about a
-// client to its AM.
+// December 2026. Workload alerts for the head go to her, those for an AM
+// (info) to that AM.
 const workloadYAML = `
 agency:
   name: Northwind Growth
@@ -131,7 +131,7 @@ func (v *workloadEnv) open() map[string]string {
 		for _, n := range ns {
 			to = append(to, n.Recipient)
 		}
-		out[f.ClientID+"/"+f.Fields[workload.FieldKind]] = strings.Join(to, ",")
+		out[f.ClientID+"/"+f.Fields[workload.FieldAM]+"/"+f.Fields[workload.FieldKind]] = strings.Join(to, ",")
 	}
 	return out
 }
@@ -142,7 +142,9 @@ func TestRunWorkloadAlertsAndResolves(t *testing.T) {
 	if err := v.e.RunWorkload(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"/overloaded": "olena", "acme/overloaded": "anna", "bolt/overloaded": "anna"}
+	// One finding for the head and one for Anna, AM of both affected
+	// clients, neither about a client.
+	want := map[string]string{"//overloaded": "olena", "/anna/overloaded": "anna"}
 	if got := v.open(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("open findings → recipients %v, want %v", got, want)
 	}
@@ -151,7 +153,7 @@ func TestRunWorkloadAlertsAndResolves(t *testing.T) {
 	if err := v.e.RunWorkload(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if got := v.open(); len(got) != 3 {
+	if got := v.open(); len(got) != 2 {
 		t.Fatalf("after a second run: %v", got)
 	}
 
@@ -171,7 +173,7 @@ func TestRunWorkloadTooManyClients(t *testing.T) {
 	if err := v.e.RunWorkload(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if got := v.open(); fmt.Sprint(got) != fmt.Sprint(map[string]string{"/" + workload.KindTooManyClients: "olena"}) {
+	if got := v.open(); fmt.Sprint(got) != fmt.Sprint(map[string]string{"//" + workload.KindTooManyClients: "olena"}) {
 		t.Fatalf("open findings %v", got)
 	}
 	v.cfg.Rules.Workload.Enabled = false
