@@ -40,10 +40,13 @@ func Fanout[T, R any](ctx context.Context, items []T, conc int, causes func(T) [
 	)
 	sem := make(chan struct{}, max(conc, 1))
 	for _, it := range items {
+		// A slot is taken before the goroutine starts, not inside it: 2,000
+		// accounts would otherwise be 2,000 goroutines parked on the
+		// semaphore, 16 MB of stacks for a pull that runs conc at a time.
+		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
 			defer func() { <-sem }()
 			mu.Lock()
 			skip := false

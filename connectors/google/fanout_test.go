@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -97,5 +98,30 @@ func TestFanoutOrdinaryFailureSkipsNothing(t *testing.T) {
 		func(item, error) []any { return nil })
 	if len(out.Results) != 2 || len(out.Failed) != 1 || len(out.Skipped) != 0 {
 		t.Errorf("outcome %+v; want 2 results, 1 failure, nothing skipped", out)
+	}
+}
+
+// Fanout starts no more goroutines than it runs at once: an agency's
+// 2,000 accounts are not 2,000 goroutines waiting their turn.
+func TestFanoutStartsOnlyConcGoroutines(t *testing.T) {
+	items := make([]int, 300)
+	for i := range items {
+		items[i] = i
+	}
+	base := runtime.NumGoroutine()
+	var mu sync.Mutex
+	most := 0
+	out := Fanout(t.Context(), items, 3, func(int) []any { return nil },
+		func(_ context.Context, it int) (int, error) {
+			mu.Lock()
+			most = max(most, runtime.NumGoroutine()-base)
+			mu.Unlock()
+			return it, nil
+		}, func(int, error) []any { return nil })
+	if len(out.Results) != len(items) {
+		t.Fatalf("%d results, want %d", len(out.Results), len(items))
+	}
+	if most > 3 {
+		t.Errorf("up to %d goroutines besides the test's while running 3 at a time", most)
 	}
 }
