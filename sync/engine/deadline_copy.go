@@ -161,7 +161,11 @@ func (fc *findingCopy) intern(s string) string {
 // client so that no more than one client's findings are read at a time.
 func (e *Engine) loadOpenFindings(ctx context.Context, cfg *configs.Config) error {
 	s := e.deadline
-	s.open = nil
+	s.mu.Lock()
+	// The copy being replaced goes now, not once the new one is built:
+	// at the reference load each holds ≈ 20 MB.
+	s.open, s.byTask = nil, map[string][]string{}
+	s.mu.Unlock()
 	fc := &findingCopy{cfg: cfg, byKey: map[string]*openFinding{}, seed: maphash.MakeSeed(), strs: map[string]string{}}
 	byTask := map[string][]string{}
 	for _, c := range cfg.Clients {
@@ -234,7 +238,11 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 	s := e.deadline
 	defer func() {
 		if err != nil {
-			s.open = nil // rebuilt from the store next time
+			// Rebuilt from the store by the next run, which is a full one:
+			// the map of findings by task may be partly loaded.
+			s.mu.Lock()
+			s.open, s.cfg = nil, nil
+			s.mu.Unlock()
 		}
 	}()
 	rebuilt, err := e.tasks.syncTasks(ctx, e.st, log, cfg)
