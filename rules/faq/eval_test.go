@@ -89,7 +89,7 @@ var tuningFiles = []string{
 // from sliding further.
 const (
 	goalP, goalR = 0.95, 0.80
-	twoP, twoR   = 0.83, 0.48
+	twoP, twoR   = 0.86, 0.53
 )
 
 func logEval(t *testing.T, name string, e faq.Evaluation) {
@@ -167,14 +167,17 @@ func TestBlind3(t *testing.T) {
 }
 
 // blind3Floors are the first measured figures of testdata/blind3, per
-// file, base and language.
+// file, base and language, except Ukrainian precision with two phrasings:
+// one near miss more («… ламінат ціна … випали з першої сторінки») goes to
+// cpc-cost once the concept lexicon joins «ціна» and «вартість», which
+// wins more elsewhere (two-phrasing recall on blind3–7 in every language).
 var blind3Floors = map[string]blindFloor{
 	"blind_ru.tsv shipped base ru":  {0.950, 0.805},
 	"blind_uk.tsv shipped base uk":  {1.000, 0.732},
 	"blind_uk.tsv shipped base ru":  {0.846, 0.478},
 	"blind_en.tsv shipped base en":  {0.928, 0.702},
 	"blind_ru.tsv two phrasings ru": {0.909, 0.416},
-	"blind_uk.tsv two phrasings uk": {1.000, 0.339},
+	"blind_uk.tsv two phrasings uk": {0.962, 0.339},
 	"blind_uk.tsv two phrasings ru": {1.000, 0.217},
 	"blind_en.tsv two phrasings en": {0.718, 0.310},
 }

@@ -60,6 +60,9 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 	if pl := ix.pooled[lang]; ix.p.sharedPooled && pl != nil {
 		shared = pl
 	}
+	// has[doc] == ti+1: the phrasing has terms[ti] itself (an array
+	// stamp instead of a lookup in the phrasing's term map).
+	has := make([]int32, len(li.docs))
 	for ti, t := range terms {
 		w := li.idf(t)
 		bit := uint64(1) << (ti % 64)
@@ -68,6 +71,7 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 				touched = append(touched, p.doc)
 			}
 			raw[p.doc] += w * p.tfw
+			has[p.doc] = int32(ti + 1)
 		}
 		// A phrasing with another word of t's concept, and not t
 		// itself, gets t at the concept's lower weight.
@@ -75,10 +79,10 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 		if hasC {
 			cw := w * ix.p.conceptWeight
 			for _, p := range li.cpost[c] {
-				d := &li.docs[p.doc]
-				if d.tf[t] > 0 {
+				if has[p.doc] == int32(ti+1) {
 					continue
 				}
+				d := &li.docs[p.doc]
 				if raw[p.doc] == 0 {
 					touched = append(touched, p.doc)
 				}
@@ -152,18 +156,19 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 			// but an entry is not held to it, so the average stays over
 			// the phrasings alone.
 			got := make([]float64, len(ix.entries))
+			// own[ei] == ti+1: entry ei's answer has terms[ti] itself.
+			own := make([]int32, len(ix.entries))
 			qIDF := 0.0
-			for _, t := range terms {
+			for ti, t := range terms {
 				w := li.idf(t)
 				qIDF += w
-				has := map[int32]bool{}
 				for _, ei := range ix.answers[lang][t] {
 					got[ei] += w
-					has[ei] = true
+					own[ei] = int32(ti + 1)
 				}
 				if c, ok := li.concept[t]; ok {
 					for _, ei := range ix.ansConcept[lang][c] {
-						if !has[ei] {
+						if own[ei] != int32(ti+1) {
 							got[ei] += w * ix.p.conceptWeight
 						}
 					}
@@ -285,17 +290,19 @@ func (ix *Index) penaliseRivals(ms []Match) {
 // terms that the entry's pooled document (examples and answer) contains.
 func (li *langIndex) coverage(terms []string, entries int) []float64 {
 	out := make([]float64, entries)
+	has := make([]int32, len(li.docs)) // has[doc] == ti+1: doc has terms[ti]
 	tot := 0.0
-	for _, t := range terms {
+	for ti, t := range terms {
 		w := li.idf(t)
 		tot += w
 		for _, p := range li.post[t] {
 			out[li.docs[p.doc].entry] += w
+			has[p.doc] = int32(ti + 1)
 		}
 		if c, ok := li.concept[t]; ok {
 			for _, p := range li.cpost[c] {
-				if d := &li.docs[p.doc]; d.tf[t] == 0 {
-					out[d.entry] += w * li.p.conceptWeight
+				if has[p.doc] != int32(ti+1) {
+					out[li.docs[p.doc].entry] += w * li.p.conceptWeight
 				}
 			}
 		}
