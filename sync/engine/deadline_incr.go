@@ -92,6 +92,14 @@ func clientDays(cfg *configs.Config, now time.Time) string {
 	return strings.Join(days, ",")
 }
 
+// DeadlineIncrementalMax is the most changed tasks a run evaluates on
+// their own; more make a full run. A pull that changed most tasks (the
+// first one, a bulk edit in Jira) would otherwise have each read from the
+// store and judged with all its findings held at once (46 MB at 125,000
+// open tasks), where a full run judges the tasks in memory and records a
+// batch at a time.
+const DeadlineIncrementalMax = 2000
+
 // dirtyKeep is the most changed tasks whose room the map of changed tasks
 // keeps for the next run; a larger map is dropped once its keys are taken.
 const dirtyKeep = 4096
@@ -113,7 +121,8 @@ func (s *deadlineState) plan(cfg *configs.Config, days string, now time.Time, ke
 	} else {
 		clear(s.dirty)
 	}
-	incremental := keyed && s.tracking && s.cfg == cfg && s.days == days && now.Sub(s.fullAt) < DeadlineFullEvery
+	incremental := keyed && s.tracking && s.cfg == cfg && s.days == days && now.Sub(s.fullAt) < DeadlineFullEvery &&
+		len(keys) <= DeadlineIncrementalMax
 	sort.Strings(keys)
 	return keys, incremental
 }

@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"fmt"
 	"sort"
 	"testing"
 	"time"
 
+	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules/deadline"
 	"github.com/liaisonhq/liaison/sync/store"
@@ -145,4 +147,35 @@ func TestDeadlineUntrackedRunsAreFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	v.wantOpen("ACME-1 2026-11-20 overdue", "ACME-2 2026-11-26 due_soon", "BOLT-1 2026-11-24 overdue", "BOLT-2 2026-11-19 overdue")
+}
+
+// A run after more than DeadlineIncrementalMax changed tasks is a full one:
+// judging each of them on its own would read each from the store and hold
+// all their findings at once. Up to the limit, runs stay incremental.
+func TestDeadlineManyChangedTasksMakeAFullRun(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	cfg := &configs.Config{}
+	days := clientDays(cfg, now)
+	for _, tc := range []struct {
+		changed     int
+		incremental bool
+	}{{1, true}, {DeadlineIncrementalMax, true}, {DeadlineIncrementalMax + 1, false}} {
+		s := newDeadlineState()
+		s.tracking, s.cfg, s.days, s.fullAt = true, cfg, days, now
+		keys := make([]string, tc.changed)
+		for i := range keys {
+			keys[i] = fmt.Sprintf("ACME-%d", i)
+		}
+		s.dirty = map[string]struct{}{}
+		for _, k := range keys {
+			s.dirty[k] = struct{}{}
+		}
+		got, incremental := s.plan(cfg, days, now.Add(time.Minute), true)
+		if incremental != tc.incremental || len(got) != tc.changed {
+			t.Errorf("%d changed tasks: incremental %v with %d keys, want %v with %d", tc.changed, incremental, len(got), tc.incremental, tc.changed)
+		}
+		if len(s.dirty) != 0 {
+			t.Errorf("%d changed tasks: %d still marked changed after the plan took them", tc.changed, len(s.dirty))
+		}
+	}
 }
