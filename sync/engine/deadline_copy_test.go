@@ -48,9 +48,9 @@ func (c *countingLog) TaskSeq(ctx context.Context) (store.TaskSeq, error) {
 	return c.Store.(store.TaskLog).TaskSeq(ctx)
 }
 
-func (c *countingLog) TasksWrittenAfter(ctx context.Context, seq int64) ([]connectors.Task, error) {
+func (c *countingLog) EachTaskWrittenAfter(ctx context.Context, seq int64, fn func(*connectors.Task) error) error {
 	c.since++
-	return c.Store.(store.TaskLog).TasksWrittenAfter(ctx, seq)
+	return c.Store.(store.TaskLog).EachTaskWrittenAfter(ctx, seq, fn)
 }
 
 func newCopyPair(t *testing.T) *copyPair {

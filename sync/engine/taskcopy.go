@@ -70,13 +70,15 @@ func (c *taskCopy) syncTasks(ctx context.Context, st store.Store, log store.Task
 	}
 	// Stamps are read before the tasks: a write landing in between is
 	// read now and again next time, never missed.
-	ts, err := log.TasksWrittenAfter(ctx, c.seq.Written)
+	// One task at a time: after a pull that wrote most tasks (the first
+	// one), reading them all at once held ≈ 60 MB at the reference load.
+	err = log.EachTaskWrittenAfter(ctx, c.seq.Written, func(t *connectors.Task) error {
+		c.apply(t)
+		return nil
+	})
 	if err != nil {
 		c.cfg = nil
 		return false, err
-	}
-	for i := range ts {
-		c.apply(&ts[i])
 	}
 	c.seq = seq
 	return false, nil

@@ -16,13 +16,15 @@ type TaskSeq struct {
 
 // TaskLog is implemented by stores that stamp every task write, whoever
 // makes it, with a growing sequence number. A process keeping a copy of
-// the tasks reads TaskSeq, then TasksWrittenAfter the stamp its copy
+// the tasks reads TaskSeq, then EachTaskWrittenAfter the stamp its copy
 // reflects, and so catches up with every write without reading every task;
 // a Removed that moved means rows vanished and the copy must be rebuilt.
 type TaskLog interface {
 	// TaskSeq returns the current stamps.
 	TaskSeq(ctx context.Context) (TaskSeq, error)
-	// TasksWrittenAfter returns every task (deleted and done ones included)
-	// whose latest write is stamped after seq, ordered by key.
-	TasksWrittenAfter(ctx context.Context, seq int64) ([]connectors.Task, error)
+	// EachTaskWrittenAfter calls fn with every task (deleted and done ones
+	// included) whose latest write is stamped after seq, in stamp order,
+	// one at a time: after a first pull that is every task. fn must not
+	// keep t, and an error from it ends the walk and is returned.
+	EachTaskWrittenAfter(ctx context.Context, seq int64, fn func(t *connectors.Task) error) error
 }

@@ -21,23 +21,25 @@ func (q queries) TaskSeq(ctx context.Context) (store.TaskSeq, error) {
 	return s, nil
 }
 
-// TasksWrittenAfter implements store.TaskLog.
-func (q queries) TasksWrittenAfter(ctx context.Context, seq int64) ([]connectors.Task, error) {
-	rows, err := q.db.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks WHERE change_seq > ? ORDER BY key`, seq)
+// EachTaskWrittenAfter implements store.TaskLog. Stamp order follows the
+// stamp index, so the walk needs no sort however many tasks it covers.
+func (q queries) EachTaskWrittenAfter(ctx context.Context, seq int64, fn func(t *connectors.Task) error) error {
+	rows, err := q.db.QueryContext(ctx, `SELECT `+taskColumns+` FROM tasks WHERE change_seq > ? ORDER BY change_seq`, seq)
 	if err != nil {
-		return nil, fmt.Errorf("listing tasks written after %d: %w", seq, err)
+		return fmt.Errorf("listing tasks written after %d: %w", seq, err)
 	}
 	defer rows.Close()
-	var out []connectors.Task
 	for rows.Next() {
 		t, err := scanTask(rows)
 		if err != nil {
-			return nil, fmt.Errorf("listing tasks written after %d: %w", seq, err)
+			return fmt.Errorf("listing tasks written after %d: %w", seq, err)
 		}
-		out = append(out, t)
+		if err := fn(&t); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("listing tasks written after %d: %w", seq, err)
+		return fmt.Errorf("listing tasks written after %d: %w", seq, err)
 	}
-	return out, nil
+	return nil
 }

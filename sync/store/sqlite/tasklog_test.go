@@ -1,6 +1,8 @@
 package sqlite_test
 
 import (
+	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -29,14 +31,15 @@ func TestTaskLogStampsEveryWrite(t *testing.T) {
 	}
 	keys := func(seq int64) []string {
 		t.Helper()
-		ts, err := log.TasksWrittenAfter(ctx, seq)
+		var out []string
+		err := log.EachTaskWrittenAfter(ctx, seq, func(t *connectors.Task) error {
+			out = append(out, t.Key)
+			return nil
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []string
-		for _, t := range ts {
-			out = append(out, t.Key)
-		}
+		slices.Sort(out)
 		return out
 	}
 	s0, err := log.TaskSeq(ctx)
@@ -84,5 +87,40 @@ func TestTaskLogStampsEveryWrite(t *testing.T) {
 	}
 	if s4, _ := log.TaskSeq(ctx); s4.Removed == s1.Removed {
 		t.Fatalf("removing a row left the removal stamp at %d", s4.Removed)
+	}
+}
+
+// The walk hands tasks over in stamp order and stops at the first error
+// its callback returns, returning that error.
+func TestEachTaskWrittenAfterStopsAtTheCallbacksError(t *testing.T) {
+	ctx := t.Context()
+	now := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	st, err := sqlite.Open(ctx, t.TempDir(), sqlite.Options{Clock: clock.NewFake(now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, k := range []string{"ACME-3", "ACME-1", "ACME-2"} {
+		task := connectors.Task{Key: k, ID: k, ProjectKey: "ACME", StatusCategory: connectors.StatusCategoryNew, Updated: now}
+		if err := st.UpsertTasks(ctx, []connectors.Task{task}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seen []string
+	err = st.EachTaskWrittenAfter(ctx, 0, func(t *connectors.Task) error {
+		seen = append(seen, t.Key)
+		return nil
+	})
+	if err != nil || !slices.Equal(seen, []string{"ACME-3", "ACME-1", "ACME-2"}) {
+		t.Fatalf("walked %q (%v), want the tasks in the order they were written", seen, err)
+	}
+	stop := errors.New("stop")
+	seen = nil
+	err = st.EachTaskWrittenAfter(ctx, 0, func(t *connectors.Task) error {
+		seen = append(seen, t.Key)
+		return stop
+	})
+	if !errors.Is(err, stop) || len(seen) != 1 {
+		t.Fatalf("walk returned %v after %q, want the callback's error after one task", err, seen)
 	}
 }
