@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/connectors"
+	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/rules/deadline"
 	"github.com/liaisonhq/liaison/sync/store"
 	"github.com/liaisonhq/liaison/sync/store/sqlite"
@@ -364,5 +366,28 @@ func TestDeadlineFullRunRendersOnlyChangedVerdicts(t *testing.T) {
 	p.run()
 	if got := rendered(); got == 0 {
 		t.Fatal("a day turning rendered no finding")
+	}
+}
+
+// keyOrder sorts finding keys of one rule as the keys themselves sort, so
+// that a full run records findings in the order Evaluate returns them.
+func TestKeyOrderSortsAsTheKeys(t *testing.T) {
+	var keys []string
+	for i := range 300 {
+		keys = append(keys, rules.Key(deadline.RuleName, fmt.Sprintf("client-%d", i%7),
+			rules.Subject{Kind: rules.SubjectTask, ID: fmt.Sprintf("ACME-%d", i)}, "overdue"))
+	}
+	byKey := slices.Clone(keys)
+	slices.Sort(byKey)
+	byOrder := slices.Clone(keys)
+	slices.SortFunc(byOrder, func(a, b string) int {
+		ka, kb := keyOrder(a), keyOrder(b)
+		return bytes.Compare(ka[:], kb[:])
+	})
+	if !slices.Equal(byKey, byOrder) {
+		t.Error("keys sorted by keyOrder differ from keys sorted as strings")
+	}
+	if keyOrder("odd") == keyOrder("other") {
+		t.Error("two keys of another shape share their order bytes")
 	}
 }
