@@ -16,5 +16,5 @@ for d in $dirs; do
 done
 echo "${#pkgs[@]} packages: ${pkgs[*]}"
 start=$(date +%s)
-go test -race -count=1 "${pkgs[@]}"
+go test -race -count=1 -timeout 20m "${pkgs[@]}"
 echo "race detector: ${#pkgs[@]} packages clean in $(( $(date +%s) - start ))s"

@@ -117,6 +117,9 @@ func logEval(t *testing.T, name string, e faq.Evaluation) {
 // with the shipped base, and the floors of the two-phrasing base. -v
 // prints every miss and wrong suggestion.
 func TestEvaluation(t *testing.T) {
+	if raceEnabled {
+		t.Skip("a whole labelled file's measurement; nothing concurrent to check")
+	}
 	full := loadBase(t, exampleBase)
 	qs := readFiles(t, tuningFiles...)
 	th := faq.DefaultConfig().Threshold
@@ -308,6 +311,9 @@ var blind2Floors = map[string]blindFloor{
 // without a prior and with the file's language as the clients' prior,
 // and checks the floors (keyed "file base lang", without a prior).
 func measureBlind(t *testing.T, dir string, floors map[string]blindFloor) {
+	if raceEnabled {
+		t.Skip("a whole labelled file's measurement; nothing concurrent to check")
+	}
 	var names []string
 	for _, l := range []string{"ru", "uk", "en"} {
 		n := filepath.Join(dir, "blind_"+l+".tsv")
@@ -360,6 +366,9 @@ func measureBlind(t *testing.T, dir string, floors map[string]blindFloor) {
 // version, of the F0.5 of the weakest language (F0.5 weighs precision
 // twice as much as recall, as `faq eval -sweep` does).
 func TestDefaultThresholdServesBothBases(t *testing.T) {
+	if raceEnabled {
+		t.Skip("a whole labelled file's measurement; nothing concurrent to check")
+	}
 	full := loadBase(t, exampleBase)
 	qs := readFiles(t, tuningFiles...)
 	mean := map[float64]float64{}
