@@ -277,6 +277,9 @@ func (d *Daemon) Reload() error {
 	d.reloadMu.Lock()
 	defer d.reloadMu.Unlock()
 	now := d.clock.Now()
+	if app := d.app.Load(); app != nil {
+		app.engine.ReleaseCopies()
+	}
 	next, err := configs.Load(d.opts.ConfigPath, d.opts.LoadOptions...)
 	if err != nil {
 		d.m.reloadFailed(now)

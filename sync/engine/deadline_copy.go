@@ -31,12 +31,17 @@ const copyBatch = 1000
 // full runs: enough to tell whether an emitted finding is the same, and to
 // resolve it when it is no longer emitted.
 type openFinding struct {
-	client  string
 	task    string
 	hash    uint64 // of what sameContent compares: everything but the key and timestamps
 	verdict uint64 // of the verdict and task fields it was rendered from (verdictHash); 0: unknown
+	client  uint32 // clients[client] is its client's id
 	run     uint32 // the last full run that emitted it
 }
+
+// findingKey is a deadline finding's key in 16 bytes (keyOrder): the copy
+// holds one per open finding, ≈ 110,000 at the reference load, where the
+// keys as strings were 41 bytes and a pointer each.
+type findingKey = [16]byte
 
 // findingCopy is the open deadline findings of the configured clients,
 // stored key → what is kept of them. Only the engine writes deadline
@@ -44,13 +49,63 @@ type openFinding struct {
 // stays what the store holds; a config reload or a failed run rebuilds it.
 type findingCopy struct {
 	cfg   *configs.Config
-	byKey map[string]*openFinding
-	seed  maphash.Seed
-	run   uint32
-	strs  map[string]string // interned client ids
+	byKey map[findingKey]openFinding
+	// byTask is the keys of each task's open findings, with former keys.
+	byTask  map[string][]findingKey
+	odd     map[findingKey]string // the keys that are not rule:hex (none is made so), as stored
+	seed    maphash.Seed
+	run     uint32
+	clients []string          // client ids by number
+	ids     map[string]uint32 // client id → its number
 	// rendered is how many findings the last full run rendered: those of
 	// the tasks whose verdict or fields changed.
 	rendered int
+}
+
+func newFindingCopy(cfg *configs.Config) *findingCopy {
+	return &findingCopy{cfg: cfg, byKey: map[findingKey]openFinding{}, byTask: map[string][]findingKey{},
+		odd: map[findingKey]string{}, seed: maphash.MakeSeed(), ids: map[string]uint32{}}
+}
+
+// key is the copy's form of the stored key k.
+func (fc *findingCopy) key(k string) findingKey {
+	fk := keyOrder(k)
+	if !isHexKey(k, deadline.RuleName) {
+		fc.odd[fk] = k
+	}
+	return fk
+}
+
+// stored is the key the store holds for fk.
+func (fc *findingCopy) stored(fk findingKey) string {
+	if k, ok := fc.odd[fk]; ok {
+		return k
+	}
+	return deadline.RuleName + ":" + hex.EncodeToString(fk[:])
+}
+
+// isHexKey reports whether k is rule, a colon and 32 lowercase hexadecimal
+// digits: the keys rules.Key makes, which the copy's 16 bytes give back.
+func isHexKey(k, rule string) bool {
+	h, ok := strings.CutPrefix(k, rule+":")
+	if !ok || len(h) != 32 {
+		return false
+	}
+	for i := range len(h) {
+		if c := h[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// keysOfTask is the stored keys of task's open findings.
+func (fc *findingCopy) keysOfTask(task string) []string {
+	var out []string
+	for _, fk := range fc.byTask[task] {
+		out = append(out, fc.stored(fk))
+	}
+	return out
 }
 
 // hash sums what a person reads in a finding (what deliver compares
@@ -90,8 +145,8 @@ func findingHash(seed maphash.Seed, f *rules.Finding, skip func(field string) bo
 // keyOrder is 16 bytes that sort as key does among keys of one rule: the
 // hexadecimal hash rules.Key ends with, decoded. A key of another shape
 // (none is made so) is hashed instead, which keeps it apart from others.
-func keyOrder(key string) [16]byte {
-	var out [16]byte
+func keyOrder(key string) findingKey {
+	var out findingKey
 	h := key[strings.LastIndexByte(key, ':')+1:]
 	if len(h) == 2*len(out) {
 		if _, err := hex.Decode(out[:], []byte(h)); err == nil {
@@ -144,9 +199,10 @@ func (fc *findingCopy) verdictHash(t *connectors.Task, v *deadline.Verdict) uint
 // the verdict summed as vh, marking it emitted by this run if so.
 func (s *deadlineState) unchanged(t string, vh uint64) bool {
 	fc := s.open
-	for _, k := range s.byTask[t] {
-		if of := fc.byKey[k]; of != nil && of.verdict == vh {
+	for _, k := range fc.byTask[t] {
+		if of, ok := fc.byKey[k]; ok && of.verdict == vh {
 			of.run = fc.run
+			fc.byKey[k] = of
 			return true
 		}
 	}
@@ -155,25 +211,30 @@ func (s *deadlineState) unchanged(t string, vh uint64) bool {
 
 // find returns the open finding f continues: stored under f's key, or
 // under the key one of its former kinds gives (as deliver continues it).
-func (fc *findingCopy) find(f *rules.Finding) (string, *openFinding) {
-	if of := fc.byKey[f.Key]; of != nil {
-		return f.Key, of
+// ok is false when there is none; the key is then f's.
+func (fc *findingCopy) find(f *rules.Finding) (k findingKey, of openFinding, ok bool) {
+	k = fc.key(f.Key)
+	if of, ok := fc.byKey[k]; ok {
+		return k, of, true
 	}
 	for _, kind := range f.FormerKinds {
-		k := rules.Key(f.Rule, f.ClientID, f.Subject, kind)
-		if of := fc.byKey[k]; of != nil {
-			return k, of
+		fk := keyOrder(rules.Key(f.Rule, f.ClientID, f.Subject, kind))
+		if of, ok := fc.byKey[fk]; ok {
+			return fk, of, true
 		}
 	}
-	return f.Key, nil
+	return k, openFinding{}, false
 }
 
-func (fc *findingCopy) intern(s string) string {
-	if v, ok := fc.strs[s]; ok {
-		return v
+// client is id's number in clients.
+func (fc *findingCopy) client(id string) uint32 {
+	if n, ok := fc.ids[id]; ok {
+		return n
 	}
-	fc.strs[s] = s
-	return s
+	n := uint32(len(fc.clients))
+	fc.clients = append(fc.clients, id)
+	fc.ids[id] = n
+	return n
 }
 
 // loadOpenFindings rebuilds the findings copy from the store, client by
@@ -183,10 +244,9 @@ func (e *Engine) loadOpenFindings(ctx context.Context, cfg *configs.Config) erro
 	s.mu.Lock()
 	// The copy being replaced goes now, not once the new one is built:
 	// at the reference load each holds ≈ 20 MB.
-	s.open, s.byTask = nil, map[string][]string{}
+	s.open = nil
 	s.mu.Unlock()
-	fc := &findingCopy{cfg: cfg, byKey: map[string]*openFinding{}, seed: maphash.MakeSeed(), strs: map[string]string{}}
-	byTask := map[string][]string{}
+	fc := newFindingCopy(cfg)
 	for _, c := range cfg.Clients {
 		fs, err := e.st.ListOpenFindings(ctx, store.FindingFilter{Rule: deadline.RuleName, ClientID: c.ID})
 		if err != nil {
@@ -194,12 +254,13 @@ func (e *Engine) loadOpenFindings(ctx context.Context, cfg *configs.Config) erro
 		}
 		for i := range fs {
 			f := &fs[i]
-			fc.byKey[f.Key] = &openFinding{client: fc.intern(f.ClientID), task: f.Subject.ID, hash: fc.hash(f)}
-			byTask[f.Subject.ID] = append(byTask[f.Subject.ID], f.Key)
+			k := fc.key(f.Key)
+			fc.byKey[k] = openFinding{client: fc.client(f.ClientID), task: f.Subject.ID, hash: fc.hash(f)}
+			fc.byTask[f.Subject.ID] = append(fc.byTask[f.Subject.ID], k)
 		}
 	}
 	s.mu.Lock()
-	s.open, s.byTask = fc, byTask
+	s.open = fc
 	s.mu.Unlock()
 	return nil
 }
@@ -215,38 +276,40 @@ func (s *deadlineState) recorded(fs []rules.Finding, resolved []string, verdicts
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	stored := make([]string, len(fs))
-	kept := make(map[string]bool, len(fs))
+	stored := make([]findingKey, len(fs))
+	kept := make(map[findingKey]bool, len(fs))
 	for i := range fs {
-		stored[i], _ = fc.find(&fs[i])
+		stored[i], _, _ = fc.find(&fs[i])
 		kept[stored[i]] = true
 	}
-	for _, k := range resolved {
+	for _, rk := range resolved {
+		k := fc.key(rk)
 		if kept[k] {
 			continue
 		}
-		if of := fc.byKey[k]; of != nil {
+		if of, ok := fc.byKey[k]; ok {
 			delete(fc.byKey, k)
-			ks := slices.DeleteFunc(s.byTask[of.task], func(x string) bool { return x == k })
+			delete(fc.odd, k)
+			ks := slices.DeleteFunc(fc.byTask[of.task], func(x findingKey) bool { return x == k })
 			if len(ks) == 0 {
-				delete(s.byTask, of.task)
+				delete(fc.byTask, of.task)
 			} else {
-				s.byTask[of.task] = ks
+				fc.byTask[of.task] = ks
 			}
 		}
 	}
 	for i := range fs {
 		f, k := &fs[i], stored[i]
-		of := fc.byKey[k]
-		if of == nil {
-			of = &openFinding{client: fc.intern(f.ClientID), task: f.Subject.ID}
-			fc.byKey[k] = of
-			s.byTask[of.task] = append(s.byTask[of.task], k)
+		of, ok := fc.byKey[k]
+		if !ok {
+			of = openFinding{client: fc.client(f.ClientID), task: f.Subject.ID}
+			fc.byTask[of.task] = append(fc.byTask[of.task], k)
 		}
 		of.hash, of.run, of.verdict = fc.hash(f), fc.run, 0
 		if verdicts != nil {
 			of.verdict = verdicts[i]
 		}
+		fc.byKey[k] = of
 	}
 }
 
@@ -307,7 +370,7 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 	// and key held 26 MB at 125,000 open tasks.
 	type pending struct {
 		task, client int32
-		key          [16]byte // the key's hash, in the key's order
+		key          findingKey // the key's hash, in the key's order
 		vh           uint64
 	}
 	var (
@@ -343,10 +406,14 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 				continue // cannot happen: the same task before the same judge
 			}
 			f := j.Finding(&t, v)
-			if _, of := fc.find(&f); of != nil {
+			if k, of, ok := fc.find(&f); ok {
 				of.run = fc.run
-				if of.hash == fc.hash(&f) {
+				same := of.hash == fc.hash(&f)
+				if same {
 					of.verdict = p.vh
+				}
+				fc.byKey[k] = of
+				if same {
 					unchanged++
 					continue
 				}
@@ -372,8 +439,8 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 	}
 	var resolve []string
 	for k, of := range fc.byKey {
-		if of.run != fc.run && scope[of.client] {
-			resolve = append(resolve, k)
+		if of.run != fc.run && scope[fc.clients[of.client]] {
+			resolve = append(resolve, fc.stored(k))
 		}
 	}
 	if err := resolveKeys(ctx, rec, deadline.RuleName, resolve, now, &res, func(part []string) { s.recorded(nil, part, nil) }); err != nil {

@@ -391,3 +391,93 @@ func TestKeyOrderSortsAsTheKeys(t *testing.T) {
 		t.Error("two keys of another shape share their order bytes")
 	}
 }
+
+// ReleaseCopies, called as a reload begins, empties both copies; the next
+// run reads every task and open finding again, is a full one even though
+// the config did not change (a rejected reload), sees the changes made in
+// between, reported or not, and records what a run reading the store
+// records.
+func TestReleaseCopiesMakesTheNextRunReadEverythingAgain(t *testing.T) {
+	p := newCopyPair(t)
+	doing := connectors.StatusCategoryInProgress
+	p.advance(time.Minute)
+	p.put(true, connectors.Task{Key: "ACME-2", ID: "id-ACME-2", ProjectKey: "ACME", Summary: "Moved", Status: "In Progress",
+		StatusCategory: doing, AssigneeAccountID: "712020:kate", DueDate: "2026-11-20"})
+	p.run()
+	full := p.copyLog.full
+
+	p.copyE.ReleaseCopies()
+	if p.copyE.tasks.recs != nil || p.copyE.tasks.index != nil || p.copyE.deadline.open != nil {
+		t.Fatal("ReleaseCopies kept a copy")
+	}
+	p.advance(time.Minute)
+	p.put(false, connectors.Task{Key: "BOLT-3", ID: "id-BOLT-3", ProjectKey: "BOLT", Summary: "Unreported", Status: "In Progress",
+		StatusCategory: doing, AssigneeAccountID: "712020:kate", DueDate: "2026-11-19"})
+	p.plainE.ReleaseCopies() // plainE keeps no copies; its next run is a full one too
+	p.run()
+	if p.copyLog.full != full+1 {
+		t.Fatalf("the run after ReleaseCopies read every task %d times, want once", p.copyLog.full-full)
+	}
+	if p.copyE.deadline.open == nil || p.copyE.deadline.cfg == nil {
+		t.Fatal("the run after ReleaseCopies did not rebuild the findings copy")
+	}
+	// Back to incremental runs: a reported change reads no task list.
+	p.advance(time.Minute)
+	p.put(true, connectors.Task{Key: "BOLT-3", ID: "id-BOLT-3", ProjectKey: "BOLT", Summary: "Unreported", Status: "In Progress",
+		StatusCategory: connectors.StatusCategoryDone, AssigneeAccountID: "712020:kate", DueDate: "2026-11-19"})
+	p.run()
+	if p.copyLog.full != full+1 {
+		t.Fatalf("an incremental run after the rebuild read every task again")
+	}
+}
+
+// An open deadline finding stored under a key of another shape than
+// rules.Key's (none is made so; the copy keeps keys in 16 bytes) is
+// resolved under its stored key when no task produces it, as a run
+// reading the store resolves it.
+func TestDeadlineCopyResolvesAKeyOfAnotherShape(t *testing.T) {
+	p := newCopyPair(t)
+	const odd = deadline.RuleName + ":Legacy-ACME-3"
+	for _, v := range []*workloadEnv{p.copied, p.plain} {
+		f := rules.Finding{Key: odd, Rule: deadline.RuleName, ClientID: "acme", Severity: rules.SeverityWarning,
+			Subject: rules.Subject{Kind: "task", ID: "ACME-3"}, Title: "ACME-3 from an older build", LastSeen: v.clk.Now()}
+		if _, err := v.st.UpsertFinding(t.Context(), f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.restart()
+	p.advance(time.Minute)
+	p.run()
+	f, err := p.copied.st.GetFinding(t.Context(), odd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ResolvedAt.IsZero() {
+		t.Fatal("the finding under a key of another shape stayed open")
+	}
+}
+
+func TestIsHexKey(t *testing.T) {
+	k := rules.Key(deadline.RuleName, "acme", rules.Subject{Kind: "task", ID: "ACME-1"}, "overdue")
+	for _, c := range []struct {
+		key  string
+		want bool
+	}{
+		{k, true},
+		{strings.ToUpper(k[:len(k)-1]) + k[len(k)-1:], false},
+		{deadline.RuleName + ":" + strings.Repeat("0", 31), false},
+		{"workload:" + strings.Repeat("0", 32), false},
+		{deadline.RuleName + ":" + strings.Repeat("g", 32), false},
+	} {
+		if got := isHexKey(c.key, deadline.RuleName); got != c.want {
+			t.Errorf("isHexKey(%q) = %v, want %v", c.key, got, c.want)
+		}
+	}
+	fc := newFindingCopy(nil)
+	if got := fc.stored(fc.key(k)); got != k {
+		t.Errorf("stored(key(%q)) = %q", k, got)
+	}
+	if got := fc.stored(fc.key("deadline:odd")); got != "deadline:odd" {
+		t.Errorf("stored(key(odd)) = %q", got)
+	}
+}

@@ -44,10 +44,12 @@ type deadlineState struct {
 	cfg      *configs.Config     // config of the last full run; nil before any
 	days     string              // the clients' dates at the last full run
 	fullAt   time.Time
-	byTask   map[string][]string // task key → keys of the open findings it produced (with former keys)
+	// byTask is, after a full run from the store, each task's keys of the
+	// open findings it produced (with former keys); open.byTask replaces
+	// it while open is set.
+	byTask map[string][]string
 	// open is the open findings kept between full runs run from the copy
-	// of the tasks (deadline_copy.go); nil otherwise. byTask then holds
-	// their stored keys exactly.
+	// of the tasks (deadline_copy.go); nil otherwise.
 	open *findingCopy
 }
 
@@ -190,7 +192,11 @@ func (e *Engine) runDeadlineTasks(ctx context.Context, rec KeyedReconciler, cfg 
 	s.mu.Lock()
 	var resolve []string
 	for _, k := range keys {
-		resolve = append(resolve, s.byTask[k]...)
+		if s.open != nil {
+			resolve = append(resolve, s.open.keysOfTask(k)...)
+		} else {
+			resolve = append(resolve, s.byTask[k]...)
+		}
 	}
 	s.mu.Unlock()
 	res, err := rec.ReconcileKeys(ctx, deadline.RuleName, findings, resolve, now)

@@ -96,6 +96,25 @@ func (e *Engine) RunAll(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// ReleaseCopies drops what the engine keeps in memory between runs under
+// one config: the open tasks and the open deadline findings. A config
+// reload replaces both at the next run anyway; dropping them before the
+// new config is parsed keeps the two from being held together (at the
+// reference load the copies are ≈ 40 MB and the parse ≈ 20 MB). The next
+// run reads them again and is a full one, whether or not the reload was
+// accepted. It waits for a deadline run in progress.
+func (e *Engine) ReleaseCopies() {
+	s := e.deadline
+	s.run.Lock()
+	defer s.run.Unlock()
+	s.mu.Lock()
+	s.open, s.cfg, s.byTask = nil, nil, map[string][]string{}
+	s.mu.Unlock()
+	e.tasks.mu.Lock()
+	e.tasks.drop()
+	e.tasks.mu.Unlock()
+}
+
 // clientIDs lists the config's clients, the scope of a rule run over all of
 // them: findings of clients outside it are left alone.
 func clientIDs(cfg *configs.Config) []string {

@@ -34,6 +34,7 @@ type taskCopy struct {
 	names    []string          // repeated strings, by number; names[0] is ""
 	ids      map[string]uint32 // name → its number
 	loads    int               // full reads so far, for tests and logs
+	hint     int               // open tasks of the last copy dropped, to size the next
 }
 
 // taskRec is what the copy keeps of an open task: what the deadline and
@@ -88,8 +89,8 @@ func (c *taskCopy) syncTasks(ctx context.Context, st store.Store, log store.Task
 const rebuildProjects = 64
 
 func (c *taskCopy) rebuild(ctx context.Context, st store.Store, log store.TaskLog, cfg *configs.Config) error {
-	hint := len(c.recs)
 	c.drop()
+	hint := c.hint
 	seq, err := log.TaskSeq(ctx)
 	if err != nil {
 		return err
@@ -219,6 +220,9 @@ func (c *taskCopy) view(fn func(tasks iter.Seq[*connectors.Task], n int)) {
 
 // drop empties the copy: the next use rebuilds it.
 func (c *taskCopy) drop() {
+	if len(c.recs) > 0 {
+		c.hint = len(c.recs)
+	}
 	c.cfg, c.recs, c.index, c.names, c.ids = nil, nil, nil, nil, nil
 }
 
