@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"slices"
@@ -180,16 +181,17 @@ func resolveKeys(ctx context.Context, rec KeyedReconciler, rule string, keys []s
 // config: the task's fields it shows and the rule's verdict. Under one
 // config, equal sums mean equal findings, so a full run renders a finding
 // only for a task whose sum is not the one its open finding was recorded
-// with. It is never 0, which stands for unknown.
-func (fc *findingCopy) verdictHash(t *connectors.Task, v *deadline.Verdict) uint64 {
+// with. summary is the hash of t's summary, which the task copy keeps in
+// its place. It is never 0, which stands for unknown.
+func (fc *findingCopy) verdictHash(t *connectors.Task, summary uint64, v *deadline.Verdict) uint64 {
 	var h maphash.Hash
 	h.SetSeed(fc.seed)
 	var buf [binary.MaxVarintLen64]byte
-	for _, s := range [...]string{t.Key, t.Summary, t.Status, t.AssigneeAccountID, t.DueDate, v.Kind} {
+	for _, s := range [...]string{t.Key, t.Status, t.AssigneeAccountID, t.DueDate, v.Kind} {
 		_, _ = h.Write(binary.AppendUvarint(buf[:0], uint64(len(s))))
 		_, _ = h.WriteString(s)
 	}
-	for _, n := range [...]int{v.Client, int(v.Severity), v.WorkingDays, v.DaysOverdue} {
+	for _, n := range [...]int{v.Client, int(v.Severity), v.WorkingDays, v.DaysOverdue, int(summary)} {
 		_, _ = h.Write(binary.AppendVarint(buf[:0], int64(n)))
 	}
 	return max(h.Sum64(), 1)
@@ -377,17 +379,18 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 		todo []pending
 		ferr error
 	)
-	e.tasks.read(func(n int, task func(int, *connectors.Task)) {
+	sums := &summaries{ctx: ctx, st: e.st, client: -1}
+	e.tasks.read(func(n int, task func(int, *connectors.Task) uint64) {
 		ntasks = n
 		var t connectors.Task
 		for i := range n {
-			task(i, &t)
+			sum := task(i, &t)
 			v, ok := j.Task(&t)
 			if !ok {
 				continue
 			}
 			emitted++
-			vh := fc.verdictHash(&t, &v)
+			vh := fc.verdictHash(&t, sum, &v)
 			if s.unchanged(t.Key, vh) {
 				unchanged++
 				continue
@@ -398,13 +401,34 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 		slices.SortFunc(todo, func(a, b pending) int {
 			return cmp.Or(strings.Compare(in.Clients[a.client].ID, in.Clients[b.client].ID), bytes.Compare(a.key[:], b.key[:]))
 		})
+		many := 0 // todo[i:many] are of todo[i]'s client
 		for i := range todo {
 			p := &todo[i]
+			if i >= many {
+				for many = i + 1; many < len(todo) && todo[many].client == p.client; many++ {
+				}
+			}
 			task(int(p.task), &t)
 			v, ok := j.Task(&t)
 			if !ok {
 				continue // cannot happen: the same task before the same judge
 			}
+			summary, found, err := sums.get(p.client, in.Clients[p.client].Projects, many-i > summariesOneByOne, t.Key)
+			if err != nil {
+				ferr = err
+				return
+			}
+			if !found {
+				// Closed, moved or deleted since the copy was brought up
+				// to date: the next run sees the change and judges it;
+				// until then its finding stays as it is.
+				if of, ok := fc.byKey[p.key]; ok {
+					of.run = fc.run
+					fc.byKey[p.key] = of
+				}
+				continue
+			}
+			t.Summary = summary
 			f := j.Finding(&t, v)
 			if k, of, ok := fc.find(&f); ok {
 				of.run = fc.run
@@ -463,4 +487,49 @@ func addResult(sum *deliver.ReconcileResult, r deliver.ReconcileResult) {
 	sum.Resolved += r.Resolved
 	sum.Planned += r.Planned
 	sum.Unrouted += r.Unrouted
+}
+
+// summariesOneByOne is the most tasks of one client a full run renders
+// that it reads one at a time for their summaries; more read the
+// client's open tasks at once.
+const summariesOneByOne = 8
+
+// summaries reads from the store the summaries of the tasks a full run
+// renders, which the task copy does not keep: one client's open tasks at
+// a time when the run renders many of them (every task after a start or a
+// reload), one task at a time otherwise.
+type summaries struct {
+	ctx    context.Context
+	st     store.Store
+	client int32             // whose open tasks byKey holds; -1: none
+	byKey  map[string]string // task key → summary
+}
+
+// get returns the summary of the open task key of client (whose projects
+// are projects), and false when no such task is stored now; many says
+// to read the client's open tasks at once.
+func (r *summaries) get(client int32, projects []string, many bool, key string) (string, bool, error) {
+	if !many {
+		t, err := r.st.GetTask(r.ctx, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return "", false, nil
+		}
+		if err != nil {
+			return "", false, fmt.Errorf("reading task %s: %w", key, err)
+		}
+		return t.Summary, t.Open() && slices.Contains(projects, t.ProjectKey), nil
+	}
+	if r.client != client {
+		ts, err := r.st.ListTasks(r.ctx, store.TaskFilter{ProjectKeys: projects, OpenOnly: true})
+		if err != nil {
+			return "", false, fmt.Errorf("reading the tasks of %d projects: %w", len(projects), err)
+		}
+		r.byKey = make(map[string]string, len(ts))
+		for i := range ts {
+			r.byKey[ts[i].Key] = ts[i].Summary
+		}
+		r.client = client
+	}
+	s, ok := r.byKey[key]
+	return s, ok, nil
 }

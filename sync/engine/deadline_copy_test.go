@@ -199,8 +199,8 @@ func (p *copyPair) same() {
 // written since.
 func TestDeadlineFullRunFromCopiesEqualsRunFromStore(t *testing.T) {
 	p := newCopyPair(t)
-	if p.copyLog.full != 1 {
-		t.Fatalf("the first run read every task %d times, want once", p.copyLog.full)
+	if p.copyE.tasks.loads != 1 {
+		t.Fatalf("the first run read every task %d times, want once", p.copyE.tasks.loads)
 	}
 	if len(p.state(p.copied)) == 0 {
 		t.Fatal("the scenario opens no findings")
@@ -232,8 +232,8 @@ func TestDeadlineFullRunFromCopiesEqualsRunFromStore(t *testing.T) {
 	p.run()
 	p.advance(DeadlineFullEvery)
 	p.run()
-	if p.copyLog.full != 1 {
-		t.Fatalf("full runs read every task %d times, want once (at the start)", p.copyLog.full)
+	if p.copyE.tasks.loads != 1 {
+		t.Fatalf("full runs read every task %d times, want once (at the start)", p.copyE.tasks.loads)
 	}
 	if p.copyLog.since == 0 {
 		t.Fatal("full runs never asked the store for the tasks written since")
@@ -262,8 +262,8 @@ func TestDeadlineFullRunFromCopiesEqualsRunFromStore(t *testing.T) {
 	}
 	p.advance(DeadlineFullEvery)
 	p.run()
-	if p.copyLog.full != 2 {
-		t.Fatalf("after a row was removed every task was read %d times in all, want twice", p.copyLog.full)
+	if p.copyE.tasks.loads != 2 {
+		t.Fatalf("after a row was removed every task was read %d times in all, want twice", p.copyE.tasks.loads)
 	}
 
 	// Friday 27 November, 00:05 in Kyiv: tasks due Thursday are overdue,
@@ -279,8 +279,8 @@ func TestDeadlineFullRunFromCopiesEqualsRunFromStore(t *testing.T) {
 	p.advance(time.Minute)
 	p.put(false, task("ACME-6", "2026-11-27", doing))
 	p.run()
-	if p.copyLog.full != 1 {
-		t.Fatalf("the first run after a restart read every task %d times, want once", p.copyLog.full)
+	if p.copyE.tasks.loads != 1 {
+		t.Fatalf("the first run after a restart read every task %d times, want once", p.copyE.tasks.loads)
 	}
 	p.advance(time.Minute)
 	p.put(true, task("ACME-6", "2026-11-30", doing))
@@ -296,7 +296,11 @@ func TestDeadlineFullRunFromCopiesWritesNothingWhenNothingChanged(t *testing.T) 
 	}
 	before := deadlines()
 	p.advance(DeadlineFullEvery)
+	lists := p.copyLog.full
 	p.run()
+	if p.copyLog.full != lists {
+		t.Errorf("a full run with nothing changed listed tasks %d times, want none", p.copyLog.full-lists)
+	}
 	if after := deadlines(); !slices.Equal(before, after) {
 		t.Fatalf("a full run with nothing changed changed the store:\nbefore: %q\nafter:  %q", before, after)
 	}
@@ -404,7 +408,7 @@ func TestReleaseCopiesMakesTheNextRunReadEverythingAgain(t *testing.T) {
 	p.put(true, connectors.Task{Key: "ACME-2", ID: "id-ACME-2", ProjectKey: "ACME", Summary: "Moved", Status: "In Progress",
 		StatusCategory: doing, AssigneeAccountID: "712020:kate", DueDate: "2026-11-20"})
 	p.run()
-	full := p.copyLog.full
+	full := p.copyE.tasks.loads
 
 	p.copyE.ReleaseCopies()
 	if p.copyE.tasks.recs != nil || p.copyE.tasks.index != nil || p.copyE.deadline.open != nil {
@@ -415,8 +419,8 @@ func TestReleaseCopiesMakesTheNextRunReadEverythingAgain(t *testing.T) {
 		StatusCategory: doing, AssigneeAccountID: "712020:kate", DueDate: "2026-11-19"})
 	p.plainE.ReleaseCopies() // plainE keeps no copies; its next run is a full one too
 	p.run()
-	if p.copyLog.full != full+1 {
-		t.Fatalf("the run after ReleaseCopies read every task %d times, want once", p.copyLog.full-full)
+	if p.copyE.tasks.loads != full+1 {
+		t.Fatalf("the run after ReleaseCopies read every task %d times, want once", p.copyE.tasks.loads-full)
 	}
 	if p.copyE.deadline.open == nil || p.copyE.deadline.cfg == nil {
 		t.Fatal("the run after ReleaseCopies did not rebuild the findings copy")
@@ -426,7 +430,7 @@ func TestReleaseCopiesMakesTheNextRunReadEverythingAgain(t *testing.T) {
 	p.put(true, connectors.Task{Key: "BOLT-3", ID: "id-BOLT-3", ProjectKey: "BOLT", Summary: "Unreported", Status: "In Progress",
 		StatusCategory: connectors.StatusCategoryDone, AssigneeAccountID: "712020:kate", DueDate: "2026-11-19"})
 	p.run()
-	if p.copyLog.full != full+1 {
+	if p.copyE.tasks.loads != full+1 {
 		t.Fatalf("an incremental run after the rebuild read every task again")
 	}
 }

@@ -58,7 +58,7 @@ func New(cfg func() *configs.Config, st store.Store, rec Reconciler, clk clock.C
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log, deadline: newDeadlineState(), tasks: &taskCopy{},
+	return &Engine{cfg: cfg, st: st, rec: rec, clock: clk, log: log, deadline: newDeadlineState(), tasks: newTaskCopy(),
 		directReplies: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "liaison_redirect_direct_replies_total",
 			Help: "Specialists who answered a client directly: message=redirected when the redirect rule had handed " +

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"slices"
 	"sync"
@@ -22,8 +23,11 @@ import (
 // a full read.
 //
 // It holds a compact record per task (taskRec) with only what the rules
-// read; repeated strings (project, status, category, assignee, due date)
-// are held once and referred to by number.
+// judge by; repeated strings (project, status, category, assignee, due
+// date) are held once and referred to by number. Summaries are not kept,
+// only their hashes: the deadline rule shows a summary only in a finding
+// it renders, and reads it from the store then (≈ 6 MB at 125,000 open
+// tasks).
 type taskCopy struct {
 	mu       sync.RWMutex
 	cfg      *configs.Config // config it was built for; nil: not built
@@ -35,19 +39,23 @@ type taskCopy struct {
 	ids      map[string]uint32 // name → its number
 	loads    int               // full reads so far, for tests and logs
 	hint     int               // open tasks of the last copy dropped, to size the next
+	seed     maphash.Seed      // of the summaries' hashes, for the copy's lifetime
 }
 
+func newTaskCopy() *taskCopy { return &taskCopy{seed: maphash.MakeSeed()} }
+
 // taskRec is what the copy keeps of an open task: what the deadline and
-// workload rules read, 80 bytes plus the key and summary.
+// workload rules judge by, 72 bytes plus the key.
 type taskRec struct {
-	key, summary string
-	est          [3]int64 // original and remaining estimates, time spent, in seconds; set per bit of has
-	project      uint32   // names[project] is the project key; likewise below
-	status       uint32
-	category     uint32
-	assignee     uint32
-	due          uint32
-	has          uint8 // bit i: est[i] is set
+	key      string
+	sum      uint64   // the summary's hash (maphash.String under the copy's seed)
+	est      [3]int64 // original and remaining estimates, time spent, in seconds; set per bit of has
+	project  uint32   // names[project] is the project key; likewise below
+	status   uint32
+	category uint32
+	assignee uint32
+	due      uint32
+	has      uint8 // bit i: est[i] is set
 }
 
 // syncTasks brings the copy up to date with the store for cfg. It returns
@@ -158,7 +166,7 @@ func (c *taskCopy) apply(t *connectors.Task) {
 
 // record is the copy's record of t.
 func (c *taskCopy) record(t *connectors.Task) taskRec {
-	r := taskRec{key: t.Key, summary: t.Summary, project: c.id(t.ProjectKey), status: c.id(t.Status),
+	r := taskRec{key: t.Key, sum: maphash.String(c.seed, t.Summary), project: c.id(t.ProjectKey), status: c.id(t.Status),
 		category: c.id(string(t.StatusCategory)), assignee: c.id(t.AssigneeAccountID), due: c.id(t.DueDate)}
 	for i, p := range [...]*int64{t.OriginalEstimate, t.RemainingEstimate, t.TimeSpent} {
 		if p != nil {
@@ -178,10 +186,11 @@ func (c *taskCopy) id(s string) uint32 {
 	return n
 }
 
-// task fills t with what the copy holds of r. The estimates point into
-// r; t must not outlive the caller's hold on the copy.
+// task fills t with what the copy holds of r; its Summary is empty. The
+// estimates point into r; t must not outlive the caller's hold on the
+// copy.
 func (c *taskCopy) task(r *taskRec, t *connectors.Task) {
-	*t = connectors.Task{Key: r.key, ProjectKey: c.names[r.project], Summary: r.summary, Status: c.names[r.status],
+	*t = connectors.Task{Key: r.key, ProjectKey: c.names[r.project], Status: c.names[r.status],
 		StatusCategory: connectors.StatusCategory(c.names[r.category]), AssigneeAccountID: c.names[r.assignee],
 		DueDate: c.names[r.due]}
 	for i, p := range [...]**int64{&t.OriginalEstimate, &t.RemainingEstimate, &t.TimeSpent} {
@@ -192,16 +201,20 @@ func (c *taskCopy) task(r *taskRec, t *connectors.Task) {
 }
 
 // read calls fn, holding the copy still, with the number of open tasks
-// and a function filling t with the i-th of them (0 ≤ i < n). fn must not
-// keep or change the tasks.
-func (c *taskCopy) read(fn func(n int, task func(i int, t *connectors.Task))) {
+// and a function filling t with the i-th of them (0 ≤ i < n; Summary
+// empty) and returning its summary's hash. fn must not keep or change the
+// tasks.
+func (c *taskCopy) read(fn func(n int, task func(i int, t *connectors.Task) uint64)) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	fn(len(c.recs), func(i int, t *connectors.Task) { c.task(&c.recs[i], t) })
+	fn(len(c.recs), func(i int, t *connectors.Task) uint64 {
+		c.task(&c.recs[i], t)
+		return c.recs[i].sum
+	})
 }
 
-// view calls fn with the open tasks, built from the records for the call;
-// fn must not keep or change them.
+// view calls fn with the open tasks, built from the records for the call
+// (Summary empty); fn must not keep or change them.
 func (c *taskCopy) view(fn func(tasks iter.Seq[*connectors.Task], n int)) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -228,8 +241,8 @@ func (c *taskCopy) drop() {
 
 // withOpenTasks calls fn with the open tasks of cfg's clients' projects,
 // one at a time, and how many there are: from the copy when the store
-// stamps its task writes, read from the store otherwise. fn must not keep
-// or change them.
+// stamps its task writes (their Summary then empty), read from the store
+// otherwise. fn must not keep or change them.
 func (e *Engine) withOpenTasks(ctx context.Context, cfg *configs.Config, fn func(tasks iter.Seq[*connectors.Task], n int)) error {
 	if log, ok := e.st.(store.TaskLog); ok {
 		if _, err := e.tasks.syncTasks(ctx, e.st, log, cfg); err != nil {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"hash/maphash"
 	"reflect"
 	"testing"
 	"time"
@@ -14,13 +15,14 @@ import (
 )
 
 // The task copy's record gives back every field the deadline and workload
-// rules read, estimates set or not, and stays at 80 bytes besides the key
-// and summary.
+// rules judge by, estimates set or not, keeps the summary's hash in the
+// summary's place, and stays at 72 bytes besides the key.
 func TestTaskCopyRecordKeepsWhatTheRulesRead(t *testing.T) {
-	if n := unsafe.Sizeof(taskRec{}); n > 80 {
-		t.Errorf("a task record takes %d bytes, want at most 80", n)
+	if n := unsafe.Sizeof(taskRec{}); n > 72 {
+		t.Errorf("a task record takes %d bytes, want at most 72", n)
 	}
-	c := &taskCopy{names: []string{""}, ids: map[string]uint32{"": 0}}
+	c := newTaskCopy()
+	c.names, c.ids = []string{""}, map[string]uint32{"": 0}
 	full := connectors.Task{Key: "ACME-1", ID: "10001", ProjectKey: "ACME", Summary: "Landing page", Status: "In Review",
 		StatusCategory: connectors.StatusCategoryInProgress, AssigneeAccountID: "712020:kate", DueDate: "2026-11-27",
 		OriginalEstimate: connectors.Secs(7200), RemainingEstimate: connectors.Secs(0), TimeSpent: connectors.Secs(3600),
@@ -32,9 +34,16 @@ func TestTaskCopyRecordKeepsWhatTheRulesRead(t *testing.T) {
 		c.task(&r, &got)
 		want := in
 		want.ID, want.Labels, want.IssueType, want.ParentKey, want.Created, want.Updated = "", nil, "", "", time.Time{}, time.Time{}
+		want.Summary = ""
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("record of %s gives back\n%+v\nwant\n%+v", in.Key, got, want)
 		}
+		if r.sum != maphash.String(c.seed, in.Summary) {
+			t.Errorf("record of %s keeps %x for its summary, want its hash", in.Key, r.sum)
+		}
+	}
+	if a, b := c.record(&full), c.record(&connectors.Task{Key: "ACME-1", ProjectKey: "ACME", Summary: "Landing page v2"}); a.sum == b.sum {
+		t.Error("two summaries have one hash")
 	}
 	if len(c.names) != 8 {
 		t.Errorf("the copy holds %d distinct strings %q, want 8 (each once)", len(c.names), c.names)
@@ -72,7 +81,7 @@ func TestTaskCopyRebuildReadsEveryProjectInParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	counted := &countingLog{Store: st}
-	var c taskCopy
+	c := newTaskCopy()
 	if _, err := c.syncTasks(t.Context(), counted, counted, cfg); err != nil {
 		t.Fatal(err)
 	}
