@@ -485,3 +485,38 @@ func TestIsHexKey(t *testing.T) {
 		t.Errorf("stored(key(odd)) = %q", got)
 	}
 }
+
+// The copy's map of findings by task keeps one key per task in place and
+// moves a task with several to the side, back again as they resolve.
+func TestFindingCopyTaskKeys(t *testing.T) {
+	fc := newFindingCopy(nil)
+	a, b, c := findingKey{1}, findingKey{2}, findingKey{3}
+	keys := func(task string) []findingKey {
+		var buf [1]findingKey
+		return slices.Clone(fc.taskKeys(task, &buf))
+	}
+	check := func(step, task string, want ...findingKey) {
+		t.Helper()
+		if got := keys(task); !slices.Equal(got, want) {
+			t.Errorf("%s: keys of %s = %v, want %v", step, task, got, want)
+		}
+	}
+	fc.addTaskKey("T-1", a)
+	fc.addTaskKey("T-1", a)
+	check("one key, added twice", "T-1", a)
+	fc.addTaskKey("T-1", b)
+	fc.addTaskKey("T-1", c)
+	check("three keys", "T-1", a, b, c)
+	fc.removeTaskKey("T-1", b)
+	check("one of three resolved", "T-1", a, c)
+	fc.removeTaskKey("T-1", a)
+	check("two of three resolved", "T-1", c)
+	if len(fc.more) != 0 || fc.byTask["T-1"] != c {
+		t.Errorf("a task back to one key is not in place: byTask %v, more %v", fc.byTask, fc.more)
+	}
+	fc.removeTaskKey("T-1", b)
+	check("a key it does not have", "T-1", c)
+	fc.removeTaskKey("T-1", c)
+	check("all resolved", "T-1")
+	check("never seen", "T-2")
+}
