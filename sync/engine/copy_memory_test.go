@@ -34,8 +34,8 @@ func TestCopiesHoldFewBytesPerTask(t *testing.T) {
 	for i := range n {
 		proj := []string{"ACME", "BOLT"}[i%2]
 		ts = append(ts, connectors.Task{Key: fmt.Sprintf("%s-%d", proj, i+1), ID: fmt.Sprint(10000 + i), ProjectKey: proj,
-			Summary:           fmt.Sprintf("Landing page copy for the spring campaign, part %d", i),
-			Status:            "In Progress", StatusCategory: connectors.StatusCategoryInProgress,
+			Summary: fmt.Sprintf("Landing page copy for the spring campaign, part %d", i),
+			Status:  "In Progress", StatusCategory: connectors.StatusCategoryInProgress,
 			AssigneeAccountID: "712020:kate", DueDate: "2026-11-20", RemainingEstimate: connectors.Secs(3600),
 			Updated: v.clk.Now()})
 	}
