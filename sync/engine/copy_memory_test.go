@@ -28,7 +28,7 @@ func TestCopiesHoldFewBytesPerTask(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes what each allocation costs")
 	}
-	const n = 20000
+	const n = 10000
 	v := newWorkloadEnv(t, time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC))
 	var ts []connectors.Task
 	for i := range n {
