@@ -200,10 +200,10 @@ func TestBlind4(t *testing.T) {
 // the first figure: with the phrasings added on 2026-12-03 one message
 // more ("where can I see what's been done this month and what's still
 // pending") goes to report-when instead of task-status, while those
-// phrasings add 25 right suggestions over the tuning files and blind3–8
+// phrasings add 29 right suggestions over the tuning files and blind3–8
 // and take away 4 wrong ones.
 var blind4Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {1.000, 0.820},
+	"blind_ru.tsv shipped base ru":  {1.000, 0.833},
 	"blind_uk.tsv shipped base uk":  {1.000, 0.833},
 	"blind_uk.tsv shipped base ru":  {1.000, 0.884},
 	"blind_en.tsv shipped base en":  {0.942, 0.833},
@@ -249,9 +249,9 @@ func TestBlind6(t *testing.T) {
 // first measured ones, raised where they have risen), per file, base and
 // language.
 var blind6Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {1.000, 0.857},
-	"blind_uk.tsv shipped base uk":  {0.974, 0.760},
-	"blind_uk.tsv shipped base ru":  {1.000, 0.681},
+	"blind_ru.tsv shipped base ru":  {1.000, 0.871},
+	"blind_uk.tsv shipped base uk":  {0.975, 0.780},
+	"blind_uk.tsv shipped base ru":  {1.000, 0.727},
 	"blind_en.tsv shipped base en":  {0.982, 0.826},
 	"blind_ru.tsv two phrasings ru": {0.945, 0.500},
 	"blind_uk.tsv two phrasings uk": {0.952, 0.400},
