@@ -182,9 +182,9 @@ var blind3Floors = map[string]blindFloor{
 	"blind_uk.tsv shipped base ru":  {0.941, 0.695},
 	"blind_en.tsv shipped base en":  {0.950, 0.770},
 	"blind_ru.tsv two phrasings ru": {0.947, 0.500},
-	"blind_uk.tsv two phrasings uk": {0.962, 0.464},
+	"blind_uk.tsv two phrasings uk": {0.964, 0.482},
 	"blind_uk.tsv two phrasings ru": {1.000, 0.565},
-	"blind_en.tsv two phrasings en": {0.777, 0.378},
+	"blind_en.tsv two phrasings en": {0.783, 0.391},
 }
 
 // TestBlind4 measures the fourth frozen blind set, testdata/blind4,
@@ -203,11 +203,11 @@ func TestBlind4(t *testing.T) {
 // phrasings add 29 right suggestions over the tuning files and blind3–8
 // and take away 4 wrong ones.
 var blind4Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {1.000, 0.833},
+	"blind_ru.tsv shipped base ru":  {1.000, 0.846},
 	"blind_uk.tsv shipped base uk":  {1.000, 0.833},
 	"blind_uk.tsv shipped base ru":  {1.000, 0.884},
 	"blind_en.tsv shipped base en":  {0.942, 0.833},
-	"blind_ru.tsv two phrasings ru": {0.916, 0.423},
+	"blind_ru.tsv two phrasings ru": {0.918, 0.435},
 	"blind_uk.tsv two phrasings uk": {0.939, 0.516},
 	"blind_uk.tsv two phrasings ru": {0.933, 0.538},
 	"blind_en.tsv two phrasings en": {0.804, 0.474},
@@ -234,7 +234,7 @@ var blind5Floors = map[string]blindFloor{
 	"blind_en.tsv shipped base en":  {0.950, 0.794},
 	"blind_ru.tsv two phrasings ru": {0.888, 0.438},
 	"blind_uk.tsv two phrasings uk": {0.962, 0.433},
-	"blind_uk.tsv two phrasings ru": {1.000, 0.550},
+	"blind_uk.tsv two phrasings ru": {1.000, 0.600},
 	"blind_en.tsv two phrasings en": {0.857, 0.493},
 }
 
@@ -256,7 +256,7 @@ var blind6Floors = map[string]blindFloor{
 	"blind_ru.tsv two phrasings ru": {0.945, 0.500},
 	"blind_uk.tsv two phrasings uk": {0.952, 0.400},
 	"blind_uk.tsv two phrasings ru": {1.000, 0.454},
-	"blind_en.tsv two phrasings en": {0.769, 0.434},
+	"blind_en.tsv two phrasings en": {0.794, 0.449},
 }
 
 // TestBlind7 measures the seventh frozen blind set, written by a writer
@@ -294,11 +294,11 @@ func TestBlind8(t *testing.T) {
 // first measured ones, raised where they have risen), per file, base and
 // language.
 var blind8Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {0.960, 0.666},
+	"blind_ru.tsv shipped base ru":  {0.960, 0.680},
 	"blind_uk.tsv shipped base uk":  {0.861, 0.620},
 	"blind_uk.tsv shipped base ru":  {1.000, 0.666},
 	"blind_en.tsv shipped base en":  {0.983, 0.819},
-	"blind_ru.tsv two phrasings ru": {0.833, 0.347},
+	"blind_ru.tsv two phrasings ru": {0.838, 0.361},
 	"blind_uk.tsv two phrasings uk": {0.882, 0.300},
 	"blind_uk.tsv two phrasings ru": {0.900, 0.375},
 	"blind_en.tsv two phrasings en": {0.717, 0.388},
