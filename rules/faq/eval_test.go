@@ -177,7 +177,7 @@ func TestBlind3(t *testing.T) {
 // cpc-cost once the concept lexicon joins «ціна» and «вартість», which
 // wins more elsewhere (two-phrasing recall on blind3–7 in every language).
 var blind3Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {0.984, 0.875},
+	"blind_ru.tsv shipped base ru":  {0.984, 0.888},
 	"blind_uk.tsv shipped base uk":  {1.000, 0.839},
 	"blind_uk.tsv shipped base ru":  {0.941, 0.695},
 	"blind_en.tsv shipped base en":  {0.950, 0.770},
@@ -204,7 +204,7 @@ func TestBlind4(t *testing.T) {
 // and take away 4 wrong ones.
 var blind4Floors = map[string]blindFloor{
 	"blind_ru.tsv shipped base ru":  {1.000, 0.846},
-	"blind_uk.tsv shipped base uk":  {1.000, 0.833},
+	"blind_uk.tsv shipped base uk":  {1.000, 0.850},
 	"blind_uk.tsv shipped base ru":  {1.000, 0.884},
 	"blind_en.tsv shipped base en":  {0.942, 0.833},
 	"blind_ru.tsv two phrasings ru": {0.921, 0.448},
@@ -271,7 +271,7 @@ func TestBlind7(t *testing.T) {
 // first measured ones, raised where they have risen), per file, base and
 // language.
 var blind7Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {0.970, 0.890},
+	"blind_ru.tsv shipped base ru":  {0.970, 0.904},
 	"blind_uk.tsv shipped base uk":  {1.000, 0.867},
 	"blind_uk.tsv shipped base ru":  {0.952, 0.909},
 	"blind_en.tsv shipped base en":  {0.983, 0.835},
