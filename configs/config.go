@@ -82,7 +82,7 @@ type Server struct {
 	// Pprof serves Go's profiler at /debug/pprof/ on the same port, to
 	// callers on the loopback interface only; off by default.
 	Pprof bool `yaml:"pprof,omitempty"`
-	// MemoryLimit is the Go runtime's soft memory limit ("100MiB", "1GiB", "off"): near it the daemon collects garbage sooner and returns freed memory to the system; default 100MiB; the GOMEMLIMIT environment variable overrides it; takes effect at start.
+	// MemoryLimit is the Go runtime's soft memory limit ("80MiB", "1GiB", "off"): near it the daemon collects garbage sooner and returns freed memory to the system; default 80MiB; the GOMEMLIMIT environment variable overrides it; takes effect at start.
 	MemoryLimit string `yaml:"memory_limit,omitempty"`
 }
 
@@ -215,7 +215,7 @@ const (
 	// Wednesday, once Search Console's 2–3 day lag has passed for Sunday.
 	DefaultReportWeekday = "wed"
 	// DefaultMemoryLimit is server.memory_limit when the file sets none.
-	DefaultMemoryLimit = "100MiB"
+	DefaultMemoryLimit = "80MiB"
 )
 
 // defaultConfig is what a file is decoded over.
