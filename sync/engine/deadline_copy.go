@@ -35,7 +35,7 @@ type openFinding struct {
 	task    string
 	hash    uint64 // of what sameContent compares: everything but the key and timestamps
 	verdict uint64 // of the verdict and task fields it was rendered from (verdictHash); 0: unknown
-	client  uint32 // clients[client] is its client's id
+	client  uint32 // clients.names[client] is its client's id
 	run     uint32 // the last full run that emitted it
 }
 
@@ -59,8 +59,7 @@ type findingCopy struct {
 	odd     map[findingKey]string // the keys that are not rule:hex (none is made so), as stored
 	seed    maphash.Seed
 	run     uint32
-	clients []string          // client ids by number
-	ids     map[string]uint32 // client id → its number
+	clients strTable // client ids by number
 	// rendered is how many findings the last full run rendered: those of
 	// the tasks whose verdict or fields changed.
 	rendered int
@@ -68,7 +67,7 @@ type findingCopy struct {
 
 func newFindingCopy(cfg *configs.Config) *findingCopy {
 	return &findingCopy{cfg: cfg, byKey: map[findingKey]openFinding{}, byTask: map[string]findingKey{}, more: map[string][]findingKey{},
-		odd: map[findingKey]string{}, seed: maphash.MakeSeed(), ids: map[string]uint32{}}
+		odd: map[findingKey]string{}, seed: maphash.MakeSeed(), clients: strTable{ids: map[string]uint32{}}}
 }
 
 // key is the copy's form of the stored key k.
@@ -280,17 +279,6 @@ func (fc *findingCopy) find(f *rules.Finding) (k findingKey, of openFinding, ok 
 	return k, openFinding{}, false
 }
 
-// client is id's number in clients.
-func (fc *findingCopy) client(id string) uint32 {
-	if n, ok := fc.ids[id]; ok {
-		return n
-	}
-	n := uint32(len(fc.clients))
-	fc.clients = append(fc.clients, id)
-	fc.ids[id] = n
-	return n
-}
-
 // loadOpenFindings rebuilds the findings copy from the store, client by
 // client so that no more than one client's findings are read at a time.
 func (e *Engine) loadOpenFindings(ctx context.Context, cfg *configs.Config) error {
@@ -309,7 +297,7 @@ func (e *Engine) loadOpenFindings(ctx context.Context, cfg *configs.Config) erro
 		for i := range fs {
 			f := &fs[i]
 			k := fc.key(f.Key)
-			fc.byKey[k] = openFinding{client: fc.client(f.ClientID), task: f.Subject.ID, hash: fc.hash(f)}
+			fc.byKey[k] = openFinding{client: fc.clients.id(f.ClientID), task: f.Subject.ID, hash: fc.hash(f)}
 			fc.addTaskKey(f.Subject.ID, k)
 		}
 	}
@@ -351,7 +339,7 @@ func (s *deadlineState) recorded(fs []rules.Finding, resolved []string, verdicts
 		f, k := &fs[i], stored[i]
 		of, ok := fc.byKey[k]
 		if !ok {
-			of = openFinding{client: fc.client(f.ClientID), task: f.Subject.ID}
+			of = openFinding{client: fc.clients.id(f.ClientID), task: f.Subject.ID}
 			fc.addTaskKey(of.task, k)
 		}
 		of.hash, of.run, of.verdict = fc.hash(f), fc.run, 0
@@ -510,7 +498,7 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 	}
 	var resolve []string
 	for k, of := range fc.byKey {
-		if of.run != fc.run && scope[fc.clients[of.client]] {
+		if of.run != fc.run && scope[fc.clients.names[of.client]] {
 			resolve = append(resolve, fc.stored(k))
 		}
 	}

@@ -32,14 +32,13 @@ type taskCopy struct {
 	mu       sync.RWMutex
 	cfg      *configs.Config // config it was built for; nil: not built
 	projects map[string]bool
-	seq      store.TaskSeq     // the store's stamps it reflects
-	recs     []taskRec         // open tasks, in no particular order
-	index    map[string]int32  // task key → position in recs
-	names    []string          // repeated strings, by number; names[0] is ""
-	ids      map[string]uint32 // name → its number
-	loads    int               // full reads so far, for tests and logs
-	hint     int               // open tasks of the last copy dropped, to size the next
-	seed     maphash.Seed      // of the summaries' hashes, for the copy's lifetime
+	seq      store.TaskSeq    // the store's stamps it reflects
+	recs     []taskRec        // open tasks, in no particular order
+	index    map[string]int32 // task key → position in recs
+	strTable                  // repeated strings, by number; names[0] is ""
+	loads    int              // full reads so far, for tests and logs
+	hint     int              // open tasks of the last copy dropped, to size the next
+	seed     maphash.Seed     // of the summaries' hashes, for the copy's lifetime
 }
 
 func newTaskCopy() *taskCopy { return &taskCopy{seed: maphash.MakeSeed()} }
@@ -176,13 +175,20 @@ func (c *taskCopy) record(t *connectors.Task) taskRec {
 	return r
 }
 
-func (c *taskCopy) id(s string) uint32 {
-	if n, ok := c.ids[s]; ok {
+// strTable holds repeated strings once, each under a number.
+type strTable struct {
+	names []string          // by number
+	ids   map[string]uint32 // name → its number
+}
+
+// id is s's number, s added when new.
+func (t *strTable) id(s string) uint32 {
+	if n, ok := t.ids[s]; ok {
 		return n
 	}
-	n := uint32(len(c.names))
-	c.names = append(c.names, s)
-	c.ids[s] = n
+	n := uint32(len(t.names))
+	t.names = append(t.names, s)
+	t.ids[s] = n
 	return n
 }
 
