@@ -436,19 +436,20 @@ func (e *Engine) runDeadlineCopy(ctx context.Context, rec KeyedReconciler, log s
 		slices.SortFunc(todo, func(a, b pending) int {
 			return cmp.Or(strings.Compare(in.Clients[a.client].ID, in.Clients[b.client].ID), bytes.Compare(a.key[:], b.key[:]))
 		})
-		many := 0 // todo[i:many] are of todo[i]'s client
+		end, bulk := 0, false // todo[i:end] are of todo[i]'s client; bulk: more than summariesOneByOne of them
 		for i := range todo {
 			p := &todo[i]
-			if i >= many {
-				for many = i + 1; many < len(todo) && todo[many].client == p.client; many++ {
+			if i >= end {
+				for end = i + 1; end < len(todo) && todo[end].client == p.client; end++ {
 				}
+				bulk = end-i > summariesOneByOne
 			}
 			task(int(p.task), &t)
 			v, ok := j.Task(&t)
 			if !ok {
 				continue // cannot happen: the same task before the same judge
 			}
-			summary, found, err := sums.get(p.client, in.Clients[p.client].Projects, many-i > summariesOneByOne, t.Key)
+			summary, found, err := sums.get(p.client, in.Clients[p.client].Projects, bulk, t.Key)
 			if err != nil {
 				ferr = err
 				return

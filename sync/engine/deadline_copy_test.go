@@ -418,7 +418,14 @@ func TestReleaseCopiesMakesTheNextRunReadEverythingAgain(t *testing.T) {
 	p.put(false, connectors.Task{Key: "BOLT-3", ID: "id-BOLT-3", ProjectKey: "BOLT", Summary: "Unreported", Status: "In Progress",
 		StatusCategory: doing, AssigneeAccountID: "712020:kate", DueDate: "2026-11-19"})
 	p.plainE.ReleaseCopies() // plainE keeps no copies; its next run is a full one too
+	lists := p.copyLog.full
 	p.run()
+	// Every finding is rendered again (the verdicts are unknown after the
+	// copies are read): one list for the task copy, and one per client
+	// for the summaries, not one read per task.
+	if got := p.copyLog.full - lists; got != 3 {
+		t.Errorf("the run after ReleaseCopies listed tasks %d times, want 3 (the copy, then each client's summaries)", got)
+	}
 	if p.copyE.tasks.loads != full+1 {
 		t.Fatalf("the run after ReleaseCopies read every task %d times, want once", p.copyE.tasks.loads-full)
 	}
