@@ -38,40 +38,53 @@ func Fanout[T, R any](ctx context.Context, items []T, conc int, causes func(T) [
 		broken = map[any]bool{}
 		wg     sync.WaitGroup
 	)
-	sem := make(chan struct{}, max(conc, 1))
-	for _, it := range items {
-		// A slot is taken before the goroutine starts, not inside it: 2,000
-		// accounts would otherwise be 2,000 goroutines parked on the
-		// semaphore, 16 MB of stacks for a pull that runs conc at a time.
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			mu.Lock()
-			skip := false
-			for _, c := range causes(it) {
-				skip = skip || broken[c]
+	do := func(it T) {
+		mu.Lock()
+		skip := false
+		for _, c := range causes(it) {
+			skip = skip || broken[c]
+		}
+		if skip {
+			out.Skipped = append(out.Skipped, it)
+		}
+		mu.Unlock()
+		if skip {
+			return
+		}
+		res, err := run(ctx, it)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			for _, c := range fatal(it, err) {
+				broken[c] = true
 			}
-			if skip {
-				out.Skipped = append(out.Skipped, it)
+			out.Failed = append(out.Failed, Failure[T]{Item: it, Err: err})
+			return
+		}
+		out.Results = append(out.Results, res)
+	}
+	// conc workers take the items in turn rather than one goroutine per item
+	// waiting on a semaphore: 2,000 accounts would otherwise be 2,000
+	// goroutines, 16 MB of stacks for a pull that runs conc at a time, and a
+	// goroutine that has just given its slot back would still be alive while
+	// the next one starts.
+	next := 0
+	take := func() (T, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		var zero T
+		if next >= len(items) {
+			return zero, false
+		}
+		next++
+		return items[next-1], true
+	}
+	for range min(max(conc, 1), len(items)) {
+		wg.Go(func() {
+			for it, ok := take(); ok; it, ok = take() {
+				do(it)
 			}
-			mu.Unlock()
-			if skip {
-				return
-			}
-			res, err := run(ctx, it)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				for _, c := range fatal(it, err) {
-					broken[c] = true
-				}
-				out.Failed = append(out.Failed, Failure[T]{Item: it, Err: err})
-				return
-			}
-			out.Results = append(out.Results, res)
-		}()
+		})
 	}
 	wg.Wait()
 	return out
