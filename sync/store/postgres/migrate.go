@@ -5,16 +5,13 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/sync/store"
 )
 
 //go:embed migrations/*.sql
@@ -30,56 +27,14 @@ const (
 	lockClassFlush   int32 = 0x4c49_4d03
 )
 
-// SchemaTooNewError refuses a database migrated by a newer binary: running
-// old code on a newer schema could silently drop what the new columns mean.
-type SchemaTooNewError struct {
-	DB     int // version found in the database
-	Binary int // newest version this binary knows
-}
+// SchemaTooNewError refuses a database migrated by a newer binary.
+type SchemaTooNewError = store.SchemaTooNewError
 
-// Error explains the mismatch and what to do.
-func (e *SchemaTooNewError) Error() string {
-	return fmt.Sprintf("database schema is at version %d but this binary knows up to %d; run a newer liaison (downgrades are not supported)",
-		e.DB, e.Binary)
-}
-
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// loadMigrations reads the embedded NNNN_name.sql files in version order.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	entries, err := fs.ReadDir(fsys, "migrations")
-	if err != nil {
-		return nil, fmt.Errorf("reading embedded migrations: %w", err)
-	}
-	var ms []migration
-	for _, e := range entries {
-		prefix, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(prefix)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive version and '_'", e.Name())
-		}
-		b, err := fs.ReadFile(fsys, "migrations/"+e.Name())
-		if err != nil {
-			return nil, fmt.Errorf("reading migration %s: %w", e.Name(), err)
-		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected version %d (versions must be 1, 2, 3... without gaps)", m.name, i+1)
-		}
-	}
-	return ms, nil
-}
+type migration = store.Migration
 
 // migrate brings the schema to the newest embedded version.
 func migrate(ctx context.Context, pool *pgxpool.Pool, schema string, log *slog.Logger, clk clock.Clock) error {
-	ms, err := loadMigrations(migrationFS)
+	ms, err := store.LoadMigrations(migrationFS)
 	if err != nil {
 		return err
 	}
@@ -103,7 +58,7 @@ func applyMigrations(ctx context.Context, pool *pgxpool.Pool, schema string, log
 		if applied == nil {
 			return nil
 		}
-		log.Info("applied store migration", "version", applied.version, "name", applied.name, "schema", schema, "latest", latest)
+		log.Info("applied store migration", "version", applied.Version, "name", applied.Name, "schema", schema, "latest", latest)
 	}
 }
 
@@ -137,15 +92,15 @@ func applyNext(ctx context.Context, pool *pgxpool.Pool, schema string, clk clock
 		return nil, commit(ctx, tx)
 	}
 	m := ms[current]
-	if _, err := tx.Exec(ctx, m.sql); err != nil {
-		return nil, fmt.Errorf("migration %s: %w", m.name, err)
+	if _, err := tx.Exec(ctx, m.SQL); err != nil {
+		return nil, fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`,
-		m.version, ts(clk.Now())); err != nil {
-		return nil, fmt.Errorf("migration %s: recording version: %w", m.name, err)
+		m.Version, ts(clk.Now())); err != nil {
+		return nil, fmt.Errorf("migration %s: recording version: %w", m.Name, err)
 	}
 	if err := commit(ctx, tx); err != nil {
-		return nil, fmt.Errorf("migration %s: %w", m.name, err)
+		return nil, fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	return &m, nil
 }

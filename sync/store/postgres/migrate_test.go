@@ -7,26 +7,10 @@ import (
 	"github.com/liaisonhq/liaison/sync/store/storetest"
 )
 
-// migrationVersion returns the version of the embedded migration name.
-func migrationVersion(t *testing.T, name string) int {
-	t.Helper()
-	ms, err := loadMigrations(migrationFS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.name == name {
-			return m.version
-		}
-	}
-	t.Fatalf("no migration %s", name)
-	return 0
-}
-
 // The per-client workload findings of a store at the version before
 // 0007_workload_findings_per_am.sql are closed quietly when it applies.
 func TestWorkloadFindingsPerAMMigration(t *testing.T) {
-	version := migrationVersion(t, "0007_workload_findings_per_am.sql")
+	version := storetest.MigrationVersion(t, migrationFS, "0007_workload_findings_per_am.sql")
 	schema := freshSchema(t)
 	s := openSchema(t, schema)
 	storetest.RunWorkloadPerAMUpgrade(t, s, func(t *testing.T, st store.Store) store.Store {

@@ -293,7 +293,7 @@ func TestConcurrentMigrations(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	ms, err := loadMigrations(migrationFS)
+	ms, err := store.LoadMigrations(migrationFS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -555,8 +555,8 @@ func TestMigrationFailureRollsBack(t *testing.T) {
 	defer pool.Close()
 	discard := slog.New(slog.DiscardHandler)
 	ms := []migration{
-		{1, "0001_a.sql", "CREATE TABLE a (x INTEGER);"},
-		{2, "0002_b.sql", "CREATE TABLE b (x INTEGER); INSERT INTO missing VALUES (1);"},
+		{Version: 1, Name: "0001_a.sql", SQL: "CREATE TABLE a (x INTEGER);"},
+		{Version: 2, Name: "0002_b.sql", SQL: "CREATE TABLE b (x INTEGER); INSERT INTO missing VALUES (1);"},
 	}
 	err = applyMigrations(t.Context(), pool, schema, discard, clock.Real{}, ms)
 	if err == nil || !strings.Contains(err.Error(), "0002_b.sql") {
@@ -569,7 +569,7 @@ func TestMigrationFailureRollsBack(t *testing.T) {
 	if _, err := pool.Exec(t.Context(), `SELECT * FROM b`); err == nil {
 		t.Error("table b survived its failed migration")
 	}
-	ms[1].sql = "CREATE TABLE b (x INTEGER);"
+	ms[1].SQL = "CREATE TABLE b (x INTEGER);"
 	for range 2 {
 		if err := applyMigrations(t.Context(), pool, schema, discard, clock.Real{}, ms); err != nil {
 			t.Fatal(err)
@@ -589,11 +589,11 @@ func TestLoadMigrationsRejectsGapsAndBadNames(t *testing.T) {
 		"bad name": {"migrations/init.sql": {}},
 	}
 	for name, fsys := range tests {
-		if _, err := loadMigrations(fsys); err == nil {
+		if _, err := store.LoadMigrations(fsys); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	ms, err := loadMigrations(migrationFS)
+	ms, err := store.LoadMigrations(migrationFS)
 	if err != nil || len(ms) == 0 {
 		t.Errorf("embedded migrations: %d, %v", len(ms), err)
 	}

@@ -5,69 +5,24 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/liaisonhq/liaison/clock"
+	"github.com/liaisonhq/liaison/sync/store"
 )
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// SchemaTooNewError refuses a database migrated by a newer binary: running
-// old code on a newer schema could silently drop what the new columns mean.
-type SchemaTooNewError struct {
-	DB     int // version found in the database
-	Binary int // newest version this binary knows
-}
+// SchemaTooNewError refuses a database migrated by a newer binary.
+type SchemaTooNewError = store.SchemaTooNewError
 
-// Error explains the mismatch and what to do.
-func (e *SchemaTooNewError) Error() string {
-	return fmt.Sprintf("database schema is at version %d but this binary knows up to %d; run a newer liaison (downgrades are not supported)",
-		e.DB, e.Binary)
-}
-
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// loadMigrations reads the embedded NNNN_name.sql files in version order.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	entries, err := fs.ReadDir(fsys, "migrations")
-	if err != nil {
-		return nil, fmt.Errorf("reading embedded migrations: %w", err)
-	}
-	var ms []migration
-	for _, e := range entries {
-		prefix, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(prefix)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive version and '_'", e.Name())
-		}
-		b, err := fs.ReadFile(fsys, "migrations/"+e.Name())
-		if err != nil {
-			return nil, fmt.Errorf("reading migration %s: %w", e.Name(), err)
-		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected version %d (versions must be 1, 2, 3... without gaps)", m.name, i+1)
-		}
-	}
-	return ms, nil
-}
+type migration = store.Migration
 
 // migrate brings the schema to the newest embedded version, one migration
 // per transaction, so a crash leaves the database at a whole version.
 func migrate(ctx context.Context, db *sql.DB, log *slog.Logger, clk clock.Clock) error {
-	ms, err := loadMigrations(migrationFS)
+	ms, err := store.LoadMigrations(migrationFS)
 	if err != nil {
 		return err
 	}
@@ -92,7 +47,7 @@ func applyMigrations(ctx context.Context, db *sql.DB, log *slog.Logger, clk cloc
 		if err := applyOne(ctx, db, clk, m); err != nil {
 			return err
 		}
-		log.Info("applied store migration", "version", m.version, "name", m.name)
+		log.Info("applied store migration", "version", m.Version, "name", m.Name)
 	}
 	return nil
 }
@@ -100,27 +55,27 @@ func applyMigrations(ctx context.Context, db *sql.DB, log *slog.Logger, clk cloc
 func applyOne(ctx context.Context, db *sql.DB, clk clock.Clock, m migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("migration %s: beginning transaction: %w", m.name, err)
+		return fmt.Errorf("migration %s: beginning transaction: %w", m.Name, err)
 	}
 	defer func() { _ = tx.Rollback() }()
 	// Another opener could have applied it between our read and BEGIN
 	// IMMEDIATE; the insert below would then fail, so check under the lock.
 	var done int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&done); err != nil {
-		return fmt.Errorf("migration %s: checking version: %w", m.name, err)
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&done); err != nil {
+		return fmt.Errorf("migration %s: checking version: %w", m.Name, err)
 	}
 	if done > 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		m.version, clk.Now().UnixMilli()); err != nil {
-		return fmt.Errorf("migration %s: recording version: %w", m.name, err)
+		m.Version, clk.Now().UnixMilli()); err != nil {
+		return fmt.Errorf("migration %s: recording version: %w", m.Name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migration %s: committing: %w", m.name, err)
+		return fmt.Errorf("migration %s: committing: %w", m.Name, err)
 	}
 	return nil
 }

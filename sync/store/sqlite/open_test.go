@@ -117,7 +117,7 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 		if err := s.DB().QueryRow(`SELECT COUNT(*), MAX(version) FROM schema_migrations`).Scan(&versions, &maxV); err != nil {
 			t.Fatal(err)
 		}
-		migs, err := loadMigrations(migrationFS)
+		migs, err := store.LoadMigrations(migrationFS)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,8 +164,8 @@ func TestMigrationFailureRollsBack(t *testing.T) {
 	}
 	defer db.Close()
 	ms := []migration{
-		{1, "0001_a.sql", "CREATE TABLE a (x INTEGER);"},
-		{2, "0002_b.sql", "CREATE TABLE b (x INTEGER); INSERT INTO missing VALUES (1);"},
+		{Version: 1, Name: "0001_a.sql", SQL: "CREATE TABLE a (x INTEGER);"},
+		{Version: 2, Name: "0002_b.sql", SQL: "CREATE TABLE b (x INTEGER); INSERT INTO missing VALUES (1);"},
 	}
 	err = applyMigrations(t.Context(), db, discard(), clock.Real{}, ms)
 	if err == nil || !strings.Contains(err.Error(), "0002_b.sql") {
@@ -179,7 +179,7 @@ func TestMigrationFailureRollsBack(t *testing.T) {
 		t.Error("table b survived its failed migration")
 	}
 	// Fixed, it applies; and applying again changes nothing.
-	ms[1].sql = "CREATE TABLE b (x INTEGER);"
+	ms[1].SQL = "CREATE TABLE b (x INTEGER);"
 	for range 2 {
 		if err := applyMigrations(t.Context(), db, discard(), clock.Real{}, ms); err != nil {
 			t.Fatal(err)
@@ -193,12 +193,12 @@ func TestLoadMigrationsRejectsGapsAndBadNames(t *testing.T) {
 		"bad name": {"migrations/init.sql": {}},
 	}
 	for name, fsys := range tests {
-		if _, err := loadMigrations(fsys); err == nil {
+		if _, err := store.LoadMigrations(fsys); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	ms, err := loadMigrations(fstest.MapFS{"migrations/0002_b.sql": {}, "migrations/0001_a.sql": {}})
-	if err != nil || len(ms) != 2 || ms[0].name != "0001_a.sql" {
+	ms, err := store.LoadMigrations(fstest.MapFS{"migrations/0002_b.sql": {}, "migrations/0001_a.sql": {}})
+	if err != nil || len(ms) != 2 || ms[0].Name != "0001_a.sql" {
 		t.Errorf("ordered load = %+v, %v", ms, err)
 	}
 }
