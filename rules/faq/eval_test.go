@@ -184,7 +184,7 @@ var blind3Floors = map[string]blindFloor{
 	"blind_ru.tsv two phrasings ru": {0.947, 0.500},
 	"blind_uk.tsv two phrasings uk": {0.966, 0.517},
 	"blind_uk.tsv two phrasings ru": {1.000, 0.565},
-	"blind_en.tsv two phrasings en": {0.783, 0.391},
+	"blind_en.tsv two phrasings en": {0.789, 0.405},
 }
 
 // TestBlind4 measures the fourth frozen blind set, testdata/blind4,
@@ -204,10 +204,10 @@ func TestBlind4(t *testing.T) {
 // and take away 4 wrong ones.
 var blind4Floors = map[string]blindFloor{
 	"blind_ru.tsv shipped base ru":  {1.000, 0.871},
-	"blind_uk.tsv shipped base uk":  {1.000, 0.866},
+	"blind_uk.tsv shipped base uk":  {1.000, 0.883},
 	"blind_uk.tsv shipped base ru":  {1.000, 0.884},
 	"blind_en.tsv shipped base en":  {0.942, 0.846},
-	"blind_ru.tsv two phrasings ru": {0.921, 0.448},
+	"blind_ru.tsv two phrasings ru": {0.947, 0.461},
 	"blind_uk.tsv two phrasings uk": {0.939, 0.516},
 	"blind_uk.tsv two phrasings ru": {0.933, 0.538},
 	"blind_en.tsv two phrasings en": {0.804, 0.474},
@@ -230,7 +230,7 @@ var blind5Floors = map[string]blindFloor{
 	"blind_ru.tsv two phrasings ru": {0.888, 0.438},
 	"blind_uk.tsv two phrasings uk": {0.962, 0.433},
 	"blind_uk.tsv two phrasings ru": {1.000, 0.650},
-	"blind_en.tsv two phrasings en": {0.857, 0.493},
+	"blind_en.tsv two phrasings en": {0.860, 0.506},
 }
 
 // TestBlind6 measures the sixth frozen blind set, written by a writer
@@ -246,10 +246,10 @@ func TestBlind6(t *testing.T) {
 var blind6Floors = map[string]blindFloor{
 	"blind_ru.tsv shipped base ru":  {1.000, 0.885},
 	"blind_uk.tsv shipped base uk":  {0.975, 0.780},
-	"blind_uk.tsv shipped base ru":  {1.000, 0.772},
+	"blind_uk.tsv shipped base ru":  {1.000, 0.818},
 	"blind_en.tsv shipped base en":  {0.983, 0.855},
 	"blind_ru.tsv two phrasings ru": {0.945, 0.500},
-	"blind_uk.tsv two phrasings uk": {0.952, 0.400},
+	"blind_uk.tsv two phrasings uk": {0.954, 0.420},
 	"blind_uk.tsv two phrasings ru": {1.000, 0.454},
 	"blind_en.tsv two phrasings en": {0.794, 0.449},
 }
@@ -264,16 +264,20 @@ func TestBlind7(t *testing.T) {
 
 // blind7Floors are the figures of testdata/blind7 on 2026-12-03 (the
 // first measured ones, raised where they have risen), per file, base and
-// language.
+// language, except Ukrainian precision with two phrasings, one message
+// under its earlier figure: once «платити» / «платить» join paying,
+// «в якій валюті можна платити? у нас є доларовий рахунок» goes to
+// invoice-when (its «рахунок» is a bank account), while the same words
+// add four right answers to the two-phrasing base over blind3–9.
 var blind7Floors = map[string]blindFloor{
 	"blind_ru.tsv shipped base ru":  {0.970, 0.904},
 	"blind_uk.tsv shipped base uk":  {1.000, 0.867},
 	"blind_uk.tsv shipped base ru":  {0.952, 0.909},
 	"blind_en.tsv shipped base en":  {0.984, 0.863},
-	"blind_ru.tsv two phrasings ru": {0.875, 0.479},
-	"blind_uk.tsv two phrasings uk": {0.965, 0.528},
+	"blind_ru.tsv two phrasings ru": {0.904, 0.520},
+	"blind_uk.tsv two phrasings uk": {0.933, 0.528},
 	"blind_uk.tsv two phrasings ru": {0.846, 0.500},
-	"blind_en.tsv two phrasings en": {0.864, 0.438},
+	"blind_en.tsv two phrasings en": {0.868, 0.452},
 }
 
 // TestBlind8 measures the eighth frozen blind set, written by a writer
@@ -292,10 +296,10 @@ var blind8Floors = map[string]blindFloor{
 	"blind_ru.tsv shipped base ru":  {0.960, 0.680},
 	"blind_uk.tsv shipped base uk":  {0.885, 0.620},
 	"blind_uk.tsv shipped base ru":  {1.000, 0.708},
-	"blind_en.tsv shipped base en":  {0.983, 0.833},
+	"blind_en.tsv shipped base en":  {0.983, 0.847},
 	"blind_ru.tsv two phrasings ru": {0.838, 0.361},
 	"blind_uk.tsv two phrasings uk": {0.882, 0.300},
-	"blind_uk.tsv two phrasings ru": {0.900, 0.375},
+	"blind_uk.tsv two phrasings ru": {0.909, 0.416},
 	"blind_en.tsv two phrasings en": {0.717, 0.388},
 }
 
@@ -312,9 +316,9 @@ func TestBlind9(t *testing.T) {
 var blind9Floors = map[string]blindFloor{
 	"blind_ru.tsv shipped base ru":  {1.000, 0.859},
 	"blind_uk.tsv shipped base uk":  {0.958, 0.938},
-	"blind_uk.tsv shipped base ru":  {1.000, 0.869},
+	"blind_uk.tsv shipped base ru":  {1.000, 0.913},
 	"blind_en.tsv shipped base en":  {0.952, 0.833},
-	"blind_ru.tsv two phrasings ru": {0.783, 0.408},
+	"blind_ru.tsv two phrasings ru": {0.815, 0.436},
 	"blind_uk.tsv two phrasings uk": {0.857, 0.612},
 	"blind_uk.tsv two phrasings ru": {1.000, 0.782},
 	"blind_en.tsv two phrasings en": {0.833, 0.416},

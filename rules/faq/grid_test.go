@@ -33,6 +33,7 @@ func tuneParamsFromEnv() faq.TuneParams {
 	fmt.Sscan(os.Getenv("FAQ_MINSH"), &p.MinShared)
 	fmt.Sscan(os.Getenv("FAQ_ANSW"), &p.AnswerWeight)
 	fmt.Sscan(os.Getenv("FAQ_SHPOOL"), &p.SharedPooled)
+	fmt.Sscan(os.Getenv("FAQ_SHSTRONG"), &p.SharedStrong)
 	fmt.Sscan(os.Getenv("FAQ_BARE"), &p.Bare)
 	fmt.Sscan(os.Getenv("FAQ_RIVAL"), &p.RivalPenalty)
 	fmt.Sscan(os.Getenv("FAQ_WEAK"), &p.WeakWeight)
