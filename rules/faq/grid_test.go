@@ -77,6 +77,7 @@ func TestTuneAll(t *testing.T) {
 		}{{"tune", tuningFiles}, {"blind", blind}} {
 			type cnt struct{ c, s, a int }
 			res := map[string]*cnt{}
+			var hist [12][3]int
 			for _, f := range g.files {
 				qs := readFile(t, filepath.Join("testdata", f))
 				ev, err := faq.NewEvaluator(ix, qs, "")
@@ -95,6 +96,17 @@ func TestTuneAll(t *testing.T) {
 					if q.Expected != faq.NoEntry {
 						r.a++
 					}
+					if o := ev.Outcome(i); o.Asks() && len(o.Matches) > 0 && o.Matches[0].Score >= 0.2 {
+						bin := min(int((o.Matches[0].Score-0.2)/0.05), len(hist)-1)
+						switch {
+						case q.Expected == faq.NoEntry:
+							hist[bin][2]++
+						case o.Matches[0].EntryID == q.Expected:
+							hist[bin][0]++
+						default:
+							hist[bin][1]++
+						}
+					}
 					m, ok := ev.Outcome(i).Suggestion(th)
 					if ok {
 						r.s++
@@ -112,6 +124,9 @@ func TestTuneAll(t *testing.T) {
 						t.Logf("  %s %s want %s got %s %.2f %q", f, k, q.Expected, got, sc, q.Question)
 					}
 				}
+			}
+			if os.Getenv("FAQ_HIST") != "" {
+				t.Logf("%s %s best-entry score of asking messages, right / wrong / unanswerable per 0.05 bin from 0.20: %v", b.name, g.name, hist)
 			}
 			line := fmt.Sprintf("%s %s", b.name, g.name)
 			totW := 0
