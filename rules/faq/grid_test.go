@@ -31,6 +31,7 @@ func tuneParamsFromEnv() faq.TuneParams {
 	fmt.Sscan(os.Getenv("FAQ_CMAX"), &p.CalMax)
 	fmt.Sscan(os.Getenv("FAQ_CSHRINK"), &p.CalShrink)
 	fmt.Sscan(os.Getenv("FAQ_MINSH"), &p.MinShared)
+	fmt.Sscan(os.Getenv("FAQ_WEAKONCE"), &p.WeakOnce)
 	fmt.Sscan(os.Getenv("FAQ_ANSW"), &p.AnswerWeight)
 	fmt.Sscan(os.Getenv("FAQ_SHPOOL"), &p.SharedPooled)
 	fmt.Sscan(os.Getenv("FAQ_SHSTRONG"), &p.SharedStrong)

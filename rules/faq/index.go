@@ -86,6 +86,8 @@ type params struct {
 	// pair or two and says more about those phrasings than about the
 	// entry. 0 leaves each entry's own reference.
 	calShrink float64
+	// weakOnce counts an entry's shared weak words as one shared word.
+	weakOnce bool
 	// conceptWeight is what a word of the message counts, as a share of
 	// its weight, in a phrasing (or answer) that has another word of its
 	// concept (Concepts: "урезать" in a message, "снизить" in a
@@ -123,6 +125,7 @@ func defaultParams() params {
 		negMargin:     0,
 		shortTerms:    2,
 		bare:          true,
+		weakOnce:      true,
 		noneMargin:    0,
 		calGamma:      0.5,
 		calRef:        0.5,
