@@ -194,8 +194,11 @@ var foldedStopWords = func() map[string]bool {
 	return m
 }()
 
-// weakWords ask how rather than what: question words, modals and "need".
-// Many entries share them, so they count for less (params.weakWeight).
+// weakWords ask how rather than what: question words, modals, "need", the
+// verbs of looking for something ("где посмотреть", "where can I see") and
+// the words of asking how long ("сколько времени", "how long does it
+// take"). Many entries share them, so they count for less
+// (params.weakWeight) and together as one shared word (params.weakOnce).
 var weakWords = map[connectors.Language]string{
 	connectors.LanguageEnglish: `what whats when where why how which who whom whose can could need needs needed
 		should would will do does did is are see look find view long take takes time`,
