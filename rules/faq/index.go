@@ -80,6 +80,14 @@ type params struct {
 	// calMax bounds the calibration factor: an entry whose phrasings
 	// share almost nothing has no reliable reference.
 	calMax float64
+	// calShrink pulls an entry's self-reference towards the mean of the
+	// entries of its language, as if calShrink more phrasings had scored
+	// that mean: the reference of an entry with few phrasings rests on a
+	// pair or two and says more about those phrasings than about the
+	// entry. 0 leaves each entry's own reference.
+	calShrink float64
+	// weakOnce counts an entry's shared weak words as one shared word.
+	weakOnce bool
 	// conceptWeight is what a word of the message counts, as a share of
 	// its weight, in a phrasing (or answer) that has another word of its
 	// concept (Concepts: "урезать" in a message, "снизить" in a
@@ -117,10 +125,12 @@ func defaultParams() params {
 		negMargin:     0,
 		shortTerms:    2,
 		bare:          true,
+		weakOnce:      true,
 		noneMargin:    0,
 		calGamma:      0.5,
 		calRef:        0.5,
 		calMax:        2,
+		calShrink:     0,
 		answerWeight:  0.6,
 		conceptWeight: 0.4,
 	}

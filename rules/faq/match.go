@@ -195,6 +195,12 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 		cov = pl.coverage(terms, len(ix.entries))
 	}
 	bare := ix.bareEntry(lang, li, terms, strong)
+	var weakBits uint64 // bit i: terms[i] is weak
+	for ti, t := range terms {
+		if li.weak[t] {
+			weakBits |= uint64(1) << (ti % 64)
+		}
+	}
 	var out []Match
 	for ei, b := range best {
 		if b < 0 {
@@ -209,7 +215,16 @@ func (ix *Index) matchTerms(terms []string, lang connectors.Language, act Act, n
 		}
 		s = ix.calibrate(s, lang, ei)
 		m := Match{EntryID: ix.entries[ei].ID, Score: s, BM25: raw[b], Example: li.docs[b].text}
-		if n := bits.OnesCount64(hits[ei]); n < ix.p.minShared && ei != bare &&
+		n := bits.OnesCount64(hits[ei])
+		if ix.p.weakOnce {
+			// Question words and viewing verbs ("где посмотреть",
+			// "where can I see") say how, not what: together they
+			// count as one shared word.
+			if w := bits.OnesCount64(hits[ei] & weakBits); w > 1 {
+				n -= w - 1
+			}
+		}
+		if n < ix.p.minShared && ei != bare &&
 			(n == 0 || strong > ix.p.shortTerms || !rare[ei] || hits[ei]&known != known) {
 			continue
 		}

@@ -62,6 +62,7 @@ var nearMisses = map[connectors.Language]string{
 Я в отпуске до понедельника, по срочным вопросам пишите моему коллеге
 Сколько стоит SEO-аудит и продвижение сайта?
 Нарисуете баннеры для соцсетей к нашей распродаже?
+Подключите приём оплаты картой на нашем сайте
 `,
 	connectors.LanguageUkrainian: `
 Ви ведете рекламу в TikTok?
@@ -108,6 +109,7 @@ var nearMisses = map[connectors.Language]string{
 Я у відпустці до понеділка, з термінових питань пишіть моєму колезі
 Скільки коштує SEO-аудит і просування сайту?
 Намалюєте банери для соцмереж до нашого розпродажу?
+Підключіть прийом оплати карткою на нашому сайті
 `,
 	connectors.LanguageEnglish: `
 Do you run TikTok ads?
@@ -155,6 +157,7 @@ Can you set an ad schedule for business hours only?
 I'm on vacation next week, contact my colleague with anything urgent
 How much do an SEO audit and site promotion cost?
 Can you design social media banners for our sale?
+Can you set up card payments on our website?
 `,
 }
 

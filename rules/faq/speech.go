@@ -120,7 +120,10 @@ func speechAct(text string, lang connectors.Language) Act {
 		// "спасибо, что …" thanks; it does not ask.
 		thanks := len(sentences) > 0 && ackWords[sentences[len(sentences)-1][len(sentences[len(sentences)-1])-1]]
 		sentences = append(sentences, words)
-		if questionStarts[words[0]] && !(thanks && conjunctions[words[0]]) {
+		// "will check with the team": a statement whose "I" is left
+		// out, not "will you …?".
+		elided := (words[0] == "will" || words[0] == "would") && len(words) > 1 && enRequestVerbs[words[1]]
+		if questionStarts[words[0]] && !(thanks && conjunctions[words[0]]) && !elided {
 			question = true
 		}
 		for i, w := range words {

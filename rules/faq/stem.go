@@ -194,15 +194,18 @@ var foldedStopWords = func() map[string]bool {
 	return m
 }()
 
-// weakWords ask how rather than what: question words, modals and "need".
-// Many entries share them, so they count for less (params.weakWeight).
+// weakWords ask how rather than what: question words, modals, "need", the
+// verbs of looking for something ("где посмотреть", "where can I see") and
+// the words of asking how long ("сколько времени", "how long does it
+// take"). Many entries share them, so they count for less
+// (params.weakWeight) and together as one shared word (params.weakOnce).
 var weakWords = map[connectors.Language]string{
 	connectors.LanguageEnglish: `what whats when where why how which who whom whose can could need needs needed
-		should would will do does did is are`,
+		should would will do does did is are see look find view long take takes time`,
 	connectors.LanguageRussian: `что когда где почему зачем как какой какая какое какие каких каким кто кому куда
-		откуда сколько можно нельзя нужно надо нужен нужна нужны`,
+		откуда сколько можно нельзя нужно надо нужен нужна нужны посмотреть смотреть глянуть найти увидеть времени время занимает`,
 	connectors.LanguageUkrainian: `що коли де чому навіщо як який яка яке які яких яким хто кому куди звідки
-		скільки можна потрібно треба потрібен потрібна потрібні чи`,
+		скільки можна потрібно треба потрібен потрібна потрібні чи подивитися дивитися глянути знайти побачити часу час займає`,
 }
 
 // weakStems returns the stems of lang's weak words.
