@@ -494,3 +494,22 @@ func TestReadLabelled(t *testing.T) {
 		}
 	}
 }
+
+// TestBlind10 measures testdata/blind10, written blind and frozen before
+// the eighth tuning round began, and measured once after it.
+func TestBlind10(t *testing.T) {
+	measureBlind(t, "blind10", blind10Floors)
+}
+
+// blind10Floors are the first measured figures of testdata/blind10, per
+// file, base and language.
+var blind10Floors = map[string]blindFloor{
+	"blind_ru.tsv shipped base ru":  {0.948, 0.753},
+	"blind_uk.tsv shipped base uk":  {0.928, 0.764},
+	"blind_uk.tsv shipped base ru":  {0.900, 0.818},
+	"blind_en.tsv shipped base en":  {0.928, 0.712},
+	"blind_ru.tsv two phrasings ru": {0.848, 0.383},
+	"blind_uk.tsv two phrasings uk": {0.833, 0.392},
+	"blind_uk.tsv two phrasings ru": {0.916, 0.500},
+	"blind_en.tsv two phrasings en": {0.718, 0.315},
+}
