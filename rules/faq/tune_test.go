@@ -41,23 +41,7 @@ func tuneQuick(t *testing.T, files []string) {
 		qs = append(qs, readFile(t, filepath.Join("testdata", f))...)
 	}
 	t.Logf("files: %s", strings.Join(files, " "))
-	p := faq.DefaultTuneParams()
-	fmt.Sscan(os.Getenv("FAQ_ACT"), &p.ActPenalty)
-	fmt.Sscan(os.Getenv("FAQ_SHORT"), &p.ShortTerms)
-	fmt.Sscan(os.Getenv("FAQ_NEG"), &p.NegMargin)
-	fmt.Sscan(os.Getenv("FAQ_NONE"), &p.NoneMargin)
-	fmt.Sscan(os.Getenv("FAQ_TOPK"), &p.TopK)
-	fmt.Sscan(os.Getenv("FAQ_EXW"), &p.ExampleWeight)
-	fmt.Sscan(os.Getenv("FAQ_GAMMA"), &p.CalGamma)
-	fmt.Sscan(os.Getenv("FAQ_CREF"), &p.CalRef)
-	fmt.Sscan(os.Getenv("FAQ_CMAX"), &p.CalMax)
-	fmt.Sscan(os.Getenv("FAQ_MINSH"), &p.MinShared)
-	fmt.Sscan(os.Getenv("FAQ_ANSW"), &p.AnswerWeight)
-	fmt.Sscan(os.Getenv("FAQ_SHPOOL"), &p.SharedPooled)
-	fmt.Sscan(os.Getenv("FAQ_BARE"), &p.Bare)
-	fmt.Sscan(os.Getenv("FAQ_RIVAL"), &p.RivalPenalty)
-	fmt.Sscan(os.Getenv("FAQ_WEAK"), &p.WeakWeight)
-	fmt.Sscan(os.Getenv("FAQ_CONCEPTS"), &p.ConceptWeight)
+	p := tuneParamsFromEnv()
 	for _, b := range []struct {
 		name string
 		es   *configs.FAQ
