@@ -93,17 +93,6 @@ func (ix *Index) selfRefs(lang connectors.Language) map[int]float64 {
 		}
 		refs[ei] = sum / float64(len(ds))
 	}
-	if m := ix.p.calShrink; m > 0 && len(refs) > 0 {
-		mean := 0.0
-		for _, r := range refs {
-			mean += r
-		}
-		mean /= float64(len(refs))
-		for ei, r := range refs {
-			n := float64(len(byEntry[ei]) * (len(byEntry[ei]) - 1) / 2)
-			refs[ei] = (n*r + m*mean) / (n + m)
-		}
-	}
 	return refs
 }
 

@@ -13,7 +13,6 @@ type TuneParams struct {
 	ShortTerms                        int
 	Bare, WeakOnce                    bool
 	CalGamma, CalRef, CalMax          float64
-	CalShrink                         float64
 	AnswerWeight                      float64
 	ConceptWeight                     float64
 	ConceptGroups                     [][]string
@@ -24,7 +23,7 @@ func DefaultTuneParams() TuneParams {
 	p := defaultParams()
 	return TuneParams{K1: p.k1, B: p.b, ExampleSide: p.exampleSide, ExampleWeight: p.exampleWeight, MinShared: p.minShared,
 		RivalPenalty: p.rivalPenalty, WeakWeight: p.weakWeight, SharedPooled: p.sharedPooled, SharedStrong: p.sharedStrong,
-		CoverAnswers: p.coverAnswers, TopK: p.topK, ActPenalty: p.actPenalty, NegMargin: p.negMargin, NoneMargin: p.noneMargin, ShortTerms: p.shortTerms, Bare: p.bare, WeakOnce: p.weakOnce, CalGamma: p.calGamma, CalRef: p.calRef, CalMax: p.calMax, CalShrink: p.calShrink, AnswerWeight: p.answerWeight, ConceptWeight: p.conceptWeight}
+		CoverAnswers: p.coverAnswers, TopK: p.topK, ActPenalty: p.actPenalty, NegMargin: p.negMargin, NoneMargin: p.noneMargin, ShortTerms: p.shortTerms, Bare: p.bare, WeakOnce: p.weakOnce, CalGamma: p.calGamma, CalRef: p.calRef, CalMax: p.calMax, AnswerWeight: p.answerWeight, ConceptWeight: p.conceptWeight}
 }
 
 // NewTunedIndex is NewIndex with other parameters.
@@ -32,5 +31,5 @@ func NewTunedIndex(entries []Entry, t TuneParams, synonyms ...[]string) *Index {
 	return newIndex(entries, params{k1: t.K1, b: t.B, exampleSide: t.ExampleSide, exampleWeight: t.ExampleWeight,
 		minShared: t.MinShared, rivalPenalty: t.RivalPenalty, weakWeight: t.WeakWeight, sharedPooled: t.SharedPooled,
 		sharedStrong: t.SharedStrong, coverAnswers: t.CoverAnswers, topK: t.TopK, actPenalty: t.ActPenalty,
-		negMargin: t.NegMargin, noneMargin: t.NoneMargin, shortTerms: t.ShortTerms, bare: t.Bare, weakOnce: t.WeakOnce, calGamma: t.CalGamma, calRef: t.CalRef, calMax: t.CalMax, calShrink: t.CalShrink, answerWeight: t.AnswerWeight, conceptWeight: t.ConceptWeight, concepts: t.ConceptGroups}, synonyms)
+		negMargin: t.NegMargin, noneMargin: t.NoneMargin, shortTerms: t.ShortTerms, bare: t.Bare, weakOnce: t.WeakOnce, calGamma: t.CalGamma, calRef: t.CalRef, calMax: t.CalMax, answerWeight: t.AnswerWeight, conceptWeight: t.ConceptWeight, concepts: t.ConceptGroups}, synonyms)
 }

@@ -29,7 +29,6 @@ func tuneParamsFromEnv() faq.TuneParams {
 	fmt.Sscan(os.Getenv("FAQ_GAMMA"), &p.CalGamma)
 	fmt.Sscan(os.Getenv("FAQ_CREF"), &p.CalRef)
 	fmt.Sscan(os.Getenv("FAQ_CMAX"), &p.CalMax)
-	fmt.Sscan(os.Getenv("FAQ_CSHRINK"), &p.CalShrink)
 	fmt.Sscan(os.Getenv("FAQ_MINSH"), &p.MinShared)
 	fmt.Sscan(os.Getenv("FAQ_WEAKONCE"), &p.WeakOnce)
 	fmt.Sscan(os.Getenv("FAQ_ANSW"), &p.AnswerWeight)

@@ -80,12 +80,6 @@ type params struct {
 	// calMax bounds the calibration factor: an entry whose phrasings
 	// share almost nothing has no reliable reference.
 	calMax float64
-	// calShrink pulls an entry's self-reference towards the mean of the
-	// entries of its language, as if calShrink more phrasings had scored
-	// that mean: the reference of an entry with few phrasings rests on a
-	// pair or two and says more about those phrasings than about the
-	// entry. 0 leaves each entry's own reference.
-	calShrink float64
 	// weakOnce counts an entry's shared weak words as one shared word.
 	weakOnce bool
 	// conceptWeight is what a word of the message counts, as a share of
@@ -130,7 +124,6 @@ func defaultParams() params {
 		calGamma:      0.5,
 		calRef:        0.5,
 		calMax:        2,
-		calShrink:     0,
 		answerWeight:  0.6,
 		conceptWeight: 0.4,
 	}

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"fmt"
-	"io/fs"
 	"slices"
 	"testing"
 	"time"
@@ -131,23 +130,4 @@ func deliveryKeys(t *testing.T, s store.Store) []string {
 		out = append(out, fmt.Sprintf("%s/%s", d.Key, d.State))
 	}
 	return out
-}
-
-// MigrationVersion returns the version of the migration file name in fsys,
-// a store's embedded migrations, failing t when there is none: an upgrade
-// test names the file it is about, not a number that moves when migrations
-// are added.
-func MigrationVersion(t *testing.T, fsys fs.FS, name string) int {
-	t.Helper()
-	ms, err := store.LoadMigrations(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.Name == name {
-			return m.Version
-		}
-	}
-	t.Fatalf("no migration %s", name)
-	return 0
 }
