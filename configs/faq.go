@@ -213,6 +213,12 @@ func checkFAQ(doc *document, used map[connectors.Language][]string) *FAQ {
 
 // Index prepares the answer base for matching, with its synonyms.
 func (f *FAQ) Index() *faq.Index {
+	return f.IndexWith(nil)
+}
+
+// IndexWith prepares the answer base for matching with the phrasings it
+// learned from the account managers' clicks added (faq.WithLearned).
+func (f *FAQ) IndexWith(learned []faq.Learned) *faq.Index {
 	if f == nil {
 		return faq.NewIndex(nil)
 	}
@@ -220,5 +226,5 @@ func (f *FAQ) Index() *faq.Index {
 	for _, e := range f.Entries {
 		entries = append(entries, faq.Entry{ID: e.ID, Questions: e.Questions, Not: e.Not, Answers: e.Answers})
 	}
-	return faq.NewIndex(entries, f.Synonyms...)
+	return faq.NewIndex(faq.WithLearned(entries, learned), f.Synonyms...)
 }

@@ -16,9 +16,11 @@ import (
 )
 
 const faqUsage = `usage: liaison faq test "question text" [-lang ru|uk|en] [-n 5] [-v] [-config FILE]
-       liaison faq eval [-faq faq.yaml | -config agency.yaml] [-threshold T] [-sweep] [-json] FILE.tsv`
+       liaison faq eval [-faq faq.yaml | -config agency.yaml] [-threshold T] [-sweep] [-json] FILE.tsv
+       liaison faq learned [-entry ID] [-json]
+       liaison faq forget ID...`
 
-// cmdFAQ runs `liaison faq test` and `liaison faq eval`.
+// cmdFAQ runs `liaison faq test`, `eval`, `learned` and `forget`.
 func cmdFAQ(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
@@ -26,6 +28,10 @@ func cmdFAQ(args []string, stdout, stderr io.Writer) int {
 			return cmdFAQTest(args[1:], stdout, stderr)
 		case "eval":
 			return cmdFAQEval(args[1:], stdout, stderr)
+		case "learned":
+			return cmdFAQLearned(args[1:], stdout, stderr)
+		case "forget":
+			return cmdFAQForget(args[1:], stdout, stderr)
 		}
 	}
 	fmt.Fprintln(stderr, faqUsage)

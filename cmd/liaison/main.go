@@ -62,6 +62,8 @@ commands:
   audit         the audit log: silences, acknowledgements, reloads, sharing, redirects (-since 24h)
   faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
   faq eval      precision and recall of an answer base on labelled questions ([-faq FILE | -config FILE] [-threshold T] [-sweep] [-json] FILE.tsv)
+  faq learned   what the answer base learned from the AMs' clicks, from the running daemon ([-entry ID] [-json])
+  faq forget    stop using learned phrasings (ID...)
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config, -background; -scale 0.1 for the reference load)
   healthcheck   probe the running daemon's /healthz at the config's server.listen (container HEALTHCHECK)
   bench         measure the reference load in the sandbox, each figure beside its goal ([-scale 0.1|1] [-only ping,rules,history] [-json])

@@ -22,7 +22,7 @@ func (ix *Index) selfRefs(lang connectors.Language) map[int]float64 {
 	}
 	byEntry := map[int][]int{}
 	for i, d := range li.docs {
-		if !d.neg {
+		if !d.neg && !d.learned {
 			byEntry[d.entry] = append(byEntry[d.entry], i)
 		}
 	}

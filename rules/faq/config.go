@@ -14,6 +14,8 @@ type Config struct {
 	Threshold float64 `yaml:"threshold" jsonschema:"exclusiveMinimum=0,maximum=1"`
 	// CandidateMinCount is how often an unmatched question must recur in a week to be proposed for the base.
 	CandidateMinCount int `yaml:"candidate_min_count" jsonschema:"minimum=1"`
+	// Learn makes the answer base learn from the account managers' clicks: a posted suggestion's message becomes a phrasing of its entry, a "Not this one" a negative phrasing (`liaison faq learned` lists them, `liaison faq forget` undoes one). Off for a client: that client's messages teach nothing; off at the top: learned phrasings are not used.
+	Learn bool `yaml:"learn"`
 }
 
 // DefaultConfig returns the defaults. At the threshold 0.42 the shipped
@@ -23,7 +25,7 @@ type Config struct {
 // on the same scale, though not its recall (docs/FAQ.md has the sweep and
 // the blind figures; `liaison faq eval -sweep` recommends one per base).
 func DefaultConfig() Config {
-	return Config{Enabled: true, Threshold: 0.42, CandidateMinCount: 3}
+	return Config{Enabled: true, Threshold: 0.42, CandidateMinCount: 3, Learn: true}
 }
 
 // Validate reports every invalid setting.

@@ -140,6 +140,12 @@ type Entry struct {
 	// own phrasings does not get the entry.
 	Not     map[connectors.Language][]string
 	Answers map[connectors.Language]string
+	// Learned and LearnedNot are phrasings and negative phrasings learned
+	// from the account managers' clicks (WithLearned). They match as the
+	// others do, but an entry's calibration stays on the phrasings its
+	// authors wrote: clicks crowd an entry with messages that already
+	// matched it, which says nothing about how the next new wording will.
+	Learned, LearnedNot map[connectors.Language][]string
 }
 
 // Match is one entry's score for a question.
@@ -216,6 +222,9 @@ type doc struct {
 	self  float64 // BM25 of the document against itself
 	act   Act
 	neg   bool // a "not:" phrasing
+	// learned marks a phrasing learned from a click, which calibration
+	// leaves out.
+	learned bool
 }
 
 // NewIndex indexes entries' example questions per language. Each synonym
@@ -256,8 +265,10 @@ func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 				}
 			}
 			pool := doc{entry: ei, tf: map[string]int{}}
-			for _, q := range e.Questions[lang] {
+			nOwn := len(e.Questions[lang])
+			for i, q := range append(e.Questions[lang][:nOwn:nOwn], e.Learned[lang]...) {
 				d := ix.newDoc(ei, q, lang)
+				d.learned = i >= nOwn
 				if t, ok := bareTerm(d, q); ok && p.bare {
 					if o, seen := bare[t]; seen && o != ei {
 						bare[t] = -1
@@ -269,11 +280,17 @@ func newIndex(entries []Entry, p params, synonyms [][]string) *Index {
 				if d.len > 0 {
 					qs = append(qs, d)
 				}
-				ix.addText(&pool, q, lang)
+				// A learned phrasing's words stay out of the entry's
+				// coverage: a chatty message clicked once would lend
+				// every word of it to the entry.
+				if !d.learned {
+					ix.addText(&pool, q, lang)
+				}
 			}
-			for _, q := range e.Not[lang] {
+			nOwn = len(e.Not[lang])
+			for i, q := range append(e.Not[lang][:nOwn:nOwn], e.LearnedNot[lang]...) {
 				if d := ix.newDoc(ei, q, lang); d.len > 0 {
-					d.neg = true
+					d.neg, d.learned = true, i >= nOwn
 					qs = append(qs, d)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,7 +78,8 @@ func countMatching(ctx context.Context, st store.Store, s store.Silence) (int, e
 }
 
 // mountAPI serves the silence API that `liaison silence` talks to while the
-// daemon holds the store. It answers only callers on the loopback interface:
+// daemon holds the store, and the answer base's learned phrasings that
+// `liaison faq learned` and `liaison faq forget` list and undo. It answers only callers on the loopback interface:
 // the port also serves /metrics to the network, and a silence mutes alerts.
 func (a *App) mountAPI(mux *http.ServeMux) {
 	a.mountReadAPI(mux)
@@ -122,6 +124,30 @@ func (a *App) mountAPI(mux *http.ServeMux) {
 			actor = "cli"
 		}
 		if err := deliver.ExpireSilence(r.Context(), a.st, r.PathValue("id"), actor, a.clock.Now()); err != nil {
+			apiError(w, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})))
+	mux.Handle("GET /api/v1/faq/learned", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ls, err := a.faq.Learned(r.Context())
+		if err != nil {
+			apiError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, ls)
+	})))
+	mux.Handle("DELETE /api/v1/faq/learned/{id}", loopbackOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("learned phrasing id %q: not a number", r.PathValue("id"))})
+			return
+		}
+		actor := "cli"
+		if by := r.URL.Query().Get("by"); by != "" {
+			actor = "cli:" + by
+		}
+		if err := a.faq.Forget(r.Context(), id, actor); err != nil {
 			apiError(w, err)
 			return
 		}

@@ -46,7 +46,8 @@ type ChannelMembers interface {
 // FAQ is the faq rule: it matches client questions against the answer
 // base, suggests the answer privately to the AM, posts it in the client's
 // thread when the AM says so, and keeps the learning loop's data (match
-// rate metrics, unmatched questions, feedback per entry). It is safe for
+// rate metrics, unmatched questions, feedback per entry, the phrasings
+// learned from the AMs' clicks). It is safe for
 // concurrent use.
 type FAQ struct {
 	e       *Engine
@@ -58,9 +59,17 @@ type FAQ struct {
 	posted    *prometheus.CounterVec
 
 	actMu sync.Mutex // serialises actions: read-modify-write of suggestion and feedback
-	ixMu  sync.Mutex // guards the index cache
+	ixMu  sync.Mutex // guards the index cache and the learned phrasings
 	ixCfg *configs.Config
 	ix    *faq.Index
+	// ixLearn says whether ix holds the learned phrasings.
+	ixLearn bool
+	// lrn are the learned phrasings last read (lrnIDs their ids) at
+	// lrnChecked; lrnStale asks for a re-read after a click here.
+	lrn        []faq.Learned
+	lrnIDs     []int64
+	lrnChecked time.Time
+	lrnStale   bool
 }
 
 // NewFAQ returns the faq rule of e, registering its metrics with reg (nil:
@@ -89,17 +98,6 @@ func NewFAQ(e *Engine, reg prometheus.Registerer, members ChannelMembers) (*FAQ,
 	return f, nil
 }
 
-// index returns the matcher for cfg, built once per config load (a reload
-// hands out a new *configs.Config).
-func (f *FAQ) index(cfg *configs.Config) *faq.Index {
-	f.ixMu.Lock()
-	defer f.ixMu.Unlock()
-	if f.ixCfg != cfg {
-		f.ix, f.ixCfg = cfg.FAQ.Index(), cfg
-	}
-	return f.ix
-}
-
 // faqSuggestion is what a suggestion's buttons act on.
 type faqSuggestion struct {
 	Entry    string              `json:"entry"`
@@ -109,8 +107,10 @@ type faqSuggestion struct {
 	ThreadTS string              `json:"thread_ts"`
 	Lang     connectors.Language `json:"lang"`
 	Score    float64             `json:"score"`
-	Posted   bool                `json:"posted,omitempty"`
-	Rejected bool                `json:"rejected,omitempty"`
+	// Text is the message without markup: what a click teaches the base.
+	Text     string `json:"text,omitempty"`
+	Posted   bool   `json:"posted,omitempty"`
+	Rejected bool   `json:"rejected,omitempty"`
 }
 
 type faqFeedback struct {
@@ -135,7 +135,7 @@ func (f *FAQ) OnMessage(ctx context.Context, m connectors.Message) error {
 	if side, _ := ClassifyAuthor(cfg, m); side != SideClient {
 		return nil
 	}
-	o := f.index(cfg).Assess(m.Text, c.Language, 1)
+	o := f.index(ctx, cfg).Assess(m.Text, c.Language, 1)
 	if !o.Asks() {
 		return nil
 	}
@@ -170,7 +170,7 @@ func (f *FAQ) OnMessage(ctx context.Context, m connectors.Message) error {
 
 func (f *FAQ) suggest(ctx context.Context, cfg *configs.Config, c *configs.Client, m connectors.Message,
 	lang connectors.Language, best faq.Match, now time.Time) error {
-	entry, _ := f.index(cfg).Entry(best.EntryID)
+	entry, _ := f.index(ctx, cfg).Entry(best.EntryID)
 	answer, ok := entry.Answers[c.Language]
 	if !ok {
 		// Validation requires an answer in every client's language; a
@@ -187,7 +187,7 @@ func (f *FAQ) suggest(ctx context.Context, cfg *configs.Config, c *configs.Clien
 		thread = m.TS
 	}
 	key := faq.SuggestionKey(m.ChannelID, m.TS)
-	sg := faqSuggestion{Entry: entry.ID, Client: c.ID, Channel: m.ChannelID, TS: m.TS, ThreadTS: thread, Lang: lang, Score: best.Score}
+	sg := faqSuggestion{Entry: entry.ID, Client: c.ID, Channel: m.ChannelID, TS: m.TS, ThreadTS: thread, Lang: lang, Score: best.Score, Text: faq.StripMarkup(m.Text)}
 	if err := putJSON(ctx, f.e.st, faqSuggestionKey+key, sg); err != nil {
 		return fmt.Errorf("saving suggestion %s: %w", key, err)
 	}
@@ -232,7 +232,9 @@ func (f *FAQ) amInChannel(ctx context.Context, channel, user string) bool {
 // OnAction handles a click on a suggestion's button: ActionPost posts the
 // answer in the client's thread as the bot, naming the AM, exactly once
 // per suggestion however often it is clicked; ActionReject records that
-// the entry was wrong for this question. Other action ids are ignored.
+// the entry was wrong for this question. With rules.faq.learn on for the
+// client, the base learns the message as a phrasing of the entry (posted)
+// or a negative phrasing (rejected). Other action ids are ignored.
 func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string) error {
 	if actionID != faq.ActionPost && actionID != faq.ActionReject {
 		return nil
@@ -271,6 +273,14 @@ func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string)
 		sg.Rejected = true
 		f.rejected.WithLabelValues(sg.Entry).Inc()
 	}
+	// Learned before the suggestion is saved as acted on: a crash in
+	// between lets the click be retried, and learning the same message
+	// twice adds nothing (faq.WithLearned).
+	if sg.Text != "" && cfg.ClientRules(c.ID).FAQ.Learn {
+		if err := f.learn(ctx, sg, value, "slack:"+userSlackID, now); err != nil {
+			return err
+		}
+	}
 	var fb faqFeedback
 	if err := getJSON(ctx, f.e.st, faqFeedbackKey+sg.Entry, &fb); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("loading feedback of %s: %w", sg.Entry, err)
@@ -294,7 +304,7 @@ func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string)
 }
 
 func (f *FAQ) post(ctx context.Context, cfg *configs.Config, c *configs.Client, sg faqSuggestion, key string, now time.Time) error {
-	entry, ok := f.index(cfg).Entry(sg.Entry)
+	entry, ok := f.index(ctx, cfg).Entry(sg.Entry)
 	answer := entry.Answers[c.Language]
 	if !ok || answer == "" {
 		return fmt.Errorf("suggestion %q: entry %s has no answer in %s any more: %w", key, sg.Entry, c.Language, ErrUnknownSuggestion)

@@ -113,12 +113,18 @@ type faqEnv struct {
 
 func newFAQEnv(t *testing.T, start time.Time, members ChannelMembers) *faqEnv {
 	t.Helper()
+	return newFAQEnvYAML(t, start, members, faqAgencyYAML)
+}
+
+// newFAQEnvYAML is newFAQEnv with another agency config.
+func newFAQEnvYAML(t *testing.T, start time.Time, members ChannelMembers, agencyYAML string) *faqEnv {
+	t.Helper()
 	base, err := os.ReadFile("../../configs/examples/faq.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fsys := fstest.MapFS{"faq.yaml": {Data: base}}
-	cfg, err := configs.Parse("agency.yaml", []byte(faqAgencyYAML), configs.WithFS(fsys),
+	cfg, err := configs.Parse("agency.yaml", []byte(agencyYAML), configs.WithFS(fsys),
 		configs.WithLookupEnv(func(string) (string, bool) { return "", false }))
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/rules/faq"
+	"github.com/liaisonhq/liaison/sync/daemon"
+	"github.com/liaisonhq/liaison/sync/engine"
+	"github.com/liaisonhq/liaison/sync/store"
+)
+
+// TestFAQLearnedAndForget lists what the base learned from two clicks
+// through the daemon's admin API, forgets one, and refuses ids that name
+// nothing.
+func TestFAQLearnedAndForget(t *testing.T) {
+	cfgPath := opsAgency(t, time.Now())
+	cfg, err := configs.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := daemon.OpenStore(t.Context(), cfg, daemon.StoreOptions{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	// Two clicks, as the faq rule records them.
+	for _, l := range []faq.Learned{
+		{Entry: "report-when", Lang: "ru", Text: "когда пришлёте сводку\nза ноябрь?", Client: "lakeshore", Suggestion: "C1/1.1"},
+		{Entry: "ads-budget-change", Lang: "en", Not: true, Text: "can we pause ads for the holidays", Client: "lakeshore", Suggestion: "C1/1.2"},
+	} {
+		d, _ := json.Marshal(l)
+		if _, err := st.AppendAudit(t.Context(), store.AuditEntry{Time: time.Now(), Actor: "slack:U01MARAT01", Action: "faq.learned", Detail: string(d)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app, err := daemon.NewApp(func() *configs.Config { return cfg }, st, daemon.AppOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	stop := app.Mount(mux, func() {})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() { srv.Close(); stop(context.Background()) })
+
+	var out, errOut bytes.Buffer
+	if code := run([]string{"faq", "learned", "-url", srv.URL, "-config", cfgPath}, &out, &errOut); code != exitOK {
+		t.Fatalf("faq learned = %d: %s", code, errOut.String())
+	}
+	table := out.String()
+	for _, want := range []string{"LEARNED (Europe/Kyiv)", "report-when", "phrasing", "когда пришлёте сводку за ноябрь?", "ads-budget-change", "not", "slack:U01MARAT01"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("faq learned lacks %q:\n%s", want, table)
+		}
+	}
+	out.Reset()
+	if code := run([]string{"faq", "learned", "-url", srv.URL, "-entry", "ads-budget-change", "-json"}, &out, &errOut); code != exitOK {
+		t.Fatalf("faq learned -json = %d: %s", code, errOut.String())
+	}
+	var ls []engine.LearnedPhrasing
+	if err := json.Unmarshal(out.Bytes(), &ls); err != nil || len(ls) != 1 || !ls[0].Not || ls[0].ID == 0 {
+		t.Fatalf("faq learned -entry -json = %+v (%v):\n%s", ls, err, out.String())
+	}
+	id := ls[0].ID
+
+	out.Reset()
+	if code := run([]string{"faq", "forget", "-url", srv.URL, "-by", "olena", strconv.FormatInt(id, 10)}, &out, &errOut); code != exitOK ||
+		!strings.Contains(out.String(), "forgotten") {
+		t.Fatalf("faq forget = %d: %s%s", code, out.String(), errOut.String())
+	}
+	out.Reset()
+	run([]string{"faq", "learned", "-url", srv.URL}, &out, &errOut)
+	if strings.Contains(out.String(), "ads-budget-change") || !strings.Contains(out.String(), "report-when") {
+		t.Errorf("after forgetting, faq learned:\n%s", out.String())
+	}
+	es, err := st.ListAudit(t.Context(), store.AuditFilter{Action: "faq.forgotten"})
+	if err != nil || len(es) != 1 || es[0].Actor != "cli:olena" {
+		t.Errorf("audit of forgetting = %+v (%v), want one by cli:olena", es, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{strconv.FormatInt(id, 10)}, "not found"},
+		{[]string{"abc"}, "is not a learned phrasing's id"},
+		{nil, "usage: liaison faq forget"},
+	} {
+		errOut.Reset()
+		if code := run(append([]string{"faq", "forget", "-url", srv.URL}, tc.args...), &out, &errOut); code != exitUsage ||
+			!strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("faq forget %v = %d, %q; want exit %d and %q", tc.args, code, errOut.String(), exitUsage, tc.want)
+		}
+	}
+}
