@@ -332,3 +332,28 @@ func TestOneWordPhrasingSaysWhatABareWordMeans(t *testing.T) {
 		t.Errorf("отчёт? with two one-word phrasings: got %+v, want nothing", o.Matches)
 	}
 }
+
+func TestSettled(t *testing.T) {
+	d := TemplateData{Client: "Acme", AMName: "Anna", Question: "when is\nthe report?", Answer: "Daily.", EntryID: "report-when", Score: 71}
+	for _, tc := range []struct {
+		lang            connectors.Language
+		posted, learned bool
+		want            string
+	}{
+		{en, true, true, "✅ Answer posted in the client's thread. Liaison learned this wording for report-when, so similar questions match better."},
+		{en, false, false, `Marked "Not this one".`},
+		{uk, true, false, "✅ Відповідь надіслано в тред клієнта."},
+		{uk, false, true, "Позначено «Не те»: на це формулювання report-when більше не пропонуватиметься."},
+		{ru, true, false, "✅ Ответ отправлен в тред клиента."},
+	} {
+		text, blocks, err := Settled(tc.lang, d, tc.posted, tc.learned)
+		if err != nil || text != tc.want {
+			t.Errorf("%s posted=%v learned=%v: %q (%v), want %q", tc.lang, tc.posted, tc.learned, text, err, tc.want)
+		}
+		b := string(blocks)
+		if strings.Contains(b, ActionPost) || strings.Contains(b, ActionReject) || !strings.Contains(b, "Daily.") ||
+			!strings.Contains(b, `\u003ethe report?`) && !strings.Contains(b, ">the report?") {
+			t.Errorf("%s blocks %s: want the quoted question and the answer, no buttons", tc.lang, b)
+		}
+	}
+}

@@ -120,3 +120,63 @@ func Suggestion(amLang connectors.Language, key string, d TemplateData) (string,
 	}
 	return text, blocks, nil
 }
+
+// settledTemplates say, under the suggestion once the AM acted on it, what
+// was done and what the answer base learned from it; keys are "posted",
+// "rejected", and the same with "+learned".
+var settledTemplates = map[connectors.Language]map[string]string{
+	connectors.LanguageRussian: {
+		"posted":           "✅ Ответ отправлен в тред клиента.",
+		"posted+learned":   "✅ Ответ отправлен в тред клиента. Эта формулировка запомнена для {{.EntryID}}: похожие вопросы будут узнаваться лучше.",
+		"rejected":         "Отмечено «Не то».",
+		"rejected+learned": "Отмечено «Не то»: на эту формулировку {{.EntryID}} больше не будет предлагаться.",
+	},
+	connectors.LanguageUkrainian: {
+		"posted":           "✅ Відповідь надіслано в тред клієнта.",
+		"posted+learned":   "✅ Відповідь надіслано в тред клієнта. Це формулювання запам'ятовано для {{.EntryID}}: схожі питання впізнаватимуться краще.",
+		"rejected":         "Позначено «Не те».",
+		"rejected+learned": "Позначено «Не те»: на це формулювання {{.EntryID}} більше не пропонуватиметься.",
+	},
+	connectors.LanguageEnglish: {
+		"posted":           "✅ Answer posted in the client's thread.",
+		"posted+learned":   "✅ Answer posted in the client's thread. Liaison learned this wording for {{.EntryID}}, so similar questions match better.",
+		"rejected":         "Marked \"Not this one\".",
+		"rejected+learned": "Marked \"Not this one\": Liaison will not suggest {{.EntryID}} for this wording again.",
+	},
+}
+
+// Settled renders what replaces the AM's suggestion once it is acted on:
+// the suggestion without its buttons, and a line saying whether the answer
+// was posted or rejected and what the base learned. The text (the
+// notification fallback) is that line.
+func Settled(amLang connectors.Language, d TemplateData, posted, learned bool) (string, json.RawMessage, error) {
+	key := "rejected"
+	if posted {
+		key = "posted"
+	}
+	if learned {
+		key += "+learned"
+	}
+	set := map[connectors.Language]string{}
+	for l, m := range settledTemplates {
+		set[l] = m[key]
+	}
+	status, err := render(set, amLang, d)
+	if err != nil {
+		return "", nil, err
+	}
+	d.Question = strings.ReplaceAll(strings.TrimSpace(d.Question), "\n", "\n>")
+	body, err := render(suggestTemplates, amLang, d)
+	if err != nil {
+		return "", nil, err
+	}
+	type obj = map[string]any
+	blocks, err := json.Marshal([]obj{
+		{"type": "section", "text": obj{"type": "mrkdwn", "text": body}},
+		{"type": "context", "elements": []obj{{"type": "mrkdwn", "text": status}}},
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("encoding blocks: %w", err)
+	}
+	return status, blocks, nil
+}

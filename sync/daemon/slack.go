@@ -61,7 +61,19 @@ func (a *App) HandleAction(ctx context.Context, act slackconn.Action) error {
 	case questions.ActionAskSpecialist:
 		return a.questions.OnAskSpecialist(ctx, act.Value, act.UserID)
 	case faq.ActionPost, faq.ActionReject:
-		return a.faq.OnAction(ctx, act.ActionID, act.Value, act.UserID)
+		settled, err := a.faq.OnAction(ctx, act.ActionID, act.Value, act.UserID)
+		if err != nil {
+			return err
+		}
+		// The AM sees what the click did in place of the buttons. The
+		// action itself is done and recorded; a failure here only leaves
+		// the old suggestion on screen.
+		if settled.Text != "" && act.ResponseURL != "" && a.slack != nil {
+			if err := a.slack.Respond(ctx, act.ResponseURL, deliver.Message{Text: settled.Text, Blocks: settled.Blocks}); err != nil {
+				a.log.Warn("replacing a settled faq suggestion", "err", err)
+			}
+		}
+		return nil
 	}
 	err := a.deliver.HandleAction(ctx, deliver.Action{
 		ActionID: act.ActionID, Value: act.Value, UserID: act.UserID,

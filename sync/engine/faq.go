@@ -111,6 +111,8 @@ type faqSuggestion struct {
 	Text     string `json:"text,omitempty"`
 	Posted   bool   `json:"posted,omitempty"`
 	Rejected bool   `json:"rejected,omitempty"`
+	// Learned says the click taught the answer base.
+	Learned bool `json:"learned,omitempty"`
 }
 
 type faqFeedback struct {
@@ -234,10 +236,12 @@ func (f *FAQ) amInChannel(ctx context.Context, channel, user string) bool {
 // per suggestion however often it is clicked; ActionReject records that
 // the entry was wrong for this question. With rules.faq.learn on for the
 // client, the base learns the message as a phrasing of the entry (posted)
-// or a negative phrasing (rejected). Other action ids are ignored.
-func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string) error {
+// or a negative phrasing (rejected). It returns what should replace the
+// suggestion in Slack: what was done, without the buttons (also for a
+// click on a suggestion already settled). Other action ids are ignored.
+func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string) (FAQSettled, error) {
 	if actionID != faq.ActionPost && actionID != faq.ActionReject {
-		return nil
+		return FAQSettled{}, nil
 	}
 	cfg := f.e.cfg()
 	now := f.e.clock.Now()
@@ -246,26 +250,26 @@ func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string)
 	var sg faqSuggestion
 	if err := getJSON(ctx, f.e.st, faqSuggestionKey+value, &sg); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("suggestion %q: %w", value, ErrUnknownSuggestion)
+			return FAQSettled{}, fmt.Errorf("suggestion %q: %w", value, ErrUnknownSuggestion)
 		}
-		return fmt.Errorf("loading suggestion %q: %w", value, err)
+		return FAQSettled{}, fmt.Errorf("loading suggestion %q: %w", value, err)
 	}
 	c := cfg.Client(sg.Client)
 	if c == nil {
-		return fmt.Errorf("suggestion %q: client %s is no longer configured: %w", value, sg.Client, ErrUnknownSuggestion)
+		return FAQSettled{}, fmt.Errorf("suggestion %q: client %s is no longer configured: %w", value, sg.Client, ErrUnknownSuggestion)
 	}
 	p := cfg.PersonBySlackID(userSlackID)
 	if p == nil || (p.ID != c.AccountManager && p.ID != c.Head && p.Role != connectors.RoleHead) {
-		return fmt.Errorf("suggestion %q: %w", value, ErrNotClientsAM)
+		return FAQSettled{}, fmt.Errorf("suggestion %q: %w", value, ErrNotClientsAM)
 	}
 	if sg.Posted || sg.Rejected {
-		return nil
+		return f.settled(ctx, cfg, c, p, sg), nil
 	}
 	action := faqAuditRejected
 	if actionID == faq.ActionPost {
 		action = faqAuditPosted
 		if err := f.post(ctx, cfg, c, sg, value, now); err != nil {
-			return err
+			return FAQSettled{}, err
 		}
 		sg.Posted = true
 		f.posted.WithLabelValues(sg.Entry).Inc()
@@ -278,12 +282,13 @@ func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string)
 	// twice adds nothing (faq.WithLearned).
 	if sg.Text != "" && cfg.ClientRules(c.ID).FAQ.Learn {
 		if err := f.learn(ctx, sg, value, "slack:"+userSlackID, now); err != nil {
-			return err
+			return FAQSettled{}, err
 		}
+		sg.Learned = true
 	}
 	var fb faqFeedback
 	if err := getJSON(ctx, f.e.st, faqFeedbackKey+sg.Entry, &fb); err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("loading feedback of %s: %w", sg.Entry, err)
+		return FAQSettled{}, fmt.Errorf("loading feedback of %s: %w", sg.Entry, err)
 	}
 	if sg.Posted {
 		fb.Posted++
@@ -291,16 +296,39 @@ func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string)
 		fb.Rejected++
 	}
 	if err := putJSON(ctx, f.e.st, faqFeedbackKey+sg.Entry, fb); err != nil {
-		return fmt.Errorf("saving feedback of %s: %w", sg.Entry, err)
+		return FAQSettled{}, fmt.Errorf("saving feedback of %s: %w", sg.Entry, err)
 	}
 	if err := putJSON(ctx, f.e.st, faqSuggestionKey+value, sg); err != nil {
-		return fmt.Errorf("saving suggestion %q: %w", value, err)
+		return FAQSettled{}, fmt.Errorf("saving suggestion %q: %w", value, err)
 	}
 	detail := fmt.Sprintf("entry=%s client=%s message=%s/%s", sg.Entry, sg.Client, sg.Channel, sg.TS)
 	if _, err := f.e.st.AppendAudit(ctx, store.AuditEntry{Time: now, Actor: "slack:" + userSlackID, Action: action, Detail: detail}); err != nil {
-		return fmt.Errorf("auditing %s: %w", action, err)
+		return FAQSettled{}, fmt.Errorf("auditing %s: %w", action, err)
 	}
-	return nil
+	return f.settled(ctx, cfg, c, p, sg), nil
+}
+
+// FAQSettled is what replaces a suggestion once it is acted on (Text
+// empty: nothing does).
+type FAQSettled struct {
+	// Text is the notification fallback: what was done and learned.
+	Text string
+	// Blocks are the suggestion without its buttons, and that line.
+	Blocks json.RawMessage
+}
+
+// settled renders sg's settled view in the language of p, who clicked.
+// It is a courtesy: a failure to render is logged and shows nothing new.
+func (f *FAQ) settled(ctx context.Context, cfg *configs.Config, c *configs.Client, p *connectors.Person, sg faqSuggestion) FAQSettled {
+	entry, _ := f.index(ctx, cfg).Entry(sg.Entry)
+	d := faq.TemplateData{Client: c.Name, AMName: p.Name, AM: "<@" + p.SlackUserID + ">", Question: sg.Text,
+		Answer: entry.Answers[c.Language], EntryID: sg.Entry, Score: int(sg.Score*100 + 0.5)}
+	text, blocks, err := faq.Settled(p.Language, d, sg.Posted, sg.Learned)
+	if err != nil {
+		f.e.log.Warn("rendering a settled faq suggestion", "entry", sg.Entry, "err", err)
+		return FAQSettled{}
+	}
+	return FAQSettled{Text: text, Blocks: blocks}
 }
 
 func (f *FAQ) post(ctx context.Context, cfg *configs.Config, c *configs.Client, sg faqSuggestion, key string, now time.Time) error {

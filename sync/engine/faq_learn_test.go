@@ -39,7 +39,7 @@ func TestFAQLearnsAPostedMessageAsAPhrasing(t *testing.T) {
 		t.Fatalf("before learning %q already suggested report-when; the test needs a wording that does not", probe)
 	}
 	m := v.says(faqSteppe, faqAigerim, "когда пришлёте сводку по рекламе за ноябрь для директора?")
-	if err := v.f.OnAction(ctx, faq.ActionPost, faq.SuggestionKey(m.ChannelID, m.TS), faqMarat); err != nil {
+	if _, err := v.f.OnAction(ctx, faq.ActionPost, faq.SuggestionKey(m.ChannelID, m.TS), faqMarat); err != nil {
 		t.Fatal(err)
 	}
 	ls, err := v.f.Learned(ctx)
@@ -65,8 +65,15 @@ func TestFAQLearnsARejectionAndForgets(t *testing.T) {
 	ctx := context.Background()
 	text := "Можно ли увеличить дневной бюджет рекламы?"
 	m := v.says(faqSteppe, faqAigerim, text)
-	if err := v.f.OnAction(ctx, faq.ActionReject, faq.SuggestionKey(m.ChannelID, m.TS), faqMarat); err != nil {
+	settled, err := v.f.OnAction(ctx, faq.ActionReject, faq.SuggestionKey(m.ChannelID, m.TS), faqMarat)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if want := "Отмечено «Не то»: на эту формулировку ads-budget-change больше не будет предлагаться."; settled.Text != want {
+		t.Errorf("Marat reads %q after rejecting, want %q", settled.Text, want)
+	}
+	if again, err := v.f.OnAction(ctx, faq.ActionPost, faq.SuggestionKey(m.ChannelID, m.TS), faqMarat); err != nil || again.Text != settled.Text {
+		t.Errorf("a second click: %q (%v), want the settled view again", again.Text, err)
 	}
 	n := len(v.rec.all())
 	v.says(faqSteppe, faqAigerim, text)
@@ -105,8 +112,12 @@ func TestFAQLearnOffTeachesNothing(t *testing.T) {
 		t.Fatal("the test config does not turn learning off for steppe-foods alone")
 	}
 	m := v.says(faqSteppe, faqAigerim, "Можно ли увеличить дневной бюджет рекламы?")
-	if err := v.f.OnAction(ctx, faq.ActionReject, faq.SuggestionKey(m.ChannelID, m.TS), faqMarat); err != nil {
+	settled, err := v.f.OnAction(ctx, faq.ActionReject, faq.SuggestionKey(m.ChannelID, m.TS), faqMarat)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if settled.Text != "Отмечено «Не то»." {
+		t.Errorf("Marat reads %q after rejecting with learning off; it must not promise learning", settled.Text)
 	}
 	if ls, err := v.f.Learned(ctx); err != nil || len(ls) != 0 {
 		t.Errorf("learned %+v (%v) from a client with learn off", ls, err)
@@ -137,7 +148,7 @@ func TestFAQLearnedReachesOtherReplicas(t *testing.T) {
 		t.Fatalf("the other replica suggests %q before any click, want ads-budget-change", got)
 	}
 	m := v.says(faqSteppe, faqAigerim, text)
-	if err := v.f.OnAction(ctx, faq.ActionReject, faq.SuggestionKey(m.ChannelID, m.TS), faqMarat); err != nil {
+	if _, err := v.f.OnAction(ctx, faq.ActionReject, faq.SuggestionKey(m.ChannelID, m.TS), faqMarat); err != nil {
 		t.Fatal(err)
 	}
 	if got := asks(v.f); got != "" {

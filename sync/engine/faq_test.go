@@ -247,14 +247,14 @@ func TestFAQActions(t *testing.T) {
 	if n := len(v.rec.all()); n != 1 {
 		t.Fatalf("%d replies, want the suggestion", n)
 	}
-	if err := v.f.OnAction(ctx, faq.ActionPost, key, "U0AIGERIM1"); !errors.Is(err, ErrNotClientsAM) {
+	if _, err := v.f.OnAction(ctx, faq.ActionPost, key, "U0AIGERIM1"); !errors.Is(err, ErrNotClientsAM) {
 		t.Errorf("client clicking: %v, want ErrNotClientsAM", err)
 	}
-	if err := v.f.OnAction(ctx, faq.ActionPost, "C0STEPPE01/1.000001", faqMarat); !errors.Is(err, ErrUnknownSuggestion) {
+	if _, err := v.f.OnAction(ctx, faq.ActionPost, "C0STEPPE01/1.000001", faqMarat); !errors.Is(err, ErrUnknownSuggestion) {
 		t.Errorf("unknown key: %v, want ErrUnknownSuggestion", err)
 	}
 	for range 2 {
-		if err := v.f.OnAction(ctx, faq.ActionPost, key, faqMarat); err != nil {
+		if _, err := v.f.OnAction(ctx, faq.ActionPost, key, faqMarat); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -270,7 +270,7 @@ func TestFAQActions(t *testing.T) {
 		t.Errorf("post text %q lacks the Russian answer or the AM's name", post.Text)
 	}
 	// Rejecting after posting changes nothing: the suggestion is settled.
-	if err := v.f.OnAction(ctx, faq.ActionReject, key, faqMarat); err != nil {
+	if _, err := v.f.OnAction(ctx, faq.ActionReject, key, faqMarat); err != nil {
 		t.Fatal(err)
 	}
 	if p, r, err := v.f.Feedback(ctx, "seo-results-time"); err != nil || p != 1 || r != 0 {
@@ -278,7 +278,7 @@ func TestFAQActions(t *testing.T) {
 	}
 
 	m2 := v.says(faqSteppe, faqAigerim, "Можно ли увеличить дневной бюджет рекламы?")
-	if err := v.f.OnAction(ctx, faq.ActionReject, faq.SuggestionKey(m2.ChannelID, m2.TS), "U01OLENA01"); err != nil {
+	if _, err := v.f.OnAction(ctx, faq.ActionReject, faq.SuggestionKey(m2.ChannelID, m2.TS), "U01OLENA01"); err != nil {
 		t.Fatalf("head rejecting: %v", err)
 	}
 	if p, r, err := v.f.Feedback(ctx, "ads-budget-change"); err != nil || p != 0 || r != 1 {

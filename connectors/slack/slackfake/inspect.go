@@ -212,6 +212,14 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case in.DeleteOriginal && t.ts != "":
 		s.st.messages[t.channel] = slices.DeleteFunc(s.st.messages[t.channel], func(m *Message) bool { return m.TS == t.ts })
+	case in.ReplaceOriginal && t.ts != "" && t.ephemeral:
+		// Only the user who saw an ephemeral message can have clicked in
+		// it; it is replaced in place, without an edit mark.
+		for _, m := range s.st.ephemeral {
+			if m.Channel == t.channel && m.TS == t.ts && m.EphemeralUser == t.user {
+				m.Text, m.Blocks = in.Text, in.Blocks
+			}
+		}
 	case in.ReplaceOriginal && t.ts != "":
 		if m := s.st.message(t.channel, t.ts); m != nil {
 			edit := s.st.nextTS()
