@@ -15,8 +15,8 @@ import (
 	"github.com/liaisonhq/liaison/rules/faq"
 )
 
-const faqUsage = `usage: liaison faq test "question text" [-lang ru|uk|en] [-n 5] [-v] [-config FILE]
-       liaison faq eval [-faq faq.yaml | -config agency.yaml] [-threshold T] [-sweep] [-json] FILE.tsv
+const faqUsage = `usage: liaison faq test "question text" [-lang ru|uk|en] [-n 5] [-v] [-learned] [-config FILE]
+       liaison faq eval [-faq faq.yaml | -config agency.yaml] [-threshold T] [-sweep] [-json] [-learned] FILE.tsv
        liaison faq learned [-entry ID] [-json]
        liaison faq forget ID...`
 
@@ -48,6 +48,8 @@ func cmdFAQTest(args []string, stdout, stderr io.Writer) int {
 	langFlag := fs.String("lang", "", "language of the client (ru, uk, en): weighs in language identification; default: the agency's")
 	n := fs.Int("n", 5, "how many entries to show")
 	verbose := fs.Bool("v", false, "also print the normalised text and the stems")
+	learnedFlag := fs.Bool("learned", false, "also use the phrasings the running daemon learned from the AMs' clicks, as it does")
+	url := fs.String("url", "", "the daemon's `address` for -learned (default: loopback at the port of the config's server.listen)")
 	// Flags may come after the question, as people type it.
 	var question []string
 	rest := args
@@ -83,9 +85,20 @@ func cmdFAQTest(args []string, stdout, stderr io.Writer) int {
 		lang = cfg.Agency.Language
 	}
 	threshold := cfg.Rules.FAQ.Threshold
-	ix := cfg.FAQ.Index()
+	var learned []faq.Learned
+	if *learnedFlag {
+		var err error
+		if learned, err = fetchLearned(adminFlags{config: path, url: url}.base()); err != nil {
+			fmt.Fprintf(stderr, "liaison faq test -learned: %v\n", err)
+			return exitFailed
+		}
+	}
+	ix := cfg.FAQ.IndexWith(learned)
 	o := ix.Assess(text, lang, *n)
 	fmt.Fprintf(stdout, "language: %s  kind: %s  threshold: %.2f\n", o.Lang, o.Act, threshold)
+	if *learnedFlag {
+		fmt.Fprintf(stdout, "with %d phrasings learned from clicks (from the running daemon)\n", len(learned))
+	}
 	if *verbose {
 		fmt.Fprintf(stdout, "normalised: %s\nstems: %s\n", faq.Normalize(text), strings.Join(o.Terms, " "))
 	}
@@ -119,7 +132,7 @@ func cmdFAQEval(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("faq eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: liaison faq eval [-faq faq.yaml | -config agency.yaml] [-threshold T] [-sweep] [-json] FILE.tsv")
+		fmt.Fprintln(stderr, "usage: liaison faq eval [-faq faq.yaml | -config agency.yaml] [-threshold T] [-sweep] [-json] [-learned [-url U]] FILE.tsv")
 		fs.PrintDefaults()
 	}
 	faqPath := fs.String("faq", "", "answer base `file` to evaluate on its own (no agency config needed)")
@@ -127,6 +140,8 @@ func cmdFAQEval(args []string, stdout, stderr io.Writer) int {
 	threshold := fs.Float64("threshold", 0, "score a suggestion needs (default: the config's rules.faq.threshold, else the default)")
 	sweep := fs.Bool("sweep", false, "also print precision and recall for thresholds 0.20–0.70 and the recommended one")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
+	learnedFlag := fs.Bool("learned", false, "also use the phrasings the running daemon learned from the AMs' clicks, as it does")
+	url := fs.String("url", "", "the daemon's `address` for -learned (default: loopback at the port of -config's server.listen)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -182,12 +197,22 @@ func cmdFAQEval(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "liaison faq eval: %v\n", err)
 		return exitUsage
 	}
-	ev, err := faq.NewEvaluator(base.Index(), qs, prior)
+	var learned []faq.Learned
+	if *learnedFlag {
+		if learned, err = fetchLearned(adminFlags{config: cfgPath, url: url}.base()); err != nil {
+			fmt.Fprintf(stderr, "liaison faq eval -learned: %v\n", err)
+			return exitFailed
+		}
+	}
+	ev, err := faq.NewEvaluator(base.IndexWith(learned), qs, prior)
 	if err != nil {
 		fmt.Fprintf(stderr, "liaison faq eval: %s: %v\n", file, err)
 		return exitUsage
 	}
 	res := ev.Score(th)
+	if *learnedFlag {
+		res.Learned = len(learned)
+	}
 	if *sweep {
 		res.Sweep, res.Recommended = ev.Sweep()
 	}
@@ -210,7 +235,11 @@ func printEvaluation(w io.Writer, file string, res faq.Evaluation) {
 		langs = append(langs, string(l))
 	}
 	sort.Strings(langs)
-	fmt.Fprintf(w, "%s at threshold %.2f\n\n", file, res.Threshold)
+	fmt.Fprintf(w, "%s at threshold %.2f", file, res.Threshold)
+	if res.Learned > 0 {
+		fmt.Fprintf(w, ", with %d phrasings learned from clicks", res.Learned)
+	}
+	fmt.Fprintf(w, "\n\n")
 	fmt.Fprintf(w, "lang  precision  recall  questions  answerable  suggested  correct\n")
 	for _, l := range langs {
 		s := res.Languages[connectors.Language(l)]

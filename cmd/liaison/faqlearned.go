@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/rules/faq"
 	"github.com/liaisonhq/liaison/sync/engine"
 )
 
@@ -138,4 +139,22 @@ func cmdFAQForget(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "learned phrasing %s forgotten\n", a)
 	}
 	return exitOK
+}
+
+// fetchLearned reads the learned phrasings from the daemon at base, for
+// `liaison faq test -learned` and `liaison faq eval -learned`.
+func fetchLearned(base string) ([]faq.Learned, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	c := silenceClient{base: base, http: &http.Client{Timeout: 10 * time.Second}}
+	var ls []engine.LearnedPhrasing
+	if err := c.do(ctx, http.MethodGet, "/api/v1/faq/learned", nil, &ls); err != nil {
+		return nil, fmt.Errorf("reading the learned phrasings: %w", err)
+	}
+	out := make([]faq.Learned, len(ls))
+	for i, l := range ls {
+		out[i] = l.Learned
+		out[i].ID = l.ID
+	}
+	return out, nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,7 +36,7 @@ func TestFAQLearnedAndForget(t *testing.T) {
 	t.Cleanup(func() { _ = st.Close() })
 	// Two clicks, as the faq rule records them.
 	for _, l := range []faq.Learned{
-		{Entry: "report-when", Lang: "ru", Text: "когда пришлёте сводку\nза ноябрь?", Client: "lakeshore", Suggestion: "C1/1.1"},
+		{Entry: "report-when", Lang: "ru", Text: "когда пришлёте сводку по рекламе\nза ноябрь для директора?", Client: "lakeshore", Suggestion: "C1/1.1"},
 		{Entry: "ads-budget-change", Lang: "en", Not: true, Text: "can we pause ads for the holidays", Client: "lakeshore", Suggestion: "C1/1.2"},
 	} {
 		d, _ := json.Marshal(l)
@@ -56,7 +58,7 @@ func TestFAQLearnedAndForget(t *testing.T) {
 		t.Fatalf("faq learned = %d: %s", code, errOut.String())
 	}
 	table := out.String()
-	for _, want := range []string{"LEARNED (Europe/Kyiv)", "report-when", "phrasing", "когда пришлёте сводку за ноябрь?", "ads-budget-change", "not", "slack:U01MARAT01"} {
+	for _, want := range []string{"LEARNED (Europe/Kyiv)", "report-when", "phrasing", "когда пришлёте сводку по рекламе за ноябрь для директора?", "ads-budget-change", "not", "slack:U01MARAT01"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("faq learned lacks %q:\n%s", want, table)
 		}
@@ -70,6 +72,35 @@ func TestFAQLearnedAndForget(t *testing.T) {
 		t.Fatalf("faq learned -entry -json = %+v (%v):\n%s", ls, err, out.String())
 	}
 	id := ls[0].ID
+
+	// faq eval -learned judges the base as the daemon matches: this
+	// wording goes to report-sharing as written, to report-when with
+	// what the daemon learned.
+	tsv := filepath.Join(t.TempDir(), "q.tsv")
+	if err := os.WriteFile(tsv, []byte("lang\texpected\tquestion\nru\treport-when\tсводка по рекламе за ноябрь для директора будет?\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join("..", "..", "configs", "examples", "faq.yaml")
+	for _, tc := range []struct {
+		learned bool
+		correct int
+	}{{false, 0}, {true, 1}} {
+		args := []string{"faq", "eval", "-faq", base, "-json"}
+		if tc.learned {
+			args = append(args, "-learned", "-url", srv.URL)
+		}
+		out.Reset()
+		if code := run(append(args, tsv), &out, &errOut); code != exitOK {
+			t.Fatalf("%v = %d: %s", args, code, errOut.String())
+		}
+		var res faq.Evaluation
+		if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+			t.Fatal(err)
+		}
+		if s := res.Languages["ru"]; s == nil || s.Correct != tc.correct || (tc.learned && res.Learned != 2) {
+			t.Errorf("%v: %+v, %d learned; want %d correct", args, s, res.Learned, tc.correct)
+		}
+	}
 
 	out.Reset()
 	if code := run([]string{"faq", "forget", "-url", srv.URL, "-by", "olena", strconv.FormatInt(id, 10)}, &out, &errOut); code != exitOK ||

@@ -60,8 +60,8 @@ commands:
   invoices      build the finance invoice data for a month (-month 2026-11 [-dry-run])
   alerts list   what is pending, deferred or sent, to whom, when, and what it waits for
   audit         the audit log: silences, acknowledgements, reloads, sharing, redirects (-since 24h)
-  faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-config FILE])
-  faq eval      precision and recall of an answer base on labelled questions ([-faq FILE | -config FILE] [-threshold T] [-sweep] [-json] FILE.tsv)
+  faq test      rank a question against the answer base ("text" [-lang ru] [-v] [-learned] [-config FILE])
+  faq eval      precision and recall of an answer base on labelled questions ([-faq FILE | -config FILE] [-threshold T] [-sweep] [-json] [-learned] FILE.tsv)
   faq learned   what the answer base learned from the AMs' clicks, from the running daemon ([-entry ID] [-json])
   faq forget    stop using learned phrasings (ID...)
   sandbox       serve fake Jira and Slack seeded with a sample agency (-addr, -seed, -record, -write-config, -background; -scale 0.1 for the reference load)

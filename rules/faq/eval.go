@@ -137,6 +137,9 @@ type Evaluation struct {
 	// Sweep and Recommended are filled by Sweep.
 	Sweep       []SweepPoint `json:"sweep,omitempty"`
 	Recommended float64      `json:"recommended_threshold,omitempty"`
+	// Learned is how many phrasings learned from clicks the base had
+	// (`liaison faq eval -learned`).
+	Learned int `json:"learned_phrasings,omitempty"`
 }
 
 // Evaluator runs labelled questions through the daemon's path (Assess)
