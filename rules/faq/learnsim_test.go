@@ -2,6 +2,7 @@ package faq_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -23,10 +24,15 @@ var learnWeeks = []string{"blind3", "blind4", "blind5", "blind6", "blind7", "bli
 // phrasing when it was wrong (the AM marks it "Not this one"). every
 // clicks one suggestion in every: AMs answer many questions themselves.
 func replayClicks(t *testing.T, base *configs.FAQ, every int) []faq.Learned {
+	return replayWeeks(t, base, every, learnWeeks)
+}
+
+// replayWeeks is replayClicks over the given weeks.
+func replayWeeks(t *testing.T, base *configs.FAQ, every int, weeks []string) []faq.Learned {
 	th := faq.DefaultConfig().Threshold
 	var learned []faq.Learned
 	n := 0
-	for _, w := range learnWeeks {
+	for _, w := range weeks {
 		ix := base.IndexWith(learned)
 		for _, l := range connectors.Languages() {
 			for _, q := range readFiles(t, filepath.Join(w, "blind_"+string(l)+".tsv")) {
@@ -120,4 +126,45 @@ var learnedFloors = map[string]blindFloor{
 	"blind_uk.tsv two phrasings, one click in 2 uk": {0.766, 0.450},
 	"blind_uk.tsv two phrasings, one click in 2 ru": {1.000, 0.590},
 	"blind_en.tsv two phrasings, one click in 2 en": {0.777, 0.383},
+}
+
+// TestLearningDev is a tuning aid for the learning loop, run with
+// FAQ_DEV=1: it replays blind3 to blind8 and measures blind9, so that
+// blind10 is not tuned on.
+func TestLearningDev(t *testing.T) {
+	if os.Getenv("FAQ_DEV") == "" {
+		t.Skip("a tuning aid: FAQ_DEV=1")
+	}
+	full := loadBase(t, exampleBase)
+	th := faq.DefaultConfig().Threshold
+	for _, b := range []struct {
+		name string
+		base *configs.FAQ
+	}{{"shipped", full}, {"two", firstTwo(full)}} {
+		for _, every := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%s-%d", b.name, every), func(t *testing.T) {
+				t.Parallel()
+				learned := replayWeeks(t, b.base, every, learnWeeks[:len(learnWeeks)-1])
+				for i, ix := range []*faq.Index{b.base.Index(), b.base.IndexWith(learned)} {
+					for _, l := range connectors.Languages() {
+						ev, err := faq.NewEvaluator(ix, readFiles(t, filepath.Join("blind9", "blind_"+string(l)+".tsv")), "")
+						if err != nil {
+							t.Fatal(err)
+						}
+						e := ev.Score(th)
+						if i == 1 && os.Getenv("FAQ_DEV_WRONG") != "" {
+							for _, c := range e.Confusions {
+								if c.Got != "" {
+									t.Logf("WRONG %s-%d %s want %s got %s %.2f %q", b.name, every, c.Lang, c.Expected, c.Got, c.Score, c.Question)
+								}
+							}
+						}
+						for ll, s := range e.Languages {
+							t.Logf("DEV %s-%d learned=%v %s/%s P %.3f R %.3f (%d/%d/%d)", b.name, every, i == 1, l, ll, s.Precision, s.Recall, s.Correct, s.Suggested, s.Answerable)
+						}
+					}
+				}
+			})
+		}
+	}
 }
