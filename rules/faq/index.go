@@ -142,9 +142,10 @@ type Entry struct {
 	Answers map[connectors.Language]string
 	// Learned and LearnedNot are phrasings and negative phrasings learned
 	// from the account managers' clicks (WithLearned). They match as the
-	// others do, but an entry's calibration stays on the phrasings its
-	// authors wrote: clicks crowd an entry with messages that already
-	// matched it, which says nothing about how the next new wording will.
+	// others do, but an entry's calibration and coverage stay on the
+	// phrasings its authors wrote: clicks crowd an entry with messages
+	// that already matched it, which says nothing about how the next new
+	// wording will, and bring the incidental words of chatty messages.
 	Learned, LearnedNot map[connectors.Language][]string
 }
 

@@ -47,8 +47,7 @@ type ChannelMembers interface {
 // base, suggests the answer privately to the AM, posts it in the client's
 // thread when the AM says so, and keeps the learning loop's data (match
 // rate metrics, unmatched questions, feedback per entry, the phrasings
-// learned from the AMs' clicks). It is safe for
-// concurrent use.
+// learned from the AMs' clicks). It is safe for concurrent use.
 type FAQ struct {
 	e       *Engine
 	members ChannelMembers
