@@ -80,9 +80,10 @@ func loadLearned(ctx context.Context, st store.Audit) ([]LearnedPhrasing, error)
 	return out, nil
 }
 
-// Forget stops the answer base from using learned phrasing id; by says
-// who, for the audit log. An id that is not a learned phrasing, or one
-// already forgotten, is store.ErrNotFound.
+// Forget stops the answer base from using learned phrasing id, and the
+// same message learned for the same entry again; by says who, for the
+// audit log. An id that is not a learned phrasing, or one already
+// forgotten, is store.ErrNotFound.
 func (f *FAQ) Forget(ctx context.Context, id int64, by string) error {
 	f.actMu.Lock()
 	defer f.actMu.Unlock()
@@ -90,15 +91,25 @@ func (f *FAQ) Forget(ctx context.Context, id int64, by string) error {
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(ls, func(l LearnedPhrasing) bool { return l.ID == id }) {
+	i := slices.IndexFunc(ls, func(l LearnedPhrasing) bool { return l.ID == id })
+	if i < 0 {
 		return fmt.Errorf("learned phrasing %d: %w", id, store.ErrNotFound)
 	}
-	detail, err := json.Marshal(faqForgotten{ID: id, By: by})
-	if err != nil {
-		return fmt.Errorf("encoding forgotten phrasing: %w", err)
-	}
-	if _, err := f.e.st.AppendAudit(ctx, store.AuditEntry{Time: f.e.clock.Now(), Actor: by, Action: faqAuditForgotten, Detail: string(detail)}); err != nil {
-		return fmt.Errorf("forgetting learned phrasing %d: %w", id, err)
+	// The same message learned again (a click retried after a crash)
+	// would otherwise keep teaching what was forgotten.
+	gone := ls[i]
+	norm := faq.Normalize(gone.Text)
+	for _, l := range ls {
+		if l.ID != id && (l.Entry != gone.Entry || l.Lang != gone.Lang || faq.Normalize(l.Text) != norm) {
+			continue
+		}
+		detail, err := json.Marshal(faqForgotten{ID: l.ID, By: by})
+		if err != nil {
+			return fmt.Errorf("encoding forgotten phrasing: %w", err)
+		}
+		if _, err := f.e.st.AppendAudit(ctx, store.AuditEntry{Time: f.e.clock.Now(), Actor: by, Action: faqAuditForgotten, Detail: string(detail)}); err != nil {
+			return fmt.Errorf("forgetting learned phrasing %d: %w", l.ID, err)
+		}
 	}
 	f.markLearnedStale()
 	return nil

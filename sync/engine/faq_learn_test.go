@@ -84,6 +84,12 @@ func TestFAQLearnsARejectionAndForgets(t *testing.T) {
 	if err != nil || len(ls) != 1 || !ls[0].Not || ls[0].Entry != "ads-budget-change" {
 		t.Fatalf("learned %+v (%v), want one negative phrasing of ads-budget-change", ls, err)
 	}
+	// The same wording rejected again (a click retried after a crash
+	// between learning and saving the suggestion) is forgotten with it.
+	if err := v.f.learn(ctx, faqSuggestion{Entry: "ads-budget-change", Lang: "ru", Rejected: true, Text: text + "!", Client: "steppe-foods"},
+		"C0STEPPE01/9.9", "slack:"+faqMarat, v.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
 	if err := v.f.Forget(ctx, ls[0].ID, "cli:olena"); err != nil {
 		t.Fatal(err)
 	}
