@@ -46,6 +46,15 @@ type Digest struct {
 	// clients that recurred in the period, one formatted line each
 	// (faq.Candidate.Line): proposals for the answer base.
 	FAQCandidates []string
+	// FAQLearned counts what the answer base learned in the period from
+	// the AMs' clicks on suggestions to the head's clients.
+	FAQLearned FAQLearned
+}
+
+// FAQLearned counts phrasings the answer base learned from clicks:
+// Phrasings from "Post answer", Negatives from "Not this one".
+type FAQLearned struct {
+	Phrasings, Negatives int
 }
 
 // ratio is how full a person is, for the bar and for ordering: active

@@ -43,3 +43,30 @@ func TestDigestCandidatesSection(t *testing.T) {
 		t.Errorf("%d blocks, last block %d bytes, %d candidates in the text", len(bs), len(last), strings.Count(text, "• 2× (en; acme)"))
 	}
 }
+
+// TestDigestLearnedLine: what the answer base learned from clicks is said
+// in the head's language, with or without candidates, and a digest with
+// the most candidates still keeps the block within Slack's limit.
+func TestDigestLearnedLine(t *testing.T) {
+	d := Digest{Language: connectors.LanguageRussian, Week: "2026-W50", FAQLearned: FAQLearned{Phrasings: 12, Negatives: 3}}
+	text, blocks := d.Render()
+	want := "База ответов запомнила формулировки по нажатиям аккаунт-менеджеров: «Отправить ответ» — 12, «Не то» — 3"
+	if !strings.Contains(text, want) || !strings.Contains(string(blocks), want) {
+		t.Errorf("text:\n%s\nblocks: %s", text, blocks)
+	}
+	if text, _ := (Digest{Language: connectors.LanguageRussian}).Render(); strings.Contains(text, "запомнила") {
+		t.Errorf("a digest with nothing learned says it learned:\n%s", text)
+	}
+	for range 100 {
+		d.FAQCandidates = append(d.FAQCandidates, fmt.Sprintf(`%d× (en; acme) "%s"`, 2, strings.Repeat("long question ", 5)))
+	}
+	_, blocks = d.Render()
+	var bs []map[string]any
+	if err := json.Unmarshal(blocks, &bs); err != nil {
+		t.Fatal(err)
+	}
+	sec := bs[len(bs)-1]["text"].(map[string]any)["text"].(string)
+	if len(sec) > 3000 || !strings.Contains(sec, want) || !strings.Contains(sec, "long question") {
+		t.Errorf("the answer base's block is %d bytes (Slack takes 3000) or lacks the candidates or the learned line:\n%s", len(sec), sec)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors"
 	"github.com/liaisonhq/liaison/rules/faq"
+	"github.com/liaisonhq/liaison/rules/workload"
 	"github.com/liaisonhq/liaison/sync/deliver"
 	"github.com/liaisonhq/liaison/sync/store"
 )
@@ -384,13 +385,9 @@ func (e *Engine) faqCandidates(ctx context.Context, cfg *configs.Config, from, t
 	return faq.GroupUnmatched(qs, cfg.Rules.FAQ.CandidateMinCount), nil
 }
 
-// digestCandidates returns the digest lines of the answer-base candidates
-// from the clients headed by head (every client when the agency has one
-// head) in [from, to).
-func (e *Engine) digestCandidates(ctx context.Context, cfg *configs.Config, head string, from, to time.Time) ([]string, error) {
-	if cfg.FAQ == nil {
-		return nil, nil
-	}
+// headClients returns the clients headed by head (every client when the
+// agency has one head).
+func headClients(cfg *configs.Config, head string) map[string]bool {
 	heads := 0
 	for _, p := range cfg.People {
 		if p.Role == connectors.RoleHead {
@@ -403,7 +400,16 @@ func (e *Engine) digestCandidates(ctx context.Context, cfg *configs.Config, head
 			clients[c.ID] = true
 		}
 	}
-	cs, err := e.faqCandidates(ctx, cfg, from, to, clients)
+	return clients
+}
+
+// digestCandidates returns the digest lines of the answer-base candidates
+// from the clients headed by head in [from, to).
+func (e *Engine) digestCandidates(ctx context.Context, cfg *configs.Config, head string, from, to time.Time) ([]string, error) {
+	if cfg.FAQ == nil {
+		return nil, nil
+	}
+	cs, err := e.faqCandidates(ctx, cfg, from, to, headClients(cfg, head))
 	if err != nil {
 		return nil, err
 	}
@@ -412,6 +418,32 @@ func (e *Engine) digestCandidates(ctx context.Context, cfg *configs.Config, head
 		lines[i] = c.Line()
 	}
 	return lines, nil
+}
+
+// digestLearned counts what the answer base learned in [from, to) from
+// clicks on suggestions to the clients headed by head, and has not
+// forgotten.
+func (e *Engine) digestLearned(ctx context.Context, cfg *configs.Config, head string, from, to time.Time) (workload.FAQLearned, error) {
+	var n workload.FAQLearned
+	if cfg.FAQ == nil {
+		return n, nil
+	}
+	ls, err := loadLearned(ctx, e.st)
+	if err != nil {
+		return n, err
+	}
+	clients := headClients(cfg, head)
+	for _, l := range ls {
+		if !clients[l.Client] || l.Time.Before(from) || !l.Time.Before(to) {
+			continue
+		}
+		if l.Not {
+			n.Negatives++
+		} else {
+			n.Phrasings++
+		}
+	}
+	return n, nil
 }
 
 // Feedback returns how often an entry's suggestion was posted and rejected.

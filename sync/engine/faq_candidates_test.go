@@ -39,6 +39,21 @@ func TestWorkloadDigestListsFAQCandidates(t *testing.T) {
 	unmatched(lastWeek.Add(time.Hour), "bolt", "А скидки постоянным клиентам бывают?")
 	unmatched(lastWeek.Add(2*time.Hour), "acme", "Вы работаете 31 декабря?")
 	unmatched(workloadMonday.Add(-20*24*time.Hour), "acme", "Скидка для постоянных клиентов есть?") // before the week
+	// Two clicks taught the base last week, one the week before.
+	for i, l := range []faq.Learned{
+		{Entry: "report-when", Lang: "ru", Text: "сводку пришлёте?", Client: "acme"},
+		{Entry: "report-when", Lang: "ru", Not: true, Text: "отчёт для налоговой", Client: "bolt"},
+		{Entry: "report-when", Lang: "ru", Text: "отчёт где", Client: "acme"},
+	} {
+		detail, _ := json.Marshal(l)
+		at := lastWeek.Add(time.Duration(i) * time.Hour)
+		if i == 2 {
+			at = workloadMonday.Add(-20 * 24 * time.Hour)
+		}
+		if _, err := v.st.AppendAudit(t.Context(), store.AuditEntry{Time: at, Actor: "slack:U1", Action: faqAuditLearned, Detail: string(detail)}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := v.e.RunWorkloadDigest(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +62,8 @@ func TestWorkloadDigestListsFAQCandidates(t *testing.T) {
 		t.Fatalf("%d digests, want 1", len(ds))
 	}
 	payload := string(ds[0].Payload)
-	for _, want := range []string{"кандидати в нові записи", `2× (ru; acme, bolt) \"Есть ли у вас скидка для постоянных клиентов?\"`} {
+	for _, want := range []string{"кандидати в нові записи", `2× (ru; acme, bolt) \"Есть ли у вас скидка для постоянных клиентов?\"`,
+		"«Надіслати відповідь» — 1, «Не те» — 1"} {
 		if !strings.Contains(payload, want) {
 			t.Errorf("digest lacks %q:\n%s", want, payload)
 		}

@@ -165,9 +165,14 @@ func (e *Engine) RunWorkloadDigest(ctx context.Context) error {
 			errs = append(errs, fmt.Sprintf("%s: %v", d.head.ID, err))
 			continue
 		}
+		learned, err := e.digestLearned(ctx, cfg, d.head.ID, from, d.start)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", d.head.ID, err))
+			continue
+		}
 		loc := cfg.Calendar(d.head.ID).Location
 		dg := workload.Digest{Language: d.head.Language, Week: d.week,
-			From: hours.DateOf(from.In(loc)), To: hours.DateOf(d.start.In(loc)).AddDays(-1), FAQCandidates: candidates}
+			From: hours.DateOf(from.In(loc)), To: hours.DateOf(d.start.In(loc)).AddDays(-1), FAQCandidates: candidates, FAQLearned: learned}
 		team := teamOf(cfg, d.head.ID)
 		for _, l := range loads {
 			if team[l.Person] {
