@@ -83,6 +83,7 @@ type Counts struct {
 	JiraTasks      int // Jira issues Liaison created
 	PrivateNotes   int // ephemeral notes only their reader sees (to a specialist)
 	Suggestions    int // answers from the base suggested to an AM
+	Answers        int // suggested answers the AM posted to the client
 }
 
 // Run plays the demo day and writes DIR/index.html. It returns once the

@@ -66,6 +66,9 @@ func TestSampleDay(t *testing.T) {
 		{"head's weekly digest", kindAlert, []string{"DM to Olena Kovalenko", "Завантаження · тиждень"}},
 		{"anomaly alert: a campaign stopped serving", kindAlert, []string{"DM to Anna Melnyk", ":rotating_light: Кампанія", "перестала показуватися (акаунт Google Ads «Acme Ukraine»)"}},
 		{"FAQ suggestion for a repeated question", kindSuggestion, []string{"only Anna Melnyk (account manager) sees this", "report-when"}},
+		{"the AM posts the suggested answer and the base learns", kindSuggestion, []string{"clicked “Post answer”",
+			"Відповідь надіслано в тред клієнта. Це формулювання запам'ятовано для report-when"}},
+		{"the answer in the client's thread", kindSuggestion, []string{"posted the answer the AM chose, in the thread of Petro Savchenko", "— Anna Melnyk, ваш акаунт-менеджер"}},
 		{"report written and shared", "report", []string{"«Acme Ukraine — звіт» written to Google Sheets", "shared with petro@acme.example (reader, invited by email), anna@northwind.example (writer)", "/spreadsheets/d/"}},
 		{"invoice data written", "report", []string{"дані для рахунків» written to Google Sheets", "finance@northwind.example (writer)"}},
 		{"final runs in the clients' spreadsheets", "report", []string{"final runs: each client's previous period written to a tab of its own"}},
@@ -97,6 +100,9 @@ func TestSampleDay(t *testing.T) {
 	}
 	if res.Counts.ClientMessages != 5 {
 		t.Errorf("client messages seen = %d, want the sample's 5", res.Counts.ClientMessages)
+	}
+	if res.Counts.Suggestions < 1 || res.Counts.Answers != res.Counts.Suggestions {
+		t.Errorf("counts = %+v; want every suggestion posted by its AM", res.Counts)
 	}
 	if res.Counts.Deferred < 1 || res.Counts.Alerts < 2 || res.Counts.Redirects < 1 {
 		t.Errorf("counts = %+v; want alerts, a deferral and a redirect", res.Counts)

@@ -2,10 +2,12 @@ package demo
 
 import (
 	"context"
-
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
+	"github.com/liaisonhq/liaison/rules/faq"
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
@@ -61,6 +63,9 @@ func (w *world) play(ctx context.Context, end time.Time) error {
 		// the next rules run must see it, as it would in production.
 		if err := w.settle(ctx); err != nil {
 			return err
+		}
+		if err := w.postSuggestions(ctx); err != nil {
+			return fmt.Errorf("at %s: %w", now.Format(time.RFC3339), err)
 		}
 		next, err := w.nextStep(ctx, now)
 		if err != nil {
@@ -157,4 +162,52 @@ func eventSubtype(s string) bool {
 		return true
 	}
 	return false
+}
+
+// postSuggestions has each account manager click "Post answer" on the
+// answer-base suggestions they were just shown, as an AM does when the
+// answer fits, and delivers the answer to the client's thread: the demo
+// shows the whole round, and the base learning from it.
+func (w *world) postSuggestions(ctx context.Context) error {
+	clicked := false
+	for _, m := range w.sb.Slack().Ephemerals() {
+		ref := msgRef{m.Channel, m.TS, ""}
+		if m.User != slackfake.BotUserID || w.clicked[ref] || !strings.Contains(string(m.Blocks), faq.ActionPost) {
+			continue
+		}
+		w.clicked[ref] = true
+		if _, err := w.sb.Slack().ClickButton(m.Channel, m.TS, m.EphemeralUser, faq.ActionPost); err != nil {
+			return fmt.Errorf("clicking the suggestion %s/%s: %w", m.Channel, m.TS, err)
+		}
+		if err := w.waitClick(ctx, ref); err != nil {
+			return err
+		}
+		clicked = true
+	}
+	if !clicked {
+		return nil
+	}
+	if err := w.app.Deliver(ctx); err != nil {
+		return err
+	}
+	return w.settle(ctx)
+}
+
+// waitClick waits until the App has handled the click on the message at ref.
+func (w *world) waitClick(ctx context.Context, ref msgRef) error {
+	timeout := time.NewTimer(settleTimeout)
+	defer timeout.Stop()
+	for {
+		done, changed := w.seen.clicked(ref)
+		if done {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timeout.C:
+			return fmt.Errorf("waiting for the click on %s/%s: %w", ref.channel, ref.ts, errStalled)
+		}
+	}
 }

@@ -24,7 +24,7 @@ func (c Counts) stats() []page.Stat {
 	for _, s := range []struct {
 		label string
 		n     int
-	}{{"Resolved", c.Resolved}, {"Jira tasks created", c.JiraTasks}, {"Private notes", c.PrivateNotes}, {"FAQ suggestions", c.Suggestions}} {
+	}{{"Resolved", c.Resolved}, {"Jira tasks created", c.JiraTasks}, {"Private notes", c.PrivateNotes}, {"FAQ suggestions", c.Suggestions}, {"Answers posted", c.Answers}} {
 		if s.n > 0 {
 			out = append(out, page.Stat{Label: s.label, Value: strconv.Itoa(s.n)})
 		}

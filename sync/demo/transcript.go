@@ -34,6 +34,10 @@ const (
 	kindFailed     = "failed"
 )
 
+// faqPostKeyPrefix starts the delivery key of an answer the AM posted from
+// a suggestion (sync/engine's faq rule, through sync/deliver's replies).
+const faqPostKeyPrefix = "reply/faq-post/"
+
 // maxLines bounds how much of a message the transcript quotes.
 const maxLines = 6
 
@@ -59,15 +63,24 @@ func (s state) transcript() ([]page.Entry, Counts) {
 		}
 		to := s.dir.user(m.EphemeralUser)
 		where := s.channelName(m.Channel)
+		// A suggestion the AM acted on was replaced; the transcript shows
+		// it as first shown, then the click.
+		first, firstBlocks := m.Text, m.Blocks
+		if len(m.Revisions) > 0 {
+			first, firstBlocks = m.Revisions[0].Text, m.Revisions[0].Blocks
+		}
 		kind := kindNote
-		if strings.Contains(string(m.Blocks), faq.ActionPost) {
+		if strings.Contains(string(firstBlocks), faq.ActionPost) {
 			kind = kindSuggestion // an answer from the base, for the AM to post or reject
 			c.Suggestions++
 		} else {
 			c.PrivateNotes++
 		}
 		add(tsTime(m.TS), to.loc, "Liaison", kind,
-			"only "+to.label()+" sees this, in "+where+": "+s.quote(m.Text))
+			"only "+to.label()+" sees this, in "+where+": "+s.quote(first))
+		if n := len(m.Revisions); n > 0 {
+			add(tsTime(m.Revisions[n-1].ReplacedAt), to.loc, to.name, kind, "clicked “Post answer”; the suggestion now reads: "+s.quote(m.Text))
+		}
 	}
 	for _, d := range s.deferrals() {
 		to := d.who
@@ -158,7 +171,12 @@ func (s state) messageEntries(m slackfake.Message, add func(time.Time, *time.Loc
 		if p, ok := s.parent(m); ok {
 			to := s.dir.user(p.User)
 			verb, loc = "replied to "+to.label()+" in the thread in "+where, to.loc
-			if r := s.ruleOf(m); to.external() && (r == "" || r == "redirect") {
+			switch r := s.ruleOf(m); {
+			case strings.HasPrefix(deliveryKey(m), faqPostKeyPrefix):
+				verb = "posted the answer the AM chose, in the thread of " + to.label() + " in " + where
+				kind = kindSuggestion
+				c.Answers++
+			case to.external() && (r == "" || r == "redirect"):
 				kind = kindRedirect
 				c.Redirects++
 			}

@@ -33,6 +33,8 @@ type world struct {
 	seen  *seenEvents
 	log   *slog.Logger
 	start time.Time
+	// clicked are the answer-base suggestions the AM has acted on.
+	clicked map[msgRef]bool
 
 	stopSlack context.CancelFunc
 	slackDone chan error
@@ -43,7 +45,7 @@ type world struct {
 // at start. Slack events reach the App over Socket Mode, as in production.
 func newWorld(ctx context.Context, opts Options, stateDir string) (_ *world, err error) {
 	start, log := opts.Start, opts.Logger
-	w := &world{clk: clock.NewFake(start), log: log, start: start, seen: newSeenEvents()}
+	w := &world{clk: clock.NewFake(start), log: log, start: start, seen: newSeenEvents(), clicked: map[msgRef]bool{}}
 	defer func() {
 		if err != nil {
 			_ = w.close()
@@ -166,6 +168,8 @@ type seenEvents struct {
 
 	mu      sync.Mutex
 	handled map[msgRef]bool
+	// clicks are the messages whose button click the App has handled.
+	clicks  map[msgRef]bool
 	changed chan struct{}
 }
 
@@ -174,7 +178,7 @@ type seenEvents struct {
 type msgRef struct{ channel, ts, edited string }
 
 func newSeenEvents() *seenEvents {
-	return &seenEvents{handled: map[msgRef]bool{}, changed: make(chan struct{})}
+	return &seenEvents{handled: map[msgRef]bool{}, clicks: map[msgRef]bool{}, changed: make(chan struct{})}
 }
 
 func (s *seenEvents) HandleEvent(ctx context.Context, e slackconn.Event) error {
@@ -188,16 +192,30 @@ func (s *seenEvents) HandleEvent(ctx context.Context, e slackconn.Event) error {
 	default:
 		return err
 	}
-	s.mu.Lock()
-	s.handled[ref] = true
-	close(s.changed)
-	s.changed = make(chan struct{})
-	s.mu.Unlock()
+	s.mark(s.handled, ref)
 	return err
 }
 
+func (s *seenEvents) mark(set map[msgRef]bool, ref msgRef) {
+	s.mu.Lock()
+	set[ref] = true
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+}
+
 func (s *seenEvents) HandleAction(ctx context.Context, a slackconn.Action) error {
-	return s.next.HandleAction(ctx, a)
+	err := s.next.HandleAction(ctx, a)
+	s.mark(s.clicks, msgRef{a.ChannelID, a.MessageTS, ""})
+	return err
+}
+
+// clicked reports whether the App has handled a click on the message at
+// ref, and returns a channel closed at the next change.
+func (s *seenEvents) clicked(ref msgRef) (bool, <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clicks[ref], s.changed
 }
 
 // missing returns the first of refs not handled yet and a channel closed at

@@ -214,9 +214,11 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		s.st.messages[t.channel] = slices.DeleteFunc(s.st.messages[t.channel], func(m *Message) bool { return m.TS == t.ts })
 	case in.ReplaceOriginal && t.ts != "" && t.ephemeral:
 		// Only the user who saw an ephemeral message can have clicked in
-		// it; it is replaced in place, without an edit mark.
+		// it; it is replaced in place, without an edit mark. The old
+		// version is kept for inspection (Slack keeps none).
 		for _, m := range s.st.ephemeral {
 			if m.Channel == t.channel && m.TS == t.ts && m.EphemeralUser == t.user {
+				m.Revisions = append(m.Revisions, Revision{Text: m.Text, Blocks: m.Blocks, ReplacedAt: s.st.nextTS()})
 				m.Text, m.Blocks = in.Text, in.Blocks
 			}
 		}
