@@ -98,6 +98,21 @@ func NewFAQ(e *Engine, reg prometheus.Registerer, members ChannelMembers) (*FAQ,
 	return f, nil
 }
 
+// faqEntry returns the answer-base entry id of cfg. Answers are looked up
+// here rather than in the matcher's index, which a click may have just
+// made stale: rebuilding it is for the next message to match, not for the
+// AM waiting on a button.
+func faqEntry(cfg *configs.Config, id string) (configs.FAQEntry, bool) {
+	if cfg.FAQ != nil {
+		for _, e := range cfg.FAQ.Entries {
+			if e.ID == id {
+				return e, true
+			}
+		}
+	}
+	return configs.FAQEntry{}, false
+}
+
 // faqSuggestion is what a suggestion's buttons act on.
 type faqSuggestion struct {
 	Entry    string              `json:"entry"`
@@ -172,7 +187,7 @@ func (f *FAQ) OnMessage(ctx context.Context, m connectors.Message) error {
 
 func (f *FAQ) suggest(ctx context.Context, cfg *configs.Config, c *configs.Client, m connectors.Message,
 	lang connectors.Language, best faq.Match, now time.Time) error {
-	entry, _ := f.index(ctx, cfg).Entry(best.EntryID)
+	entry, _ := faqEntry(cfg, best.EntryID)
 	answer, ok := entry.Answers[c.Language]
 	if !ok {
 		// Validation requires an answer in every client's language; a
@@ -263,7 +278,7 @@ func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string)
 		return FAQSettled{}, fmt.Errorf("suggestion %q: %w", value, ErrNotClientsAM)
 	}
 	if sg.Posted || sg.Rejected {
-		return f.settled(ctx, cfg, c, p, sg), nil
+		return f.settled(cfg, c, p, sg), nil
 	}
 	action := faqAuditRejected
 	if actionID == faq.ActionPost {
@@ -305,7 +320,7 @@ func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string)
 	if _, err := f.e.st.AppendAudit(ctx, store.AuditEntry{Time: now, Actor: "slack:" + userSlackID, Action: action, Detail: detail}); err != nil {
 		return FAQSettled{}, fmt.Errorf("auditing %s: %w", action, err)
 	}
-	return f.settled(ctx, cfg, c, p, sg), nil
+	return f.settled(cfg, c, p, sg), nil
 }
 
 // FAQSettled is what replaces a suggestion once it is acted on (Text
@@ -319,8 +334,8 @@ type FAQSettled struct {
 
 // settled renders sg's settled view in the language of p, who clicked.
 // It is a courtesy: a failure to render is logged and shows nothing new.
-func (f *FAQ) settled(ctx context.Context, cfg *configs.Config, c *configs.Client, p *connectors.Person, sg faqSuggestion) FAQSettled {
-	entry, _ := f.index(ctx, cfg).Entry(sg.Entry)
+func (f *FAQ) settled(cfg *configs.Config, c *configs.Client, p *connectors.Person, sg faqSuggestion) FAQSettled {
+	entry, _ := faqEntry(cfg, sg.Entry)
 	d := faq.TemplateData{Client: c.Name, AMName: p.Name, AM: "<@" + p.SlackUserID + ">", Question: sg.Text,
 		Answer: entry.Answers[c.Language], EntryID: sg.Entry, Score: int(sg.Score*100 + 0.5)}
 	text, blocks, err := faq.Settled(p.Language, d, sg.Posted, sg.Learned)
@@ -332,7 +347,7 @@ func (f *FAQ) settled(ctx context.Context, cfg *configs.Config, c *configs.Clien
 }
 
 func (f *FAQ) post(ctx context.Context, cfg *configs.Config, c *configs.Client, sg faqSuggestion, key string, now time.Time) error {
-	entry, ok := f.index(ctx, cfg).Entry(sg.Entry)
+	entry, ok := faqEntry(cfg, sg.Entry)
 	answer := entry.Answers[c.Language]
 	if !ok || answer == "" {
 		return fmt.Errorf("suggestion %q: entry %s has no answer in %s any more: %w", key, sg.Entry, c.Language, ErrUnknownSuggestion)
