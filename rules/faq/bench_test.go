@@ -11,12 +11,15 @@ import (
 // generated 500-entry base (three questions per entry and language); one
 // op is one question. The budget is 1 ms per question.
 func BenchmarkMatch(b *testing.B) {
-	base := syntheticBase(500, 7)
-	ix := NewIndex(base)
-	queries := syntheticBase(3334, 11) // ≈10,000 questions per language
+	benchAssess(b, NewIndex(syntheticBase(500, 7)))
+}
+
+// benchAssess runs 10,000 generated questions, ≈ 3,334 per language,
+// through ix.Assess, one per op.
+func benchAssess(b *testing.B, ix *Index) {
 	var qs []string
 	var langs []connectors.Language
-	for _, e := range queries {
+	for _, e := range syntheticBase(3334, 11) {
 		for _, lang := range connectors.Languages() {
 			for _, q := range e.Questions[lang] {
 				qs, langs = append(qs, q), append(langs, lang)
@@ -63,25 +66,5 @@ func BenchmarkMatchLearned(b *testing.B) {
 			}
 		}
 	}
-	ix := NewIndex(WithLearned(base, learned))
-	queries := syntheticBase(3334, 11)
-	var qs []string
-	var langs []connectors.Language
-	for _, e := range queries {
-		for _, lang := range connectors.Languages() {
-			for _, q := range e.Questions[lang] {
-				qs, langs = append(qs, q), append(langs, lang)
-			}
-		}
-	}
-	qs, langs = qs[:10000], langs[:10000]
-	b.ReportAllocs()
-	b.ResetTimer()
-	start := cpuTime()
-	for i := range b.N {
-		ix.Assess(qs[i%len(qs)], langs[i%len(qs)], 1)
-	}
-	if used := cpuTime() - start; used > 0 {
-		b.ReportMetric(float64(used.Nanoseconds())/float64(b.N), "cpu-ns/op")
-	}
+	benchAssess(b, NewIndex(WithLearned(base, learned)))
 }

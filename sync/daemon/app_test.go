@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/liaisonhq/liaison/clock"
@@ -30,6 +31,12 @@ func sandboxApp(t *testing.T, now time.Time) (*App, *sandbox.Sandbox, *clock.Fak
 // limits set here) and builds an App over it and a fresh store: for one
 // `sync --once` cycle when once is set, for the daemon otherwise.
 func newSandboxApp(t *testing.T, clk *clock.Fake, opts sandbox.Options, once bool) (*App, *sandbox.Sandbox) {
+	return newSandboxAppFAQ(t, clk, opts, once, nil)
+}
+
+// newSandboxAppFAQ is newSandboxApp with faqBase, when not nil, as the
+// agency's answer base (agency.faq).
+func newSandboxAppFAQ(t *testing.T, clk *clock.Fake, opts sandbox.Options, once bool, faqBase []byte) (*App, *sandbox.Sandbox) {
 	t.Helper()
 	opts.Clock, opts.SlackRateLimits = clk, slackfake.RateLimitsOff
 	sb, err := sandbox.New(opts)
@@ -40,11 +47,17 @@ func newSandboxApp(t *testing.T, clk *clock.Fake, opts sandbox.Options, once boo
 	t.Cleanup(srv.Close)
 	sb.Slack().SetBaseURL(srv.URL)
 	dir := t.TempDir()
-	yml, err := sb.Config(srv.URL, sandbox.ConfigOptions{DataDir: dir})
+	cfgOpts := sandbox.ConfigOptions{DataDir: dir}
+	var parseOpts []configs.Option
+	if faqBase != nil {
+		cfgOpts.FAQ = "faq.yaml"
+		parseOpts = append(parseOpts, configs.WithFS(fstest.MapFS{"faq.yaml": {Data: faqBase}}))
+	}
+	yml, err := sb.Config(srv.URL, cfgOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := configs.Parse("sandbox.yaml", yml)
+	cfg, err := configs.Parse("sandbox.yaml", yml, parseOpts...)
 	if err != nil {
 		t.Fatalf("sandbox config: %v", err)
 	}

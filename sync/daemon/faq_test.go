@@ -3,55 +3,27 @@ package daemon
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/liaisonhq/liaison/clock"
-	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/connectors/sandbox"
 	slackconn "github.com/liaisonhq/liaison/connectors/slack"
 	"github.com/liaisonhq/liaison/connectors/slack/slackfake"
 	"github.com/liaisonhq/liaison/rules/faq"
-	"github.com/liaisonhq/liaison/sync/store/sqlite"
 )
 
 // faqSandboxApp is sandboxApp with the shipped answer base as agency.faq.
 func faqSandboxApp(t *testing.T, now time.Time) (*App, *sandbox.Sandbox, *clock.Fake) {
 	t.Helper()
-	clk := clock.NewFake(now)
-	sb, err := sandbox.New(sandbox.Options{Clock: clk, SlackRateLimits: slackfake.RateLimitsOff})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sb.Handler())
-	t.Cleanup(srv.Close)
-	sb.Slack().SetBaseURL(srv.URL)
-	dir := t.TempDir()
-	yml, err := sb.Config(srv.URL, sandbox.ConfigOptions{DataDir: dir, FAQ: "faq.yaml"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	base, err := os.ReadFile("../../configs/examples/faq.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := configs.Parse("sandbox.yaml", yml, configs.WithFS(fstest.MapFS{"faq.yaml": {Data: base}}))
-	if err != nil {
-		t.Fatalf("sandbox config: %v", err)
-	}
-	st, err := sqlite.Open(context.Background(), dir, sqlite.Options{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	app, err := NewApp(func() *configs.Config { return cfg }, st, AppOptions{Clock: clk, Once: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	clk := clock.NewFake(now)
+	app, sb := newSandboxAppFAQ(t, clk, sandbox.Options{}, true, base)
 	return app, sb, clk
 }
 

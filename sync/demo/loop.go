@@ -110,11 +110,21 @@ func (w *world) nextStep(ctx context.Context, now time.Time) (time.Time, error) 
 // settle waits until the App has handled every message and edit in the
 // clients' channels, including those its own handling caused.
 func (w *world) settle(ctx context.Context) error {
+	return w.waitFor(ctx, func() (string, bool, <-chan struct{}) {
+		ref, missing, changed := w.seen.missing(w.clientMessageRefs())
+		return fmt.Sprintf("message %s/%s", ref.channel, ref.ts), !missing, changed
+	})
+}
+
+// waitFor waits, at most settleTimeout of wall time, until done says the
+// App got there; done also names what is awaited and returns a channel
+// closed at the App's next step.
+func (w *world) waitFor(ctx context.Context, done func() (string, bool, <-chan struct{})) error {
 	timeout := time.NewTimer(settleTimeout)
 	defer timeout.Stop()
 	for {
-		ref, missing, changed := w.seen.missing(w.clientMessageRefs())
-		if !missing {
+		what, ok, changed := done()
+		if ok {
 			return nil
 		}
 		select {
@@ -122,7 +132,7 @@ func (w *world) settle(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-timeout.C:
-			return fmt.Errorf("waiting for message %s/%s: %w", ref.channel, ref.ts, errStalled)
+			return fmt.Errorf("waiting for %s: %w", what, errStalled)
 		}
 	}
 }
@@ -179,7 +189,10 @@ func (w *world) postSuggestions(ctx context.Context) error {
 		if _, err := w.sb.Slack().ClickButton(m.Channel, m.TS, m.EphemeralUser, faq.ActionPost); err != nil {
 			return fmt.Errorf("clicking the suggestion %s/%s: %w", m.Channel, m.TS, err)
 		}
-		if err := w.waitClick(ctx, ref); err != nil {
+		if err := w.waitFor(ctx, func() (string, bool, <-chan struct{}) {
+			ok, changed := w.seen.clicked(ref)
+			return fmt.Sprintf("the click on %s/%s", ref.channel, ref.ts), ok, changed
+		}); err != nil {
 			return err
 		}
 		clicked = true
@@ -191,23 +204,4 @@ func (w *world) postSuggestions(ctx context.Context) error {
 		return err
 	}
 	return w.settle(ctx)
-}
-
-// waitClick waits until the App has handled the click on the message at ref.
-func (w *world) waitClick(ctx context.Context, ref msgRef) error {
-	timeout := time.NewTimer(settleTimeout)
-	defer timeout.Stop()
-	for {
-		done, changed := w.seen.clicked(ref)
-		if done {
-			return nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-timeout.C:
-			return fmt.Errorf("waiting for the click on %s/%s: %w", ref.channel, ref.ts, errStalled)
-		}
-	}
 }
