@@ -2,10 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/rules/faq"
-	"github.com/liaisonhq/liaison/sync/daemon"
 	"github.com/liaisonhq/liaison/sync/engine"
 	"github.com/liaisonhq/liaison/sync/store"
 )
@@ -25,15 +20,7 @@ import (
 // nothing.
 func TestFAQLearnedAndForget(t *testing.T) {
 	cfgPath := opsAgency(t, time.Now())
-	cfg, err := configs.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := daemon.OpenStore(t.Context(), cfg, daemon.StoreOptions{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	url, st := adminServer(t, cfgPath)
 	// Two clicks, as the faq rule records them.
 	for _, l := range []faq.Learned{
 		{Entry: "report-when", Lang: "ru", Text: "когда пришлёте сводку по рекламе\nза ноябрь для директора?", Client: "lakeshore", Suggestion: "C1/1.1"},
@@ -44,17 +31,8 @@ func TestFAQLearnedAndForget(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	app, err := daemon.NewApp(func() *configs.Config { return cfg }, st, daemon.AppOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	stop := app.Mount(mux, func() {})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(func() { srv.Close(); stop(context.Background()) })
-
 	var out, errOut bytes.Buffer
-	if code := run([]string{"faq", "learned", "-url", srv.URL, "-config", cfgPath}, &out, &errOut); code != exitOK {
+	if code := run([]string{"faq", "learned", "-url", url, "-config", cfgPath}, &out, &errOut); code != exitOK {
 		t.Fatalf("faq learned = %d: %s", code, errOut.String())
 	}
 	table := out.String()
@@ -64,7 +42,7 @@ func TestFAQLearnedAndForget(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if code := run([]string{"faq", "learned", "-url", srv.URL, "-entry", "ads-budget-change", "-json"}, &out, &errOut); code != exitOK {
+	if code := run([]string{"faq", "learned", "-url", url, "-entry", "ads-budget-change", "-json"}, &out, &errOut); code != exitOK {
 		t.Fatalf("faq learned -json = %d: %s", code, errOut.String())
 	}
 	var ls []engine.LearnedPhrasing
@@ -87,7 +65,7 @@ func TestFAQLearnedAndForget(t *testing.T) {
 	}{{false, 0}, {true, 1}} {
 		args := []string{"faq", "eval", "-faq", base, "-json"}
 		if tc.learned {
-			args = append(args, "-learned", "-url", srv.URL)
+			args = append(args, "-learned", "-url", url)
 		}
 		out.Reset()
 		if code := run(append(args, tsv), &out, &errOut); code != exitOK {
@@ -103,12 +81,12 @@ func TestFAQLearnedAndForget(t *testing.T) {
 	}
 
 	out.Reset()
-	if code := run([]string{"faq", "forget", "-url", srv.URL, "-by", "olena", strconv.FormatInt(id, 10)}, &out, &errOut); code != exitOK ||
+	if code := run([]string{"faq", "forget", "-url", url, "-by", "olena", strconv.FormatInt(id, 10)}, &out, &errOut); code != exitOK ||
 		!strings.Contains(out.String(), "forgotten") {
 		t.Fatalf("faq forget = %d: %s%s", code, out.String(), errOut.String())
 	}
 	out.Reset()
-	run([]string{"faq", "learned", "-url", srv.URL}, &out, &errOut)
+	run([]string{"faq", "learned", "-url", url}, &out, &errOut)
 	if strings.Contains(out.String(), "ads-budget-change") || !strings.Contains(out.String(), "report-when") {
 		t.Errorf("after forgetting, faq learned:\n%s", out.String())
 	}
@@ -125,7 +103,7 @@ func TestFAQLearnedAndForget(t *testing.T) {
 		{nil, "usage: liaison faq forget"},
 	} {
 		errOut.Reset()
-		if code := run(append([]string{"faq", "forget", "-url", srv.URL}, tc.args...), &out, &errOut); code != exitUsage ||
+		if code := run(append([]string{"faq", "forget", "-url", url}, tc.args...), &out, &errOut); code != exitUsage ||
 			!strings.Contains(errOut.String(), tc.want) {
 			t.Errorf("faq forget %v = %d, %q; want exit %d and %q", tc.args, code, errOut.String(), exitUsage, tc.want)
 		}

@@ -13,11 +13,13 @@ import (
 	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/rules"
 	"github.com/liaisonhq/liaison/sync/daemon"
+	"github.com/liaisonhq/liaison/sync/store"
 )
 
 // adminServer serves the daemon's admin API over a store holding one open
-// deadline finding for lakeshore, as a running daemon would.
-func adminServer(t *testing.T, cfgPath string) string {
+// deadline finding for lakeshore, as a running daemon would; it returns the
+// API's URL and the store.
+func adminServer(t *testing.T, cfgPath string) (string, store.Store) {
 	t.Helper()
 	cfg, err := configs.Load(cfgPath)
 	if err != nil {
@@ -43,12 +45,12 @@ func adminServer(t *testing.T, cfgPath string) string {
 	stop := app.Mount(mux, func() {})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() { srv.Close(); stop(context.Background()) })
-	return srv.URL
+	return srv.URL, st
 }
 
 func TestSilenceValidatesAgainstConfig(t *testing.T) {
 	cfgPath := opsAgency(t, time.Now())
-	url := adminServer(t, cfgPath)
+	url, _ := adminServer(t, cfgPath)
 	missing := filepath.Join(t.TempDir(), "absent.yaml")
 	for _, tc := range []struct {
 		name string
