@@ -149,8 +149,12 @@ func (s state) pageMessage(m slackfake.Message, loc *time.Location) page.Message
 	}
 	_, client := s.dir.channels[m.Channel]
 	switch {
+	case m.Ephemeral && isSuggestion(m):
+		pm.Badges = append(pm.Badges, kindSuggestion)
 	case m.Ephemeral:
 		pm.Badges = append(pm.Badges, "private note")
+	case strings.HasPrefix(key, faqPostKeyPrefix):
+		pm.Badges = append(pm.Badges, kindSuggestion+": answer posted by the AM")
 	case client:
 		if p, ok := s.parent(m); ok && s.dir.user(p.User).external() {
 			if r := s.ruleOf(m); r == "" || r == "redirect" {

@@ -65,12 +65,12 @@ func (s state) transcript() ([]page.Entry, Counts) {
 		where := s.channelName(m.Channel)
 		// A suggestion the AM acted on was replaced; the transcript shows
 		// it as first shown, then the click.
-		first, firstBlocks := m.Text, m.Blocks
+		first := m.Text
 		if len(m.Revisions) > 0 {
-			first, firstBlocks = m.Revisions[0].Text, m.Revisions[0].Blocks
+			first = m.Revisions[0].Text
 		}
 		kind := kindNote
-		if strings.Contains(string(firstBlocks), faq.ActionPost) {
+		if isSuggestion(m) {
 			kind = kindSuggestion // an answer from the base, for the AM to post or reject
 			c.Suggestions++
 		} else {
@@ -209,6 +209,16 @@ func (s state) messageEntries(m slackfake.Message, add func(time.Time, *time.Loc
 		add(edited, loc, "Liaison", kind, fmt.Sprintf("updated its %s message in %s: %s",
 			at.In(loc).Format("15:04"), where, s.quote(m.Text)))
 	}
+}
+
+// isSuggestion reports whether an ephemeral message is, or was before the
+// AM acted on it, an answer-base suggestion.
+func isSuggestion(m slackfake.Message) bool {
+	blocks := m.Blocks
+	if len(m.Revisions) > 0 {
+		blocks = m.Revisions[0].Blocks
+	}
+	return strings.Contains(string(blocks), faq.ActionPost)
 }
 
 // firstRevision is the text a message was first posted with.
