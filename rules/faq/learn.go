@@ -117,9 +117,8 @@ func WithLearned(entries []Entry, learned []Learned) []Entry {
 	return out
 }
 
-// cloneLangs copies m so that appending to it leaves the original alone;
-// it is called once per entry and bucket, so an entry's map is copied at
-// most twice.
+// cloneLangs copies m so that appending to it leaves the original alone
+// (the caller's entries share their maps with the config).
 func cloneLangs(m map[connectors.Language][]string) map[connectors.Language][]string {
 	out := make(map[connectors.Language][]string, len(m)+1)
 	for l, qs := range m {
