@@ -55,7 +55,10 @@ while IFS= read -r line; do
       echo "(daemon started, answered /healthz and stopped on SIGTERM)" ;;
     *)
       out="$(eval "$cmd" 2>&1)" || { echo "$out"; echo "quick start: failed: $line"; exit 1; }
-      echo "$out" | head -n 20
+      # Not `echo "$out" | head`: head exits after 20 lines, and an echo
+      # still writing a long output then dies of SIGPIPE, which pipefail
+      # turns into a failed quick start.
+      head -n 20 <<<"$out"
       if pid="$(echo "$out" | sed -n 's/.*running in the background as pid \([0-9]*\).*/\1/p')" && [ -n "$pid" ]; then
         sandbox_pid="$pid"
       fi ;;
