@@ -43,11 +43,8 @@ func cmdFAQLearned(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	c := silenceClient{base: admin.base(), http: &http.Client{Timeout: 10 * time.Second}}
-	var ls []engine.LearnedPhrasing
-	if err := c.do(ctx, http.MethodGet, "/api/v1/faq/learned", nil, &ls); err != nil {
+	ls, err := getLearned(admin.base())
+	if err != nil {
 		fmt.Fprintf(stderr, "liaison faq learned: %v\n", err)
 		return exitFailed
 	}
@@ -141,15 +138,25 @@ func cmdFAQForget(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// fetchLearned reads the learned phrasings from the daemon at base, for
-// `liaison faq test -learned` and `liaison faq eval -learned`.
-func fetchLearned(base string) ([]faq.Learned, error) {
+// getLearned reads the learned phrasings from the daemon's admin API at
+// base.
+func getLearned(base string) ([]engine.LearnedPhrasing, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	c := silenceClient{base: base, http: &http.Client{Timeout: 10 * time.Second}}
 	var ls []engine.LearnedPhrasing
 	if err := c.do(ctx, http.MethodGet, "/api/v1/faq/learned", nil, &ls); err != nil {
 		return nil, fmt.Errorf("reading the learned phrasings: %w", err)
+	}
+	return ls, nil
+}
+
+// fetchLearned is getLearned as the matcher takes them, for `liaison faq
+// test -learned` and `liaison faq eval -learned`.
+func fetchLearned(base string) ([]faq.Learned, error) {
+	ls, err := getLearned(base)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]faq.Learned, len(ls))
 	for i, l := range ls {

@@ -403,15 +403,10 @@ func (e *Engine) faqCandidates(ctx context.Context, cfg *configs.Config, from, t
 // headClients returns the clients headed by head (every client when the
 // agency has one head).
 func headClients(cfg *configs.Config, head string) map[string]bool {
-	heads := 0
-	for _, p := range cfg.People {
-		if p.Role == connectors.RoleHead {
-			heads++
-		}
-	}
+	sole := soleHead(cfg)
 	clients := map[string]bool{}
 	for _, c := range cfg.Clients {
-		if c.Head == head || heads == 1 {
+		if c.Head == head || sole {
 			clients[c.ID] = true
 		}
 	}
@@ -435,18 +430,10 @@ func (e *Engine) digestCandidates(ctx context.Context, cfg *configs.Config, head
 	return lines, nil
 }
 
-// digestLearned counts what the answer base learned in [from, to) from
-// clicks on suggestions to the clients headed by head, and has not
-// forgotten.
-func (e *Engine) digestLearned(ctx context.Context, cfg *configs.Config, head string, from, to time.Time) (workload.FAQLearned, error) {
+// digestLearned counts the learned phrasings ls (loadLearned) taught in
+// [from, to) by clicks on suggestions to the clients headed by head.
+func digestLearned(cfg *configs.Config, ls []LearnedPhrasing, head string, from, to time.Time) workload.FAQLearned {
 	var n workload.FAQLearned
-	if cfg.FAQ == nil {
-		return n, nil
-	}
-	ls, err := loadLearned(ctx, e.st)
-	if err != nil {
-		return n, err
-	}
 	clients := headClients(cfg, head)
 	for _, l := range ls {
 		if !clients[l.Client] || l.Time.Before(from) || !l.Time.Before(to) {
@@ -458,7 +445,7 @@ func (e *Engine) digestLearned(ctx context.Context, cfg *configs.Config, head st
 			n.Phrasings++
 		}
 	}
-	return n, nil
+	return n
 }
 
 // Feedback returns how often an entry's suggestion was posted and rejected.

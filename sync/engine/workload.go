@@ -153,6 +153,14 @@ func (e *Engine) RunWorkloadDigest(ctx context.Context) error {
 		return err
 	}
 	var errs []string
+	// The learned phrasings are read once for every head's digest.
+	var learnedAll []LearnedPhrasing
+	if cfg.FAQ != nil && len(dues) > 0 {
+		var err error
+		if learnedAll, err = loadLearned(ctx, e.st); err != nil {
+			return fmt.Errorf("workload digests: %w", err)
+		}
+	}
 	for _, d := range dues {
 		from := d.start.AddDate(0, 0, -7)
 		counts, err := e.weekCounts(ctx, cfg, from, d.start)
@@ -165,11 +173,7 @@ func (e *Engine) RunWorkloadDigest(ctx context.Context) error {
 			errs = append(errs, fmt.Sprintf("%s: %v", d.head.ID, err))
 			continue
 		}
-		learned, err := e.digestLearned(ctx, cfg, d.head.ID, from, d.start)
-		if err != nil {
-			errs = append(errs, fmt.Sprintf("%s: %v", d.head.ID, err))
-			continue
-		}
+		learned := digestLearned(cfg, learnedAll, d.head.ID, from, d.start)
 		loc := cfg.Calendar(d.head.ID).Location
 		dg := workload.Digest{Language: d.head.Language, Week: d.week,
 			From: hours.DateOf(from.In(loc)), To: hours.DateOf(d.start.In(loc)).AddDays(-1), FAQCandidates: candidates, FAQLearned: learned}
@@ -235,13 +239,7 @@ func teamOf(cfg *configs.Config, head string) map[string]bool {
 			team[s] = true
 		}
 	}
-	heads := 0
-	for _, p := range cfg.People {
-		if p.Role == connectors.RoleHead {
-			heads++
-		}
-	}
-	if heads == 1 {
+	if soleHead(cfg) {
 		for _, p := range cfg.People {
 			if p.Role == connectors.RoleAccountManager || p.Role == connectors.RoleSpecialist {
 				team[p.ID] = true
@@ -249,6 +247,18 @@ func teamOf(cfg *configs.Config, head string) map[string]bool {
 		}
 	}
 	return team
+}
+
+// soleHead reports whether the agency has one head, who then heads every
+// client and every person.
+func soleHead(cfg *configs.Config) bool {
+	heads := 0
+	for _, p := range cfg.People {
+		if p.Role == connectors.RoleHead {
+			heads++
+		}
+	}
+	return heads == 1
 }
 
 // weekActivity counts, per person id, the redirects and direct replies of
