@@ -62,14 +62,22 @@ type FAQ struct {
 	ixMu  sync.Mutex // guards the index cache and the learned phrasings
 	ixCfg *configs.Config
 	ix    *faq.Index
-	// ixLearn says whether ix holds the learned phrasings.
+	// ixLearn says whether ix holds the learned phrasings, ixGen which
+	// read of them (lrnGen) it holds.
 	ixLearn bool
+	ixGen   uint64
 	// lrn are the learned phrasings last read (lrnIDs their ids) at
-	// lrnChecked; lrnStale asks for a re-read after a click here.
+	// lrnChecked, the lrnGen-th read that changed them; lrnStale asks for
+	// a re-read after a click here.
 	lrn        []faq.Learned
 	lrnIDs     []int64
+	lrnGen     uint64
 	lrnChecked time.Time
 	lrnStale   bool
+	// building says a rebuild with newer learned phrasings runs in the
+	// background (bg counts it) while matching goes on with ix.
+	building bool
+	bg       sync.WaitGroup
 }
 
 // NewFAQ returns the faq rule of e, registering its metrics with reg (nil:

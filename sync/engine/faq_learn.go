@@ -111,7 +111,7 @@ func (f *FAQ) Forget(ctx context.Context, id int64, by string) error {
 			return fmt.Errorf("forgetting learned phrasing %d: %w", l.ID, err)
 		}
 	}
-	f.markLearnedStale()
+	f.markLearnedStale(ctx)
 	return nil
 }
 
@@ -126,26 +126,33 @@ func (f *FAQ) learn(ctx context.Context, sg faqSuggestion, key, actor string, no
 	if _, err := f.e.st.AppendAudit(ctx, store.AuditEntry{Time: now, Actor: actor, Action: faqAuditLearned, Detail: string(detail)}); err != nil {
 		return fmt.Errorf("recording learned phrasing of %s: %w", sg.Entry, err)
 	}
-	f.markLearnedStale()
+	f.markLearnedStale(ctx)
 	return nil
 }
 
-func (f *FAQ) markLearnedStale() {
+// markLearnedStale has the learned phrasings re-read and the index
+// rebuilt now, in the background, so that the next message matches with
+// what was just taught or forgotten.
+func (f *FAQ) markLearnedStale(ctx context.Context) {
 	f.ixMu.Lock()
 	f.lrnStale = true
 	f.ixMu.Unlock()
+	f.index(ctx, f.e.cfg())
 }
 
 // index returns the matcher for cfg with the learned phrasings (when
-// rules.faq.learn is on), rebuilt when the config is reloaded (a reload
-// hands out a new *configs.Config) or the learned phrasings changed. A
-// failure to read them is logged and matching goes on with those read
-// before: a store hiccup must not stop suggestions.
+// rules.faq.learn is on). It is built here when there is none for cfg yet
+// (the first message, a config reload hands out a new *configs.Config, or
+// rules.faq.learn changed). When only the learned phrasings changed, the
+// new index is built in the background and matching goes on with the
+// current one meanwhile: building takes about a second with a few
+// thousand learned phrasings, and clients' messages must not wait for
+// it. A failure to read them is logged and matching goes on with those
+// read before: a store hiccup must not stop suggestions.
 func (f *FAQ) index(ctx context.Context, cfg *configs.Config) *faq.Index {
 	f.ixMu.Lock()
 	defer f.ixMu.Unlock()
 	learn := cfg.FAQ != nil && cfg.Rules.FAQ.Learn
-	rebuild := f.ix == nil || f.ixCfg != cfg || f.ixLearn != learn
 	now := f.e.clock.Now()
 	if learn && (f.lrnStale || f.lrnChecked.IsZero() || now.Sub(f.lrnChecked) >= learnedRefresh || now.Before(f.lrnChecked)) {
 		f.lrnChecked, f.lrnStale = now, false
@@ -153,20 +160,47 @@ func (f *FAQ) index(ctx context.Context, cfg *configs.Config) *faq.Index {
 		if err != nil {
 			f.e.log.Warn("reading the answer base's learned phrasings; matching with those read before", "err", err)
 		} else if ids := learnedIDs(ls); !slices.Equal(ids, f.lrnIDs) {
-			f.lrnIDs, f.lrn, rebuild = ids, make([]faq.Learned, len(ls)), true
+			f.lrnIDs, f.lrn = ids, make([]faq.Learned, len(ls))
+			f.lrnGen++
 			for i, l := range ls {
 				f.lrn[i] = l.Learned
 			}
 		}
 	}
-	if rebuild {
+	switch {
+	case f.ix == nil || f.ixCfg != cfg || f.ixLearn != learn:
 		var ls []faq.Learned
 		if learn {
 			ls = f.lrn
 		}
-		f.ix, f.ixCfg, f.ixLearn = cfg.FAQ.IndexWith(ls), cfg, learn
+		f.ix, f.ixCfg, f.ixLearn, f.ixGen = cfg.FAQ.IndexWith(ls), cfg, learn, f.lrnGen
+	case learn && f.ixGen != f.lrnGen && !f.building:
+		f.rebuild(cfg, f.lrn, f.lrnGen)
 	}
 	return f.ix
+}
+
+// rebuild builds cfg's index with the learned phrasings ls (read gen) in
+// the background and puts it in place unless the config was reloaded
+// meanwhile; phrasings read while it ran get a rebuild of their own right
+// after. f.ixMu is held.
+func (f *FAQ) rebuild(cfg *configs.Config, ls []faq.Learned, gen uint64) {
+	f.building = true
+	f.bg.Add(1)
+	go func() {
+		defer f.bg.Done()
+		ix := cfg.FAQ.IndexWith(ls)
+		f.ixMu.Lock()
+		defer f.ixMu.Unlock()
+		f.building = false
+		if f.ixCfg != cfg || !f.ixLearn {
+			return
+		}
+		f.ix, f.ixGen = ix, gen
+		if f.lrnGen != gen {
+			f.rebuild(cfg, f.lrn, f.lrnGen)
+		}
+	}()
 }
 
 func learnedIDs(ls []LearnedPhrasing) []int64 {
