@@ -17,6 +17,7 @@ import (
 
 	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/rules/faq"
+	"github.com/liaisonhq/liaison/sync/daemon"
 	"github.com/liaisonhq/liaison/sync/engine"
 )
 
@@ -30,8 +31,9 @@ func cmdFAQLearned(args []string, stdout, stderr io.Writer) int {
 	admin := addAdminFlags(fs)
 	entry := fs.String("entry", "", "only the phrasings of this entry `id`")
 	asJSON := fs.Bool("json", false, "print JSON")
+	dataDir := fs.String("data-dir", "", "read the store in `dir` instead of asking the daemon (only while no daemon runs)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: liaison faq learned [-entry ID] [-json] [-url U] [-config FILE]\n\n"+
+		fmt.Fprintln(fs.Output(), "usage: liaison faq learned [-entry ID] [-json] [-url U | -data-dir DIR] [-config FILE]\n\n"+
 			"Lists what the answer base learned from the account managers' clicks: a posted\n"+
 			"suggestion's message is a phrasing of its entry, a \"Not this one\" a negative phrasing.\n"+
 			"liaison faq forget ID undoes one.\n\nflags:")
@@ -43,10 +45,23 @@ func cmdFAQLearned(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	ls, err := getLearned(admin.base())
-	if err != nil {
-		fmt.Fprintf(stderr, "liaison faq learned: %v\n", err)
-		return exitFailed
+	var ls []engine.LearnedPhrasing
+	if *dataDir != "" {
+		cfg, code := loadConfig(*admin.config, stderr)
+		if cfg == nil {
+			return code
+		}
+		var err error
+		if ls, err = readLearned(cfg, *dataDir); err != nil {
+			fmt.Fprintf(stderr, "liaison faq learned: %v\n", err)
+			return exitFailed
+		}
+	} else {
+		var err error
+		if ls, err = getLearned(admin.base()); err != nil {
+			fmt.Fprintf(stderr, "liaison faq learned: %v\n", err)
+			return exitFailed
+		}
 	}
 	kept := ls[:0]
 	for _, l := range ls {
@@ -149,6 +164,19 @@ func getLearned(base string) ([]engine.LearnedPhrasing, error) {
 		return nil, fmt.Errorf("reading the learned phrasings: %w", err)
 	}
 	return ls, nil
+}
+
+// readLearned reads the learned phrasings from the store of cfg in
+// dataDir, for when no daemon runs.
+func readLearned(cfg *configs.Config, dataDir string) ([]engine.LearnedPhrasing, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := daemon.OpenStore(ctx, cfg, daemon.StoreOptions{DataDir: dataDir})
+	if err != nil {
+		return nil, fmt.Errorf("%w (while the daemon runs, leave out -data-dir to ask it)", err)
+	}
+	defer st.Close()
+	return engine.LoadLearned(ctx, st)
 }
 
 // fetchLearned is getLearned as the matcher takes them, for `liaison faq

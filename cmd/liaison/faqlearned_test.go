@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/rules/faq"
+	"github.com/liaisonhq/liaison/sync/daemon"
 	"github.com/liaisonhq/liaison/sync/engine"
 	"github.com/liaisonhq/liaison/sync/store"
 )
@@ -107,5 +110,47 @@ func TestFAQLearnedAndForget(t *testing.T) {
 			!strings.Contains(errOut.String(), tc.want) {
 			t.Errorf("faq forget %v = %d, %q; want exit %d and %q", tc.args, code, errOut.String(), exitUsage, tc.want)
 		}
+	}
+}
+
+// TestFAQLearnedFromDataDir lists what a stopped daemon's store learned,
+// without the forgotten phrasing, when no daemon answers.
+func TestFAQLearnedFromDataDir(t *testing.T) {
+	cfgPath := opsAgency(t, time.Now())
+	cfg, err := configs.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	st, err := daemon.OpenStore(t.Context(), cfg, daemon.StoreOptions{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, l := range []faq.Learned{
+		{Entry: "report-when", Lang: "ru", Text: "сводка за ноябрь будет?", Client: "lakeshore", Suggestion: "C1/1.1"},
+		{Entry: "invoice-when", Lang: "en", Text: "when's the bill coming", Client: "lakeshore", Suggestion: "C1/1.2"},
+	} {
+		d, _ := json.Marshal(l)
+		id, err := st.AppendAudit(t.Context(), store.AuditEntry{Time: time.Now(), Actor: "slack:U01MARAT01", Action: "faq.learned", Detail: string(d)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if _, err := st.AppendAudit(t.Context(), store.AuditEntry{Time: time.Now(), Actor: "cli:olena", Action: "faq.forgotten",
+		Detail: fmt.Sprintf(`{"id": %d, "by": "cli:olena"}`, ids[0])}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := run([]string{"faq", "learned", "-data-dir", dir, "-config", cfgPath, "-json"}, &out, &errOut); code != exitOK {
+		t.Fatalf("faq learned -data-dir = %d: %s", code, errOut.String())
+	}
+	var ls []engine.LearnedPhrasing
+	if err := json.Unmarshal(out.Bytes(), &ls); err != nil || len(ls) != 1 || ls[0].ID != ids[1] || ls[0].Entry != "invoice-when" {
+		t.Fatalf("faq learned -data-dir = %+v (%v), want the invoice-when phrasing alone:\n%s", ls, err, out.String())
 	}
 }

@@ -438,7 +438,7 @@ func (e *Engine) digestCandidates(ctx context.Context, cfg *configs.Config, head
 	return lines, nil
 }
 
-// digestLearned counts the learned phrasings ls (loadLearned) taught in
+// digestLearned counts the learned phrasings ls (LoadLearned) taught in
 // [from, to) by clicks on suggestions to the clients headed by head.
 func digestLearned(cfg *configs.Config, ls []LearnedPhrasing, head string, from, to time.Time) workload.FAQLearned {
 	var n workload.FAQLearned

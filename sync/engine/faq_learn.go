@@ -45,10 +45,13 @@ type faqForgotten struct {
 // Learned returns the phrasings the answer base has learned and not
 // forgotten, oldest first.
 func (f *FAQ) Learned(ctx context.Context) ([]LearnedPhrasing, error) {
-	return loadLearned(ctx, f.e.st)
+	return LoadLearned(ctx, f.e.st)
 }
 
-func loadLearned(ctx context.Context, st store.Audit) ([]LearnedPhrasing, error) {
+// LoadLearned reads from st's audit log the phrasings the answer base
+// has learned and not forgotten, oldest first: what Learned returns, for
+// reading a stopped daemon's store.
+func LoadLearned(ctx context.Context, st store.Audit) ([]LearnedPhrasing, error) {
 	learned, err := st.ListAudit(ctx, store.AuditFilter{Action: faqAuditLearned})
 	if err != nil {
 		return nil, fmt.Errorf("loading learned phrasings: %w", err)
@@ -87,7 +90,7 @@ func loadLearned(ctx context.Context, st store.Audit) ([]LearnedPhrasing, error)
 func (f *FAQ) Forget(ctx context.Context, id int64, by string) error {
 	f.actMu.Lock()
 	defer f.actMu.Unlock()
-	ls, err := loadLearned(ctx, f.e.st)
+	ls, err := LoadLearned(ctx, f.e.st)
 	if err != nil {
 		return err
 	}
@@ -156,7 +159,7 @@ func (f *FAQ) index(ctx context.Context, cfg *configs.Config) *faq.Index {
 	now := f.e.clock.Now()
 	if learn && (f.lrnStale || f.lrnChecked.IsZero() || now.Sub(f.lrnChecked) >= learnedRefresh || now.Before(f.lrnChecked)) {
 		f.lrnChecked, f.lrnStale = now, false
-		ls, err := loadLearned(ctx, f.e.st)
+		ls, err := LoadLearned(ctx, f.e.st)
 		if err != nil {
 			f.e.log.Warn("reading the answer base's learned phrasings; matching with those read before", "err", err)
 		} else if ids := learnedIDs(ls); !slices.Equal(ids, f.lrnIDs) {

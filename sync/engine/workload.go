@@ -157,7 +157,7 @@ func (e *Engine) RunWorkloadDigest(ctx context.Context) error {
 	var learnedAll []LearnedPhrasing
 	if cfg.FAQ != nil && len(dues) > 0 {
 		var err error
-		if learnedAll, err = loadLearned(ctx, e.st); err != nil {
+		if learnedAll, err = LoadLearned(ctx, e.st); err != nil {
 			return fmt.Errorf("workload digests: %w", err)
 		}
 	}
