@@ -36,6 +36,10 @@ type Reply struct {
 	FindingKey string `json:"finding,omitempty"`
 }
 
+// ReplyDeliveryKey is the outbox key of the delivery of the Reply keyed
+// key, for finding what became of it (store.Outbox.GetDelivery).
+func ReplyDeliveryKey(key string) string { return "reply/" + key }
+
 func enqueueReply(ctx context.Context, tx store.Tx, r Reply, now time.Time) error {
 	if r.Key == "" || (r.Channel == "") == (r.Person == "") || r.Text == "" {
 		return fmt.Errorf("reply %q: key, text and exactly one of channel and person are required: %w", r.Key, store.ErrInvalid)
@@ -60,7 +64,7 @@ func enqueueReply(ctx context.Context, tx store.Tx, r Reply, now time.Time) erro
 		due = r.NotBefore
 	}
 	_, err = tx.EnqueueDelivery(ctx, store.Delivery{
-		Key: "reply/" + r.Key, FindingKey: r.FindingKey, Recipient: recipient,
+		Key: ReplyDeliveryKey(r.Key), FindingKey: r.FindingKey, Recipient: recipient,
 		ChannelID: r.Channel, Kind: kind, Payload: raw, DueAt: due,
 	})
 	return err

@@ -47,6 +47,7 @@ type Engine struct {
 	deadline      *deadlineState
 	tasks         *taskCopy
 	workload      workloadState // its zero value is ready: see workload_copy.go
+	faqAnswers    faqAnswerCache
 }
 
 // New returns an Engine reading the config in force through cfg (so reloads

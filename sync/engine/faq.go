@@ -371,7 +371,7 @@ func (f *FAQ) post(ctx context.Context, cfg *configs.Config, c *configs.Client, 
 	}
 	// The outbox keys replies: a second click, or a retry after a crash
 	// between this and saving the suggestion, adds nothing.
-	r := deliver.Reply{Key: "faq-post/" + key, Channel: sg.Channel, ThreadTS: sg.ThreadTS, Text: text}
+	r := deliver.Reply{Key: faqPostKey(key), Channel: sg.Channel, ThreadTS: sg.ThreadTS, Text: text}
 	if _, err := f.e.rec.Record(ctx, faq.RuleName, nil, []deliver.Reply{r}, now); err != nil {
 		return fmt.Errorf("recording answer for %q: %w", key, err)
 	}

@@ -191,6 +191,11 @@ func (e *Engine) RunResponse(ctx context.Context) error {
 		in.Messages = append(in.Messages, response.Msg{Channel: m.ChannelID, TS: m.TS, ThreadTS: m.ThreadTS,
 			UserID: m.UserID, Side: side, PersonID: person, Text: m.Text, Permalink: m.Permalink})
 	}
+	answered, err := e.faqAnswered(ctx, cfg, now.Add(-responseLookback))
+	if err != nil {
+		return err
+	}
+	in.Messages = append(in.Messages, answered...)
 	findings := response.Evaluate(in, now)
 	res, err := e.rec.Reconcile(ctx, response.RuleName, clientIDs(cfg), findings, now)
 	if err != nil {
