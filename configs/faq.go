@@ -222,9 +222,25 @@ func (f *FAQ) IndexWith(learned []faq.Learned) *faq.Index {
 	if f == nil {
 		return faq.NewIndex(nil)
 	}
+	return faq.NewIndex(faq.WithLearned(f.matchEntries(), learned), f.Synonyms...)
+}
+
+// LearnedUses says, by ID, what IndexWith makes of each learned phrasing
+// (faq.LearnedUses): in use, replaced by a later click, already in the
+// base, over the cap, or of an entry no longer in it.
+func (f *FAQ) LearnedUses(learned []faq.Learned) map[int64]faq.LearnedUse {
+	var entries []faq.Entry
+	if f != nil {
+		entries = f.matchEntries()
+	}
+	return faq.LearnedUses(entries, learned)
+}
+
+// matchEntries returns the base's entries as the matcher takes them.
+func (f *FAQ) matchEntries() []faq.Entry {
 	entries := make([]faq.Entry, 0, len(f.Entries))
 	for _, e := range f.Entries {
 		entries = append(entries, faq.Entry{ID: e.ID, Questions: e.Questions, Not: e.Not, Answers: e.Answers})
 	}
-	return faq.NewIndex(faq.WithLearned(entries, learned), f.Synonyms...)
+	return entries
 }

@@ -63,16 +63,41 @@ func cmdFAQLearned(args []string, stdout, stderr io.Writer) int {
 			return exitFailed
 		}
 	}
-	kept := ls[:0]
+	var kept []engine.LearnedPhrasing
 	for _, l := range ls {
 		if *entry == "" || l.Entry == *entry {
 			kept = append(kept, l)
 		}
 	}
+	// What the matcher makes of each against the config's answer base:
+	// a head copying good ones into faq.yaml sees which are in use and
+	// which the base already holds.
+	loc := time.Local
+	var uses map[int64]faq.LearnedUse
+	cfg, _ := configs.Load(*admin.config)
+	if cfg != nil {
+		_, loc = cfg.AgencyLocale()
+	}
+	if cfg != nil && cfg.FAQ != nil {
+		all := make([]faq.Learned, len(ls))
+		for i, l := range ls {
+			all[i] = l.Learned
+			all[i].ID = l.ID // the API names it once, outside
+		}
+		uses = cfg.FAQ.LearnedUses(all)
+	}
 	if *asJSON {
+		type row struct {
+			engine.LearnedPhrasing
+			Use faq.LearnedUse `json:"use,omitempty"`
+		}
+		rows := make([]row, len(kept))
+		for i, l := range kept {
+			rows[i] = row{l, uses[l.ID]}
+		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(kept); err != nil {
+		if err := enc.Encode(rows); err != nil {
 			fmt.Fprintf(stderr, "liaison faq learned: %v\n", err)
 			return exitFailed
 		}
@@ -82,19 +107,15 @@ func cmdFAQLearned(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "the answer base has learned nothing from clicks yet")
 		return exitOK
 	}
-	loc := time.Local
-	if cfg, _ := configs.Load(*admin.config); cfg != nil {
-		_, loc = cfg.AgencyLocale()
-	}
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "ID\tLEARNED (%s)\tENTRY\tKIND\tLANG\tCLIENT\tBY\tMESSAGE\n", loc)
+	fmt.Fprintf(tw, "ID\tLEARNED (%s)\tENTRY\tKIND\tLANG\tCLIENT\tBY\tUSE\tMESSAGE\n", loc)
 	for _, l := range kept {
 		kind := "phrasing"
 		if l.Not {
 			kind = "not"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, l.Time.In(loc).Format("2006-01-02 15:04"), l.Entry, kind,
-			l.Lang, dash(l.Client), dash(l.By), oneLine(l.Text))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, l.Time.In(loc).Format("2006-01-02 15:04"), l.Entry, kind,
+			l.Lang, dash(l.Client), dash(l.By), dash(string(uses[l.ID])), oneLine(l.Text))
 	}
 	_ = tw.Flush()
 	return exitOK

@@ -22,7 +22,7 @@ import (
 // through the daemon's admin API, forgets one, and refuses ids that name
 // nothing.
 func TestFAQLearnedAndForget(t *testing.T) {
-	cfgPath := opsAgency(t, time.Now())
+	cfgPath := withAnswerBase(t, opsAgency(t, time.Now()))
 	url, st := adminServer(t, cfgPath)
 	// Two clicks, as the faq rule records them.
 	for _, l := range []faq.Learned{
@@ -39,18 +39,21 @@ func TestFAQLearnedAndForget(t *testing.T) {
 		t.Fatalf("faq learned = %d: %s", code, errOut.String())
 	}
 	table := out.String()
-	for _, want := range []string{"LEARNED (Europe/Kyiv)", "report-when", "phrasing", "когда пришлёте сводку по рекламе за ноябрь для директора?", "ads-budget-change", "not", "slack:U01MARAT01"} {
+	for _, want := range []string{"LEARNED (Europe/Kyiv)", "report-when", "phrasing", "когда пришлёте сводку по рекламе за ноябрь для директора?", "ads-budget-change", "not", "slack:U01MARAT01", "USE", "in use"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("faq learned lacks %q:\n%s", want, table)
 		}
 	}
 	out.Reset()
-	if code := run([]string{"faq", "learned", "-url", url, "-entry", "ads-budget-change", "-json"}, &out, &errOut); code != exitOK {
+	if code := run([]string{"faq", "learned", "-url", url, "-config", cfgPath, "-entry", "ads-budget-change", "-json"}, &out, &errOut); code != exitOK {
 		t.Fatalf("faq learned -json = %d: %s", code, errOut.String())
 	}
 	var ls []engine.LearnedPhrasing
 	if err := json.Unmarshal(out.Bytes(), &ls); err != nil || len(ls) != 1 || !ls[0].Not || ls[0].ID == 0 {
 		t.Fatalf("faq learned -entry -json = %+v (%v):\n%s", ls, err, out.String())
+	}
+	if !strings.Contains(out.String(), `"use": "in use"`) {
+		t.Errorf("faq learned -json does not say the phrasing is in use:\n%s", out.String())
 	}
 	id := ls[0].ID
 
@@ -153,4 +156,20 @@ func TestFAQLearnedFromDataDir(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &ls); err != nil || len(ls) != 1 || ls[0].ID != ids[1] || ls[0].Entry != "invoice-when" {
 		t.Fatalf("faq learned -data-dir = %+v (%v), want the invoice-when phrasing alone:\n%s", ls, err, out.String())
 	}
+}
+
+// withAnswerBase gives the agency config at cfgPath the shipped answer
+// base (agency.faq) and returns cfgPath.
+func withAnswerBase(t *testing.T, cfgPath string) string {
+	t.Helper()
+	copyFile(t, exampleFAQ, filepath.Join(filepath.Dir(cfgPath), "faq.yaml"))
+	data, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = []byte(strings.Replace(string(data), "  timezone: Europe/Kyiv\n", "  timezone: Europe/Kyiv\n  faq: faq.yaml\n", 1))
+	if err := os.WriteFile(cfgPath, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath
 }

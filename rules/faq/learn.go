@@ -46,15 +46,75 @@ func WithLearned(entries []Entry, learned []Learned) []Entry {
 	if len(learned) == 0 {
 		return entries
 	}
+	sl := sortLearned(entries, learned)
+	out := make([]Entry, len(entries))
+	copy(out, entries)
+	for b, ls := range sl.kept {
+		e := &out[sl.known[b.entry]]
+		target := &e.Learned
+		if b.not {
+			target = &e.LearnedNot
+		}
+		*target = cloneLangs(*target)
+		for _, lr := range ls {
+			(*target)[b.lang] = append((*target)[b.lang], lr.Text)
+		}
+	}
+	return out
+}
+
+// LearnedUse says what the matcher makes of a learned phrasing.
+type LearnedUse string
+
+// What the matcher makes of a learned phrasing (LearnedUses).
+const (
+	// LearnedInUse phrasings are matched like written ones.
+	LearnedInUse LearnedUse = "in use"
+	// LearnedReplaced ones were learned again for their entry, in the
+	// same words, by a later click, which counts instead.
+	LearnedReplaced LearnedUse = "replaced by a later click"
+	// LearnedWritten ones are already in the base as written.
+	LearnedWritten LearnedUse = "in faq.yaml"
+	// LearnedOverCap ones are older than the MaxLearned most recent of
+	// their entry, language and kind.
+	LearnedOverCap LearnedUse = "over the cap"
+	// LearnedNoEntry ones belong to an entry no longer in the base.
+	LearnedNoEntry LearnedUse = "entry gone"
+)
+
+// LearnedUses returns, by ID, what WithLearned(entries, learned) makes
+// of each learned phrasing, so that a head reviewing them sees which
+// count.
+func LearnedUses(entries []Entry, learned []Learned) map[int64]LearnedUse {
+	return sortLearned(entries, learned).use
+}
+
+// learnedBucket is an entry's learned phrasings of one language and kind.
+type learnedBucket struct {
+	entry string
+	lang  connectors.Language
+	not   bool
+}
+
+// sortedLearned is learned phrasings sorted out against a base: those
+// kept per bucket (in ID order, at most MaxLearned), the index of each
+// entry by ID, and what became of each phrasing.
+type sortedLearned struct {
+	kept  map[learnedBucket][]Learned
+	known map[string]int
+	use   map[int64]LearnedUse
+}
+
+func sortLearned(entries []Entry, learned []Learned) sortedLearned {
 	type key struct {
 		entry string
 		lang  connectors.Language
 		norm  string
 	}
-	known := map[string]int{}
+	sl := sortedLearned{kept: map[learnedBucket][]Learned{}, known: map[string]int{}, use: map[int64]LearnedUse{}}
 	have := map[key]bool{}
 	for i, e := range entries {
-		known[e.ID] = i
+		sl.known[e.ID] = i
 		for l, qs := range e.Questions {
 			for _, q := range qs {
 				have[key{e.ID, l, Normalize(q)}] = true
@@ -70,51 +130,47 @@ func WithLearned(entries []Entry, learned []Learned) []Entry {
 	last := map[key]Learned{}
 	var order []key
 	for _, lr := range learned {
-		if _, ok := known[lr.Entry]; !ok || !lr.Lang.Valid() {
+		if _, ok := sl.known[lr.Entry]; !ok || !lr.Lang.Valid() {
+			sl.use[lr.ID] = LearnedNoEntry
 			continue
 		}
 		k := key{lr.Entry, lr.Lang, Normalize(lr.Text)}
 		if k.norm == "" || have[k] {
+			sl.use[lr.ID] = LearnedWritten
 			continue
 		}
-		if prev, ok := last[k]; !ok || prev.ID <= lr.ID {
-			if !ok {
-				order = append(order, k)
-			}
-			last[k] = lr
+		prev, ok := last[k]
+		switch {
+		case !ok:
+			order = append(order, k)
+		case prev.ID > lr.ID:
+			sl.use[lr.ID] = LearnedReplaced
+			continue
+		default:
+			sl.use[prev.ID] = LearnedReplaced
 		}
+		last[k] = lr
 	}
-	type bucket struct {
-		entry string
-		lang  connectors.Language
-		not   bool
-	}
-	kept := map[bucket][]Learned{}
 	for _, k := range order {
 		lr := last[k]
-		b := bucket{lr.Entry, lr.Lang, lr.Not}
-		kept[b] = append(kept[b], lr)
+		b := learnedBucket{lr.Entry, lr.Lang, lr.Not}
+		sl.kept[b] = append(sl.kept[b], lr)
 	}
-	out := make([]Entry, len(entries))
-	copy(out, entries)
-	for b, ls := range kept {
+	for b, ls := range sl.kept {
 		// The most recent MaxLearned, in ID order.
 		slices.SortFunc(ls, func(a, b Learned) int { return cmp.Compare(a.ID, b.ID) })
 		if len(ls) > MaxLearned {
+			for _, lr := range ls[:len(ls)-MaxLearned] {
+				sl.use[lr.ID] = LearnedOverCap
+			}
 			ls = ls[len(ls)-MaxLearned:]
 		}
-		i := known[b.entry]
-		e := &out[i]
-		target := &e.Learned
-		if b.not {
-			target = &e.LearnedNot
-		}
-		*target = cloneLangs(*target)
 		for _, lr := range ls {
-			(*target)[b.lang] = append((*target)[b.lang], lr.Text)
+			sl.use[lr.ID] = LearnedInUse
 		}
+		sl.kept[b] = ls
 	}
-	return out
+	return sl
 }
 
 // cloneLangs copies m so that appending to it leaves the original alone

@@ -48,4 +48,18 @@ func TestWithLearned(t *testing.T) {
 	if len(kept) != faq.MaxLearned || kept[0] != "отчёт номер 5 когда" {
 		t.Errorf("kept %d learned phrasings starting with %q; want %d from the sixth", len(kept), kept[0], faq.MaxLearned)
 	}
+
+	// What became of each, as liaison faq learned shows it.
+	uses := faq.LearnedUses(own, learned)
+	for id, want := range map[int64]faq.LearnedUse{
+		1: faq.LearnedWritten, 2: faq.LearnedNoEntry, 3: faq.LearnedNoEntry, 4: faq.LearnedReplaced,
+		5: faq.LearnedInUse, 6: faq.LearnedReplaced, 7: faq.LearnedInUse, 8: faq.LearnedInUse,
+	} {
+		if uses[id] != want {
+			t.Errorf("learned phrasing %d: %q, want %q", id, uses[id], want)
+		}
+	}
+	if uses := faq.LearnedUses(own, many); uses[5] != faq.LearnedOverCap || uses[6] != faq.LearnedInUse || len(uses) != len(many) {
+		t.Errorf("over the cap: the fifth %q, the sixth %q, %d uses for %d phrasings", uses[5], uses[6], len(uses), len(many))
+	}
 }
