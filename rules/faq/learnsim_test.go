@@ -56,7 +56,8 @@ func replayWeeks(t *testing.T, base *configs.FAQ, every int, weeks []string) []f
 // its two-phrasing version learn from weeks of clicks (blind sets replayed,
 // the AM clicking every suggestion, or one in two), and are then measured
 // on the next blind set, which none of it saw: blind3 to blind9 and then
-// blind10, and blind3 to blind10 and then blind11. The floors are the
+// blind10, blind3 to blind10 and then blind11, and blind3 to blind11 and
+// then blind12. The floors are the
 // figures measured; docs/FAQ.md reports them beside the sets' figures
 // without learning.
 func TestLearningFromClicks(t *testing.T) {
@@ -72,6 +73,7 @@ func TestLearningFromClicks(t *testing.T) {
 	}{
 		{learnWeeks, "blind10", learnedFloors},
 		{append(learnWeeks[:len(learnWeeks):len(learnWeeks)], "blind10"), "blind11", learnedFloors11},
+		{append(learnWeeks[:len(learnWeeks):len(learnWeeks)], "blind10", "blind11"), "blind12", learnedFloors12},
 	} {
 		for _, b := range []struct {
 			name string
@@ -199,4 +201,25 @@ func TestLearningDev(t *testing.T) {
 			})
 		}
 	}
+}
+
+// learnedFloors12 are the figures first measured on blind12 after
+// learning from blind3 to blind11.
+var learnedFloors12 = map[string]blindFloor{
+	"blind_ru.tsv shipped base, one click in 1 ru":  {0.958, 0.907},
+	"blind_uk.tsv shipped base, one click in 1 uk":  {0.925, 0.925},
+	"blind_uk.tsv shipped base, one click in 1 ru":  {0.947, 0.818},
+	"blind_en.tsv shipped base, one click in 1 en":  {0.915, 0.855},
+	"blind_ru.tsv shipped base, one click in 2 ru":  {0.944, 0.894},
+	"blind_uk.tsv shipped base, one click in 2 uk":  {0.923, 0.888},
+	"blind_uk.tsv shipped base, one click in 2 ru":  {0.944, 0.772},
+	"blind_en.tsv shipped base, one click in 2 en":  {0.914, 0.842},
+	"blind_ru.tsv two phrasings, one click in 1 ru": {0.867, 0.605},
+	"blind_uk.tsv two phrasings, one click in 1 uk": {0.785, 0.611},
+	"blind_uk.tsv two phrasings, one click in 1 ru": {0.888, 0.727},
+	"blind_en.tsv two phrasings, one click in 1 en": {0.884, 0.605},
+	"blind_ru.tsv two phrasings, one click in 2 ru": {0.921, 0.460},
+	"blind_uk.tsv two phrasings, one click in 2 uk": {0.842, 0.592},
+	"blind_uk.tsv two phrasings, one click in 2 ru": {0.937, 0.681},
+	"blind_en.tsv two phrasings, one click in 2 en": {0.851, 0.526},
 }
