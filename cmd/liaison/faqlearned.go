@@ -79,12 +79,7 @@ func cmdFAQLearned(args []string, stdout, stderr io.Writer) int {
 		_, loc = cfg.AgencyLocale()
 	}
 	if cfg != nil && cfg.FAQ != nil {
-		all := make([]faq.Learned, len(ls))
-		for i, l := range ls {
-			all[i] = l.Learned
-			all[i].ID = l.ID // the API names it once, outside
-		}
-		uses = cfg.FAQ.LearnedUses(all)
+		uses = cfg.FAQ.LearnedUses(asMatched(ls))
 	}
 	if *asJSON {
 		type row struct {
@@ -207,10 +202,15 @@ func fetchLearned(base string) ([]faq.Learned, error) {
 	if err != nil {
 		return nil, err
 	}
+	return asMatched(ls), nil
+}
+
+// asMatched returns the learned phrasings ls as the matcher takes them.
+func asMatched(ls []engine.LearnedPhrasing) []faq.Learned {
 	out := make([]faq.Learned, len(ls))
 	for i, l := range ls {
 		out[i] = l.Learned
-		out[i].ID = l.ID
+		out[i].ID = l.ID // the API names it once, outside
 	}
-	return out, nil
+	return out
 }
