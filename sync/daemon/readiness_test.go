@@ -224,6 +224,9 @@ func TestUnsetOptionalSecretTurnsOffOnlyItsFeature(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("POST /jira/webhook = %d, want 404 with the webhook off", resp.StatusCode)
 	}
+	// The daemon hands out its address before it logs what is off, and
+	// Jira may be authenticated by then (its first pull runs before).
+	waitUntil(t, 30*time.Second, "the feature-off line", func() bool { return strings.Contains(logs.String(), "feature off") })
 	if strings.Contains(logs.String(), "connector=jira reason") || strings.Count(logs.String(), "feature off") != 1 {
 		t.Errorf("want one feature-off line and no connector skipped:\n%s", logs.String())
 	}
