@@ -54,15 +54,8 @@ func TestAlertsListShowsDeferredAlert(t *testing.T) {
 	kyiv, _ := time.LoadLocation("Europe/Kyiv")
 	now := time.Now().In(kyiv)
 	cfgPath := opsAgency(t, now)
-	cfg, err := configs.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dataDir := t.TempDir()
-	st, err := daemon.OpenStore(t.Context(), cfg, daemon.StoreOptions{DataDir: dataDir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, st := openTestStore(t, cfgPath, dataDir)
 	app, err := daemon.NewApp(func() *configs.Config { return cfg }, st, daemon.AppOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -45,23 +45,24 @@ func cmdFAQLearned(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
+	// The config names the store for -data-dir; asking the daemon, it only
+	// adds the agency's zone and the answer base, so it may be missing.
+	var cfg *configs.Config
 	var ls []engine.LearnedPhrasing
+	var err error
 	if *dataDir != "" {
-		cfg, code := loadConfig(*admin.config, stderr)
-		if cfg == nil {
+		var code int
+		if cfg, code = loadConfig(*admin.config, stderr); cfg == nil {
 			return code
 		}
-		var err error
-		if ls, err = readLearned(cfg, *dataDir); err != nil {
-			fmt.Fprintf(stderr, "liaison faq learned: %v\n", err)
-			return exitFailed
-		}
+		ls, err = readLearned(cfg, *dataDir)
 	} else {
-		var err error
-		if ls, err = getLearned(admin.base()); err != nil {
-			fmt.Fprintf(stderr, "liaison faq learned: %v\n", err)
-			return exitFailed
-		}
+		cfg, _ = configs.Load(*admin.config)
+		ls, err = getLearned(admin.base())
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "liaison faq learned: %v\n", err)
+		return exitFailed
 	}
 	var kept []engine.LearnedPhrasing
 	for _, l := range ls {
@@ -74,7 +75,6 @@ func cmdFAQLearned(args []string, stdout, stderr io.Writer) int {
 	// which the base already holds.
 	loc := time.Local
 	var uses map[int64]faq.LearnedUse
-	cfg, _ := configs.Load(*admin.config)
 	if cfg != nil {
 		_, loc = cfg.AgencyLocale()
 	}

@@ -11,9 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/liaisonhq/liaison/configs"
 	"github.com/liaisonhq/liaison/rules/faq"
-	"github.com/liaisonhq/liaison/sync/daemon"
 	"github.com/liaisonhq/liaison/sync/engine"
 	"github.com/liaisonhq/liaison/sync/store"
 )
@@ -120,15 +118,8 @@ func TestFAQLearnedAndForget(t *testing.T) {
 // without the forgotten phrasing, when no daemon answers.
 func TestFAQLearnedFromDataDir(t *testing.T) {
 	cfgPath := opsAgency(t, time.Now())
-	cfg, err := configs.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	st, err := daemon.OpenStore(t.Context(), cfg, daemon.StoreOptions{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, st := openTestStore(t, cfgPath, dir)
 	var ids []int64
 	for _, l := range []faq.Learned{
 		{Entry: "report-when", Lang: "ru", Text: "сводка за ноябрь будет?", Client: "lakeshore", Suggestion: "C1/1.1"},

@@ -16,19 +16,27 @@ import (
 	"github.com/liaisonhq/liaison/sync/store"
 )
 
-// adminServer serves the daemon's admin API over a store holding one open
-// deadline finding for lakeshore, as a running daemon would; it returns the
-// API's URL and the store.
-func adminServer(t *testing.T, cfgPath string) (string, store.Store) {
+// openTestStore loads the config at cfgPath and opens its store in
+// dataDir, as the daemon would; the caller closes it.
+func openTestStore(t *testing.T, cfgPath, dataDir string) (*configs.Config, store.Store) {
 	t.Helper()
 	cfg, err := configs.Load(cfgPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := daemon.OpenStore(t.Context(), cfg, daemon.StoreOptions{DataDir: t.TempDir()})
+	st, err := daemon.OpenStore(t.Context(), cfg, daemon.StoreOptions{DataDir: dataDir})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg, st
+}
+
+// adminServer serves the daemon's admin API over a store holding one open
+// deadline finding for lakeshore, as a running daemon would; it returns the
+// API's URL and the store.
+func adminServer(t *testing.T, cfgPath string) (string, store.Store) {
+	t.Helper()
+	cfg, st := openTestStore(t, cfgPath, t.TempDir())
 	t.Cleanup(func() { _ = st.Close() })
 	app, err := daemon.NewApp(func() *configs.Config { return cfg }, st, daemon.AppOptions{})
 	if err != nil {

@@ -324,8 +324,7 @@ func (f *FAQ) OnAction(ctx context.Context, actionID, value, userSlackID string)
 	if err := putJSON(ctx, f.e.st, faqSuggestionKey+value, sg); err != nil {
 		return FAQSettled{}, fmt.Errorf("saving suggestion %q: %w", value, err)
 	}
-	detail := fmt.Sprintf("entry=%s client=%s message=%s/%s", sg.Entry, sg.Client, sg.Channel, sg.TS)
-	if _, err := f.e.st.AppendAudit(ctx, store.AuditEntry{Time: now, Actor: "slack:" + userSlackID, Action: action, Detail: detail}); err != nil {
+	if _, err := f.e.st.AppendAudit(ctx, store.AuditEntry{Time: now, Actor: "slack:" + userSlackID, Action: action, Detail: faqActedDetail(sg)}); err != nil {
 		return FAQSettled{}, fmt.Errorf("auditing %s: %w", action, err)
 	}
 	return f.settled(cfg, c, p, sg), nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/liaisonhq/liaison/configs"
+	"github.com/liaisonhq/liaison/rules/faq"
 	"github.com/liaisonhq/liaison/rules/response"
 	"github.com/liaisonhq/liaison/sync/deliver"
 	"github.com/liaisonhq/liaison/sync/store"
@@ -17,18 +18,20 @@ import (
 // faqPostKey is the reply key of the answer posted from suggestion key.
 func faqPostKey(key string) string { return "faq-post/" + key }
 
-// faqAnswer is an answer an account manager chose to post from a
-// suggestion, as the response rule takes it: a message of the AM's in the
-// client's thread, at the moment Slack took it.
+// faqAnswer is what became of an answer an account manager chose to post
+// from a suggestion, as the response rule takes it: when it reached Slack,
+// a message of the AM's in the client's thread (ok); when it never will (its
+// delivery failed), nothing.
 type faqAnswer struct {
 	msg response.Msg
+	ok  bool
 	at  time.Time // of the click, to forget it after the lookback
 }
 
-// faqAnswerCache remembers the posted answers already looked up, by the
-// id of their faq.posted audit entry: a sent delivery does not change,
-// so each is read from the store once, not at every run of the response
-// rule.
+// faqAnswerCache remembers the posted answers whose fate is settled, by
+// the id of their faq.posted audit entry: a delivery sent or failed does
+// not change, so each is read from the store once, not at every run of
+// the response rule.
 type faqAnswerCache struct {
 	mu   sync.Mutex
 	byID map[int64]faqAnswer
@@ -59,54 +62,67 @@ func (e *Engine) faqAnswered(ctx context.Context, cfg *configs.Config, since tim
 	for _, a := range posted {
 		ans, ok := c.byID[a.ID]
 		if !ok {
-			if ans, ok, err = e.faqAnswer(ctx, cfg, a); err != nil {
+			var settled bool
+			if ans, settled, err = e.faqAnswer(ctx, cfg, a); err != nil {
 				return nil, err
-			} else if !ok {
-				continue // not in Slack yet: looked up again at the next run
+			} else if !settled {
+				continue // still in the outbox: looked up again at the next run
 			}
 			c.byID[a.ID] = ans
 		}
-		out = append(out, ans.msg)
+		if ans.ok {
+			out = append(out, ans.msg)
+		}
 	}
 	return out, nil
 }
 
-// faqAnswer looks up the answer posted for the faq.posted audit entry a:
-// false until its delivery has been sent.
-func (e *Engine) faqAnswer(ctx context.Context, cfg *configs.Config, a store.AuditEntry) (faqAnswer, bool, error) {
-	key := auditField(a.Detail, "message")
+// faqAnswer looks up the answer posted for the faq.posted audit entry a.
+// settled is false while its delivery is still on its way.
+func (e *Engine) faqAnswer(ctx context.Context, cfg *configs.Config, a store.AuditEntry) (ans faqAnswer, settled bool, err error) {
+	ans.at = a.Time
+	key := faqActedKey(a.Detail)
 	if key == "" {
-		return faqAnswer{}, false, nil
+		return ans, true, nil
 	}
 	d, err := e.st.GetDelivery(ctx, deliver.ReplyDeliveryKey(faqPostKey(key)))
 	if errors.Is(err, store.ErrNotFound) {
-		return faqAnswer{}, false, nil
+		return ans, true, nil
 	}
 	if err != nil {
-		return faqAnswer{}, false, fmt.Errorf("loading the answer posted for %s: %w", key, err)
+		return ans, false, fmt.Errorf("loading the answer posted for %s: %w", key, err)
 	}
-	if d.State != store.DeliverySent || d.SlackTS == "" {
-		return faqAnswer{}, false, nil
+	switch {
+	case d.State == store.DeliveryFailed:
+		return ans, true, nil
+	case d.State != store.DeliverySent || d.SlackTS == "":
+		return ans, false, nil
 	}
 	var sg faqSuggestion
 	if err := getJSON(ctx, e.st, faqSuggestionKey+key, &sg); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return faqAnswer{}, false, nil
+			return ans, true, nil
 		}
-		return faqAnswer{}, false, fmt.Errorf("loading suggestion %q: %w", key, err)
+		return ans, false, fmt.Errorf("loading suggestion %q: %w", key, err)
 	}
-	m := response.Msg{Channel: sg.Channel, TS: d.SlackTS, ThreadTS: sg.ThreadTS, Side: SideAgency}
+	ans.msg = response.Msg{Channel: sg.Channel, TS: d.SlackTS, ThreadTS: sg.ThreadTS, Side: SideAgency}
 	if p := cfg.PersonBySlackID(strings.TrimPrefix(a.Actor, "slack:")); p != nil {
-		m.PersonID = p.ID
+		ans.msg.PersonID = p.ID
 	}
-	return faqAnswer{msg: m, at: a.Time}, true, nil
+	ans.ok = true
+	return ans, true, nil
 }
 
-// auditField returns the value of name in an audit detail of
-// space-separated name=value pairs, or "".
-func auditField(detail, name string) string {
+// faqActedDetail is the detail of the faq.posted or faq.rejected audit
+// entry of a click on sg; faqActedKey reads the suggestion's key back.
+func faqActedDetail(sg faqSuggestion) string {
+	return fmt.Sprintf("entry=%s client=%s message=%s", sg.Entry, sg.Client, faq.SuggestionKey(sg.Channel, sg.TS))
+}
+
+// faqActedKey returns the suggestion key of a faqActedDetail, or "".
+func faqActedKey(detail string) string {
 	for _, f := range strings.Fields(detail) {
-		if v, ok := strings.CutPrefix(f, name+"="); ok {
+		if v, ok := strings.CutPrefix(f, "message="); ok {
 			return v
 		}
 	}

@@ -114,7 +114,7 @@ func (f *FAQ) Forget(ctx context.Context, id int64, by string) error {
 			return fmt.Errorf("forgetting learned phrasing %d: %w", l.ID, err)
 		}
 	}
-	f.markLearnedStale(ctx)
+	f.refreshLearned(ctx)
 	return nil
 }
 
@@ -129,14 +129,14 @@ func (f *FAQ) learn(ctx context.Context, sg faqSuggestion, key, actor string, no
 	if _, err := f.e.st.AppendAudit(ctx, store.AuditEntry{Time: now, Actor: actor, Action: faqAuditLearned, Detail: string(detail)}); err != nil {
 		return fmt.Errorf("recording learned phrasing of %s: %w", sg.Entry, err)
 	}
-	f.markLearnedStale(ctx)
+	f.refreshLearned(ctx)
 	return nil
 }
 
-// markLearnedStale has the learned phrasings re-read and the index
+// refreshLearned has the learned phrasings re-read and the index
 // rebuilt now, in the background, so that the next message matches with
 // what was just taught or forgotten.
-func (f *FAQ) markLearnedStale(ctx context.Context) {
+func (f *FAQ) refreshLearned(ctx context.Context) {
 	f.ixMu.Lock()
 	f.lrnStale = true
 	f.ixMu.Unlock()
